@@ -1,0 +1,32 @@
+"""What checks may know besides the model: the repository, today, the other models."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Model
+
+
+@dataclass
+class Context:
+    """The repository a model is checked in."""
+
+    root: Path
+    today: dt.date
+    models: list[Model] = field(default_factory=list)
+    _texts: dict[str, str | None] = field(default_factory=dict)
+
+    def exists(self, relpath: str) -> bool:
+        """Whether a repository-relative path names a file."""
+        return (self.root / relpath).is_file()
+
+    def text(self, relpath: str) -> str | None:
+        """A repository file's text (cached), or ``None`` when it cannot be read."""
+        if relpath not in self._texts:
+            try:
+                self._texts[relpath] = (self.root / relpath).read_text("utf-8", errors="replace")
+            except OSError:
+                self._texts[relpath] = None
+        return self._texts[relpath]

@@ -1,0 +1,182 @@
+"""The ``threatmodel`` command: validate, new, schema and rules.
+
+Exit status: 0 when nothing failed, 1 when a check found errors or input was
+bad, 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .git import GitError
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called (exit 2)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="threatmodel",
+                                     description="Threat models as code: check, scaffold, "
+                                     "describe.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("validate", help="check models; with PATHs, only those files")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    p.add_argument("--strict", action="store_true",
+                   help="ask for every applicable STRIDE letter of every element (TM303)")
+    p.add_argument("--today", metavar="YYYY-MM-DD", help="judge expiry as of this date")
+    p.add_argument("-C", dest="directory", metavar="DIR", default=".",
+                   help="run as if started in DIR")
+
+    p = sub.add_parser("new", help="write a new model skeleton")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--id", required=True)
+    p.add_argument("--title", required=True)
+    p.add_argument("--adr", action="append", default=[], metavar="ADR")
+    p.add_argument("--owner")
+
+    p = sub.add_parser("schema", help="print the format as JSON Schema or a field reference")
+    p.add_argument("--format", choices=("json", "markdown"), default="json")
+
+    p = sub.add_parser("rules", help="list every rule code")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"threatmodel: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (GitError, OSError) as exc:
+        print(f"threatmodel: error: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        return 130
+
+
+def _date(value: str | None):
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--today {value!r} is not a YYYY-MM-DD date") from None
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .engine import Repository, validate
+    from .reports import FORMATS
+    from .reports.text import summary
+
+    start = Path(args.directory)
+    if not start.is_dir():
+        raise UsageError(f"-C {args.directory}: not a folder")
+    on = _date(args.today)
+    os.chdir(start)
+    repo = Repository.at(Path.cwd())
+    if args.strict:
+        repo.config.strict = True
+    only = None
+    if args.paths:
+        only = []
+        for given in args.paths:
+            path = Path(given)
+            if not path.exists():
+                raise UsageError(f"{given}: no such file")
+            if path.is_dir():
+                raise UsageError(f"{given}: is a folder; give model files, or no path for all")
+            try:
+                only.append(repo.relative(path))
+            except ValueError:
+                raise UsageError(f"{given}: outside the repository at {repo.root}") from None
+        only = [p for p in only if _is_candidate(repo, p)]
+    result = validate(repo, only, on)
+    sys.stdout.write(FORMATS[args.format](repo.root, result.findings, len(result.checked)))
+    if args.format == "text":
+        print(summary(result.findings, len(result.checked)), file=sys.stderr)
+    return EXIT_FAIL if result.failed else EXIT_OK
+
+
+def _is_candidate(repo, relpath: str) -> bool:
+    from .discover import is_model_file
+
+    return is_model_file(repo.root / relpath)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import relative_adr, skeleton
+    from .spec import ID_PATTERN
+
+    import re
+
+    path = Path(args.path)
+    if not re.match(ID_PATTERN, args.id):
+        raise UsageError(f"--id {args.id!r}: use letters, digits, '.', '_' and '-'")
+    if path.suffix.lower() not in (".md", ".markdown"):
+        raise UsageError(f"{args.path}: a model is a Markdown file (.md)")
+    if path.exists():
+        print(f"threatmodel: error: {args.path} already exists; not overwriting it",
+              file=sys.stderr)
+        return EXIT_FAIL
+    adrs = []
+    for adr in args.adr:
+        if not Path(adr).is_file():
+            raise UsageError(f"--adr {adr}: no such file")
+        adrs.append(relative_adr(path, Path(adr)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "x", encoding="utf-8", newline="\n") as handle:
+        handle.write(skeleton(args.id, args.title, args.owner, adrs))
+    print(f"wrote {args.path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .spec import field_reference, json_schema
+
+    if args.format == "markdown":
+        sys.stdout.write(field_reference())
+    else:
+        sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
+    return EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from .rules import RULES
+
+    rules = list(RULES.values())
+    if args.format == "json":
+        print(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity.value,
+                           "enabled": r.enabled, "summary": r.summary, "why": r.why,
+                           "fix": r.fix} for r in rules], indent=2))
+    elif args.format == "markdown":
+        print("| code | name | default | what it finds | why | fix |")
+        print("|---|---|---|---|---|---|")
+        for r in rules:
+            default = r.severity.value if r.enabled else f"off ({r.severity.value} when on)"
+            print(f"| {r.code} | `{r.name}` | {default} | {r.summary} | {r.why} | {r.fix} |")
+    else:
+        for r in rules:
+            state = r.severity.value if r.enabled else "off"
+            print(f"{r.code}  {r.name:<34} {state:<8} {r.summary}")
+    return EXIT_OK
+
+
+_COMMANDS = {"validate": cmd_validate, "new": cmd_new, "schema": cmd_schema, "rules": cmd_rules}
