@@ -106,12 +106,14 @@ def load_config(root: Path) -> Config:
                                        "configuration must be a mapping"))
         return config
 
-    def bad(where: tuple, message: str, hint: str | None = None) -> None:
-        config.findings.append(Finding(CONFIG_NAME, src.at(where), "TM901", message, hint))
+    def bad(where: tuple, message: str, hint: str | None = None, key: bool = False) -> None:
+        config.findings.append(Finding(CONFIG_NAME, src.at(where, key=key), "TM901", message,
+                                       hint))
 
     for key, value in data.items():
         if key not in _KEYS:
-            bad((key,), f"unknown configuration key '{key}'", "allowed: " + ", ".join(_KEYS))
+            bad((key,), f"unknown configuration key '{key}'", "allowed: " + ", ".join(_KEYS),
+                key=True)
         elif key == "strict":
             if isinstance(value, bool):
                 config.strict = value
@@ -128,7 +130,7 @@ def load_config(root: Path) -> Config:
             for code, level in value.items():
                 if code not in RULES:
                     bad(("rules", code), f"unknown rule code '{code}'",
-                        "`threatmodel rules` lists them")
+                        "`threatmodel rules` lists them", key=True)
                 elif level is False or level not in _LEVELS:  # YAML reads bare off as false
                     if level is False:
                         config.severities[code] = None

@@ -27,7 +27,7 @@ _TAG = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _COLLECTION_TAGS = {_TAG + "map", _TAG + "seq"}
 _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s,\]}]")
-_MODEL_KEY = re.compile(rb"^threatmodel[ \t]*:", re.MULTILINE)
+_MODEL_KEY = re.compile(rb"^[ \t-]*threatmodel[ \t]*:", re.MULTILINE)
 _constructor = yaml.constructor.SafeConstructor()
 
 
