@@ -122,10 +122,10 @@ def _is_candidate(repo, relpath: str) -> bool:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    import re
+
     from .scaffold import relative_adr, skeleton
     from .spec import ID_PATTERN
-
-    import re
 
     path = Path(args.path)
     if not re.match(ID_PATTERN, args.id):
@@ -149,12 +149,15 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .spec import field_reference, json_schema
+    from importlib import resources
+
+    from .spec import field_reference
 
     if args.format == "markdown":
         sys.stdout.write(field_reference())
     else:
-        sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
+        schema = resources.files(__package__).joinpath("threatmodel.schema.json")
+        sys.stdout.write(schema.read_text("utf-8"))
     return EXIT_OK
 
 

@@ -11,7 +11,6 @@ The command line, the pre-commit hook and the MkDocs plugin all read it::
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from dataclasses import dataclass, field
 from pathlib import Path

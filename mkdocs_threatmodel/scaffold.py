@@ -13,7 +13,8 @@ WORKSHOP = [
     ("Scope", "Name the one feature or service this model covers, its assets ranked by impact, "
      "and the neighbours that are out of scope; fill `scope`, `assets` and `covers`."),
     ("Diagram", "Draw the data flows: external entities, processes and data stores as "
-     "`elements`, trust boundaries as `boundaries`, every arrow as a `flow` with protocol and auth."),
+     "`elements`, trust boundaries as `boundaries`, every arrow as a `flow` with protocol "
+     "and auth."),
     ("STRIDE pass", "Walk every element and every flow and ask each applicable STRIDE letter; "
      "write each threat as an abuse story in the attacker's words under `threats`."),
     ("Rank and assign", "Rate likelihood and impact, give each threat an owner and open "

@@ -96,7 +96,8 @@ def read_source(path: str, raw: bytes) -> SourceFile:
     """Split and load the front matter of ``raw`` (the bytes of ``path``)."""
     src = SourceFile(path)
     if b"\0" in raw:
-        src.findings.append(Finding(path, Position(1, 1), "TM008", "file is binary (contains NUL bytes)"))
+        src.findings.append(Finding(path, Position(1, 1), "TM008",
+                                    "file is binary (contains NUL bytes)"))
         return src
     try:
         text = raw.decode("utf-8")
@@ -115,7 +116,8 @@ def read_source(path: str, raw: bytes) -> SourceFile:
         src.findings.append(Finding(path, Position(1, 1), "TM003",
                                     "file has no YAML front matter (it must start with '---')"))
         return src
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip("\r\n").rstrip() in ("---", "...")), None)
+    end = next((i for i in range(1, len(lines))
+                if lines[i].rstrip("\r\n").rstrip() in ("---", "...")), None)
     if end is None:
         src.findings.append(Finding(path, Position(1, 1), "TM002",
                                     "front matter opened on line 1 never closes",

@@ -71,7 +71,7 @@ def _check(src: SourceFile, t: Type, value: Any, path: tuple) -> Iterator[Findin
                           f"format version {value} is not supported (this release reads "
                           f"{FORMAT_VERSION})")
         return
-    if t.name == "id" and isinstance(value, (int, float, bool)) or (t.name == "id" and value is None):
+    if t.name == "id" and (value is None or isinstance(value, (int, float, bool))):
         yield Finding(src.path, at, "TM105",
                       f"'{name}' would be read by YAML as {_kind(value)} ({value!r}), not text",
                       hint="quote the id, or start it with a letter")
