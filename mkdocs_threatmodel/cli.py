@@ -36,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true",
                    help="ask for every applicable STRIDE letter of every element (TM303)")
     p.add_argument("--today", metavar="YYYY-MM-DD", help="judge expiry as of this date")
+    p.add_argument("--staged", action="store_true",
+                   help="check the models as staged in git's index (for a plain git hook)")
     p.add_argument("-C", dest="directory", metavar="DIR", default=".",
                    help="run as if started in DIR")
 
@@ -83,6 +85,7 @@ def _date(value: str | None):
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .engine import Repository, validate
+    from .source import looks_like_model
     from .reports import FORMATS
     from .reports.text import summary
 
@@ -92,6 +95,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     on = _date(args.today)
     os.chdir(start)
     repo = Repository.at(Path.cwd())
+    if args.staged:
+        if not repo.in_git:
+            raise UsageError("--staged needs a git repository")
+        repo.staged = True
     if args.strict:
         repo.config.strict = True
     only = None
@@ -107,18 +114,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 only.append(repo.relative(path))
             except ValueError:
                 raise UsageError(f"{given}: outside the repository at {repo.root}") from None
-        only = [p for p in only if _is_candidate(repo, p)]
+        only = [p for p in only if looks_like_model(repo.read(p)[:65536])]
     result = validate(repo, only, on)
     sys.stdout.write(FORMATS[args.format](repo.root, result.findings, len(result.checked)))
     if args.format == "text":
         print(summary(result.findings, len(result.checked)), file=sys.stderr)
     return EXIT_FAIL if result.failed else EXIT_OK
-
-
-def _is_candidate(repo, relpath: str) -> bool:
-    from .discover import is_model_file
-
-    return is_model_file(repo.root / relpath)
 
 
 def cmd_new(args: argparse.Namespace) -> int:

@@ -17,19 +17,27 @@ from .checks.references import check_references, check_repository
 from .checks.schema import check_schema
 from .checks.stride import check_stride
 from .config import Config, load_config
-from .discover import find_models, find_root
+from . import git
+from .discover import MARKDOWN_SUFFIXES, find_models, find_root
 from .findings import Finding, Severity
 from .model import Model, build_model
-from .source import SourceFile, read_source
+from .source import SourceFile, looks_like_model, read_source
 
 
 @dataclass
 class Repository:
-    """A repository (or plain folder) holding models, and its configuration."""
+    """A repository (or plain folder) holding models, and its configuration.
+
+    With ``staged``, models are read from git's index (what the next commit
+    holds) instead of the work tree.
+    """
 
     root: Path
     in_git: bool
     config: Config
+    staged: bool = False
+    _index: dict[str, str] | None = None
+    _blobs: dict[str, bytes] = field(default_factory=dict)
 
     @classmethod
     def at(cls, start: Path) -> Repository:
@@ -42,7 +50,34 @@ class Repository:
         return absolute.relative_to(self.root).as_posix()
 
     def model_paths(self) -> list[str]:
-        return find_models(self.root, self.in_git, exclude=self.config.excluded)
+        if not self.staged:
+            return find_models(self.root, self.in_git, exclude=self.config.excluded)
+        index = self.index()
+        markdown = [p for p in index if p.lower().endswith(MARKDOWN_SUFFIXES)
+                    and not self.config.excluded(p)]
+        self._blobs = git.read_blobs(self.root, [index[p] for p in markdown])
+        return sorted(p for p in markdown if looks_like_model(self._blobs.get(index[p], b"")))
+
+    def index(self) -> dict[str, str]:
+        if self._index is None:
+            self._index = git.index_blobs(self.root)
+        return self._index
+
+    def read(self, relpath: str) -> bytes:
+        """A file's bytes: from the index when staged, else from the work tree."""
+        if self.staged:
+            sha = self.index().get(relpath)
+            if sha is not None and sha in self._blobs:
+                return self._blobs[sha]
+            if sha is not None:
+                return git.read_blobs(self.root, [sha]).get(sha, b"")
+        return (self.root / relpath).read_bytes()
+
+    def exists(self, relpath: str) -> bool:
+        """Whether a file exists (in the index when staged)."""
+        if self.staged:
+            return relpath in self.index()
+        return (self.root / relpath).is_file()
 
 
 @dataclass
@@ -71,11 +106,7 @@ def today() -> dt.date:
 
 def read_models(repo: Repository, paths: list[str]) -> list[SourceFile]:
     """Read each repository-relative path as a model source."""
-    sources = []
-    for rel in paths:
-        raw = (repo.root / rel).read_bytes()
-        sources.append(read_source(rel, raw))
-    return sources
+    return [read_source(rel, repo.read(rel)) for rel in paths]
 
 
 def validate(repo: Repository, only: list[str] | None = None,
@@ -87,7 +118,7 @@ def validate(repo: Repository, only: list[str] | None = None,
         paths += [p for p in only if p not in known]
     sources = read_models(repo, paths)
     models = [build_model(src) for src in sources if src.ok]
-    ctx = Context(repo.root, on or today(), models)
+    ctx = Context(repo.root, on or today(), models, exists=repo.exists)
     wanted = set(only) if only is not None else set(paths)
     raw: list[Finding] = list(repo.config.findings)
     by_path = {m.path: m for m in models}

@@ -45,3 +45,40 @@ def list_files(root: Path) -> list[str]:
     out = run(["ls-files", "-z", "--cached", "--others", "--exclude-standard",
                "--deduplicate", "--"], root)
     return [os.fsdecode(p) for p in out.split(b"\0") if p]
+
+
+def index_blobs(root: Path) -> dict[str, str]:
+    """Staged files (stage 0) and their blob ids, from the index."""
+    out = run(["ls-files", "-z", "--stage", "--"], root)
+    entries = {}
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _, path = record.partition(b"\t")
+        mode, sha, stage = meta.split(b" ")
+        if stage == b"0" and not mode.startswith(b"120") and not mode.startswith(b"160"):
+            entries[os.fsdecode(path)] = sha.decode()
+    return entries
+
+
+def read_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
+    """The contents of many blobs, read by one ``git cat-file --batch``."""
+    if not shas:
+        return {}
+    env = {**os.environ, **_ENV}
+    unique = list(dict.fromkeys(shas))
+    proc = subprocess.run(["git", "cat-file", "--batch"], cwd=root, env=env,
+                          input="".join(s + "\n" for s in unique).encode(), capture_output=True)
+    if proc.returncode != 0:
+        raise GitError(proc.stderr.decode("utf-8", "replace").strip() or "git cat-file failed")
+    data, blobs, pos = proc.stdout, {}, 0
+    for sha in unique:
+        end = data.index(b"\n", pos)
+        header = data[pos:end].split(b" ")
+        pos = end + 1
+        if len(header) < 3 or header[1] == b"missing":
+            continue
+        size = int(header[2])
+        blobs[sha] = data[pos:pos + size]
+        pos += size + 1
+    return blobs

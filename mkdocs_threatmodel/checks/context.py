@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,11 +17,8 @@ class Context:
     root: Path
     today: dt.date
     models: list[Model] = field(default_factory=list)
+    exists: Callable[[str], bool] = lambda relpath: False
     _texts: dict[str, str | None] = field(default_factory=dict)
-
-    def exists(self, relpath: str) -> bool:
-        """Whether a repository-relative path names a file."""
-        return (self.root / relpath).is_file()
 
     def text(self, relpath: str) -> str | None:
         """A repository file's text (cached), or ``None`` when it cannot be read."""
