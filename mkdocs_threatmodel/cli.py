@@ -36,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true",
                    help="ask for every applicable STRIDE letter of every element (TM303)")
     p.add_argument("--today", metavar="YYYY-MM-DD", help="judge expiry as of this date")
+    p.add_argument("--no-cache", action="store_true",
+                   help="parse every model again instead of reusing unchanged ones")
     p.add_argument("--staged", action="store_true",
                    help="check the models as staged in git's index (for a plain git hook)")
     p.add_argument("-C", dest="directory", metavar="DIR", default=".",
@@ -85,9 +87,9 @@ def _date(value: str | None):
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .engine import Repository, validate
-    from .source import looks_like_model
     from .reports import FORMATS
     from .reports.text import summary
+    from .source import looks_like_model
 
     start = Path(args.directory)
     if not start.is_dir():
@@ -115,7 +117,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             except ValueError:
                 raise UsageError(f"{given}: outside the repository at {repo.root}") from None
         only = [p for p in only if looks_like_model(repo.read(p)[:65536])]
-    result = validate(repo, only, on)
+    result = validate(repo, only, on, use_cache=not args.no_cache)
     sys.stdout.write(FORMATS[args.format](repo.root, result.findings, len(result.checked)))
     if args.format == "text":
         print(summary(result.findings, len(result.checked)), file=sys.stderr)

@@ -7,17 +7,19 @@ The command line, the pre-commit hook and the MkDocs plugin all call
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing as mp
 import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import cache, git
 from .checks.context import Context
 from .checks.ownership import check_ownership
 from .checks.references import check_references, check_repository
 from .checks.schema import check_schema
 from .checks.stride import check_stride
 from .config import Config, load_config
-from . import git
 from .discover import MARKDOWN_SUFFIXES, find_models, find_root
 from .findings import Finding, Severity
 from .model import Model, build_model
@@ -104,19 +106,54 @@ def today() -> dt.date:
     return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
 
 
-def read_models(repo: Repository, paths: list[str]) -> list[SourceFile]:
-    """Read each repository-relative path as a model source."""
-    return [read_source(rel, repo.read(rel)) for rel in paths]
+PARALLEL_MIN = 24  # below this many files to parse, worker processes cost more than they save
+
+
+def read_models(repo: Repository, paths: list[str], use_cache: bool = True) -> list[SourceFile]:
+    """Read each repository-relative path as a model source (cached, in parallel when many)."""
+    folder = cache.cache_dir() if use_cache else None
+    found: dict[str, SourceFile] = {}
+    misses: list[tuple[str, bytes]] = []
+    for rel in paths:
+        raw = repo.read(rel)
+        hit = cache.load(folder, rel, raw) if folder is not None else None
+        if hit is not None:
+            found[rel] = hit
+        else:
+            misses.append((rel, raw))
+    for src in _parse(misses):
+        found[src.path] = src
+        if folder is not None:
+            cache.store(folder, src)
+    return [found[rel] for rel in paths]
+
+
+def _parse(items: list[tuple[str, bytes]]) -> list[SourceFile]:
+    workers = min(os.cpu_count() or 1, 8)
+    if len(items) < PARALLEL_MIN or workers < 2 or "fork" not in mp.get_all_start_methods():
+        return [read_source(rel, raw) for rel, raw in items]
+    chunk = max(1, len(items) // (workers * 4))
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        results = list(pool.map(_read_without_raw, items, chunksize=chunk))
+    for src, (_, raw) in zip(results, items, strict=True):
+        src.raw = raw
+    return results
+
+
+def _read_without_raw(item: tuple[str, bytes]) -> SourceFile:
+    src = read_source(*item)
+    src.raw = b""  # the parent has the bytes: do not send them back
+    return src
 
 
 def validate(repo: Repository, only: list[str] | None = None,
-             on: dt.date | None = None) -> Result:
+             on: dt.date | None = None, use_cache: bool = True) -> Result:
     """Check every model of ``repo``; report findings for ``only`` those paths when given."""
     paths = repo.model_paths()
     if only is not None:
         known = set(paths)
         paths += [p for p in only if p not in known]
-    sources = read_models(repo, paths)
+    sources = read_models(repo, paths, use_cache)
     models = [build_model(src) for src in sources if src.ok]
     ctx = Context(repo.root, on or today(), models, exists=repo.exists)
     wanted = set(only) if only is not None else set(paths)

@@ -154,15 +154,25 @@ class Model:
     flows: list[Flow] = field(default_factory=list)
     threats: list[Threat] = field(default_factory=list)
 
+    _index: dict[str, Element | Flow] | None = field(default=None, repr=False)
+
+    def _lookup(self, key: str | None) -> Element | Flow | None:
+        if self._index is None:
+            self._index = {f.id: f for f in reversed(self.flows)}
+            self._index.update((e.id, e) for e in reversed(self.elements))
+        return self._index.get(key) if key is not None else None
+
     def element(self, eid: str | None) -> Element | None:
-        return next((e for e in self.elements if e.id == eid), None)
+        """The (first) element with this id."""
+        found = self._lookup(eid)
+        return found if isinstance(found, Element) else None
 
     def target_type(self, tid: str) -> str | None:
         """``external``, ``process``, ``store`` or ``flow`` for a target id."""
-        element = self.element(tid)
-        if element is not None:
-            return element.type
-        return "flow" if any(f.id == tid for f in self.flows) else None
+        found = self._lookup(tid)
+        if isinstance(found, Element):
+            return found.type
+        return "flow" if found is not None else None
 
     def crosses_boundary(self, flow: Flow) -> bool:
         """Whether a flow's two ends sit in different trust boundaries."""

@@ -51,15 +51,26 @@ class Spot:
 
 @dataclass
 class SourceFile:
-    """A model file as read from disk: its front matter data and where each value is."""
+    """A model file as read: its front matter data and, on demand, where each value is.
+
+    Positions are worked out lazily (a second, recording parse of ``raw``) the
+    first time a finding needs one, so that clean files cost a single parse.
+    """
 
     path: str
     data: Any = None
-    spots: dict[Path, Spot] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     body: str = ""
     body_line: int = 1
     newline: str = "\n"
+    raw: bytes = field(default=b"", repr=False)
+    _spots: dict[Path, Spot] | None = field(default=None, repr=False)
+
+    @property
+    def spots(self) -> dict[Path, Spot]:
+        if self._spots is None:
+            self._spots = read_source(self.path, self.raw, positions=True)._spots or {}
+        return self._spots
 
     def spot(self, path: Path) -> Spot:
         """The spot of ``path``, or of its nearest ancestor that has one."""
@@ -92,9 +103,12 @@ def looks_like_model(head: bytes) -> bool:
     return closing is None or closing.start() + 4 > match.start()
 
 
-def read_source(path: str, raw: bytes) -> SourceFile:
-    """Split and load the front matter of ``raw`` (the bytes of ``path``)."""
-    src = SourceFile(path)
+def read_source(path: str, raw: bytes, positions: bool = False) -> SourceFile:
+    """Split and load the front matter of ``raw`` (the bytes of ``path``).
+
+    With ``positions``, every value's spot is recorded while loading.
+    """
+    src = SourceFile(path, raw=raw, _spots={} if positions else None)
     if b"\0" in raw:
         src.findings.append(Finding(path, Position(1, 1), "TM008",
                                     "file is binary (contains NUL bytes)"))
@@ -132,7 +146,7 @@ def read_source(path: str, raw: bytes) -> SourceFile:
 
 def read_yaml(path: str, raw: bytes) -> SourceFile:
     """Load a whole YAML file (such as the configuration) with the same safety rules."""
-    src = SourceFile(path)
+    src = SourceFile(path, raw=raw, _spots={})
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -166,8 +180,7 @@ def _load(src: SourceFile, text: str, line_offset: int, mapping_only: bool = Tru
         src.findings.append(Finding(src.path, where, "TM003",
                                     "front matter is not a mapping of keys to values"))
         return
-    walker = _Walker(src, line_offset)
-    src.data = walker.value(node, (), node)
+    src.data = _Walker(src, line_offset).value(node, (), node)
 
 
 def _report_anchors(src: SourceFile, text: str, line_offset: int) -> bool:
@@ -197,10 +210,12 @@ class _Walker:
     def __init__(self, src: SourceFile, line_offset: int) -> None:
         self.src = src
         self.offset = line_offset
+        self.spots = src._spots  # None: positions are not recorded
 
     def value(self, node: Any, path: Path, key_node: Any) -> Any:
-        mark, kmark = node.start_mark, key_node.start_mark
-        self.src.spots[path] = Spot(mark.line + 1 + self.offset, mark.column + 1,
+        if self.spots is not None:
+            mark, kmark = node.start_mark, key_node.start_mark
+            self.spots[path] = Spot(mark.line + 1 + self.offset, mark.column + 1,
                                     kmark.line + 1 + self.offset, kmark.column + 1)
         tag = node.tag
         if isinstance(node, yaml.ScalarNode):
@@ -212,6 +227,7 @@ class _Walker:
         if isinstance(node, yaml.SequenceNode):
             return [self.value(item, path + (i,), item) for i, item in enumerate(node.value)]
         result: dict[str, Any] = {}
+        key_nodes: dict[str, Any] = {}
         for knode, vnode in node.value:
             if not isinstance(knode, yaml.ScalarNode) or knode.tag not in _PLAIN_TAGS:
                 self.src.findings.append(Finding(self.src.path, _pos(knode, self.offset), "TM102",
@@ -219,13 +235,14 @@ class _Walker:
                                                  hint="write keys as plain words"))
                 continue
             key = knode.value
-            if key in result:
-                first = self.src.spots[path + (key,)].key
+            if key in key_nodes:
+                first = _pos(key_nodes[key], self.offset)
                 self.src.findings.append(Finding(
                     self.src.path, _pos(knode, self.offset), "TM004",
                     f"duplicate key '{key}' (first on line {first.line})",
                     hint="remove or rename one of the two keys"))
                 continue
+            key_nodes[key] = knode
             result[key] = self.value(vnode, path + (key,), knode)
         return result
 

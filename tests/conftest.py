@@ -56,6 +56,12 @@ class Repo:
         self.git("commit", "-q", "-m", message)
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory, monkeypatch):
+    """Each test session parses into its own cache, never the user's."""
+    monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Repo:
     root = tmp_path / "repo"

@@ -36,68 +36,65 @@ def _where(path: tuple) -> str:
 
 
 def _check(src: SourceFile, t: Type, value: Any, path: tuple) -> Iterator[Finding]:
-    at = src.at(path)
-    name = _where(path)
+    def bad(code: str, message: str, hint: str | None = None, key: bool = False) -> Finding:
+        return Finding(src.path, src.at(path, key=key), code, message, hint=hint)
+
     if t.name == "object":
         if not isinstance(value, dict):
-            yield Finding(src.path, at, "TM102", f"'{name}' must be a mapping, not {_kind(value)}")
+            yield bad("TM102", f"'{_where(path)}' must be a mapping, not {_kind(value)}")
             return
         for key, item in value.items():
-            if key not in t.fields:
-                close = difflib.get_close_matches(key, list(t.fields), n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'?" if close else (
-                    "allowed keys: " + ", ".join(t.fields))
-                yield Finding(src.path, src.at(path + (key,), key=True), "TM101",
-                              f"unknown key '{key}' in {name}", hint=hint)
+            if key in t.fields:
+                yield from _check(src, t.fields[key].type, item, path + (key,))
                 continue
-            yield from _check(src, t.fields[key].type, item, path + (key,))
+            close = difflib.get_close_matches(key, list(t.fields), n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else (
+                "allowed keys: " + ", ".join(t.fields))
+            yield Finding(src.path, src.at(path + (key,), key=True), "TM101",
+                          f"unknown key '{key}' in {_where(path)}", hint=hint)
         for key, f in t.fields.items():
             if f.required and key not in value:
-                yield Finding(src.path, at, "TM106", f"{name} is missing required key '{key}'")
+                yield bad("TM106", f"{_where(path)} is missing required key '{key}'")
         return
     if t.name == "list":
         if not isinstance(value, list):
-            yield Finding(src.path, at, "TM102", f"'{name}' must be a list, not {_kind(value)}",
-                          hint=f"write '{path[-1]}: [{value}]'" if isinstance(value, str) else None)
+            hint = f"write '{path[-1]}: [{value}]'" if isinstance(value, str) else None
+            yield bad("TM102", f"'{_where(path)}' must be a list, not {_kind(value)}", hint)
             return
         for i, item in enumerate(value):
             yield from _check(src, t.item, item, path + (i,))
         return
     if t.name == "version":
         if not isinstance(value, int) or isinstance(value, bool):
-            yield Finding(src.path, at, "TM102", f"'{name}' must be the number {FORMAT_VERSION}")
+            yield bad("TM102", f"'{_where(path)}' must be the number {FORMAT_VERSION}")
         elif value != FORMAT_VERSION:
-            yield Finding(src.path, at, "TM108",
-                          f"format version {value} is not supported (this release reads "
-                          f"{FORMAT_VERSION})")
+            yield bad("TM108", f"format version {value} is not supported (this release reads "
+                      f"{FORMAT_VERSION})")
         return
     if t.name == "id" and (value is None or isinstance(value, (int, float, bool))):
-        yield Finding(src.path, at, "TM105",
-                      f"'{name}' would be read by YAML as {_kind(value)} ({value!r}), not text",
-                      hint="quote the id, or start it with a letter")
+        yield bad("TM105", f"'{_where(path)}' would be read by YAML as {_kind(value)} "
+                  f"({value!r}), not text", "quote the id, or start it with a letter")
         return
     if not isinstance(value, str):
         hint = "quote the value" if isinstance(value, (int, float, bool)) else None
-        yield Finding(src.path, at, "TM102", f"'{name}' must be text, not {_kind(value)}",
-                      hint=hint)
+        yield bad("TM102", f"'{_where(path)}' must be text, not {_kind(value)}", hint)
         return
     if t.name == "id" and not _ID.match(value):
-        yield Finding(src.path, at, "TM107",
-                      f"'{name}' {value!r} is not an id: use letters, digits, '.', '_' and '-', "
-                      "starting with a letter or digit")
+        yield bad("TM107", f"'{_where(path)}' {value!r} is not an id: use letters, digits, "
+                  "'.', '_' and '-', starting with a letter or digit")
     elif t.name == "date" and not _valid_date(value):
-        yield Finding(src.path, at, "TM104", f"'{name}' {value!r} is not a date",
-                      hint="write the date as YYYY-MM-DD")
+        yield bad("TM104", f"'{_where(path)}' {value!r} is not a date",
+                  "write the date as YYYY-MM-DD")
     elif t.name == "duration" and not _DURATION.match(value):
-        yield Finding(src.path, at, "TM107",
-                      f"'{name}' {value!r} is not a duration", hint="write it as 180d or 26w")
+        yield bad("TM107", f"'{_where(path)}' {value!r} is not a duration",
+                  "write it as 180d or 26w")
     elif t.name == "enum" and value not in t.values:
         close = difflib.get_close_matches(value, t.values, n=1, cutoff=0.5)
         if not close:
             close = [v for v in t.values if v.lower() == value.lower()]
         hint = f"did you mean '{close[0]}'?" if close else None
-        yield Finding(src.path, at, "TM103",
-                      f"'{name}' is {value!r}; allowed: {', '.join(t.values)}", hint=hint)
+        yield bad("TM103", f"'{_where(path)}' is {value!r}; allowed: {', '.join(t.values)}",
+                  hint)
 
 
 def _valid_date(value: str) -> bool:

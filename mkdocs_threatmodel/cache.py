@@ -1,0 +1,64 @@
+"""A content-addressed cache of read front matter, so unchanged models are not parsed again.
+
+Entries are JSON files named by a hash of the file's bytes and this release's
+version, under ``$THREATMODEL_CACHE_DIR``, else ``$XDG_CACHE_HOME/threatmodel``,
+else ``~/.cache/threatmodel``. Only files that read without a finding are kept.
+``THREATMODEL_NO_CACHE=1`` (or ``--no-cache``) turns it off. Any problem with
+the cache folder simply means no cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from . import __version__
+from .source import SourceFile
+
+_SALT = f"threatmodel-cache-1:{__version__}\0".encode()
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or ``None`` when caching is off."""
+    if os.environ.get("THREATMODEL_NO_CACHE"):
+        return None
+    base = os.environ.get("THREATMODEL_CACHE_DIR")
+    if base:
+        return Path(base)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    root = Path(xdg) if xdg else Path.home() / ".cache"
+    return root / "threatmodel"
+
+
+def key(raw: bytes) -> str:
+    return hashlib.blake2b(_SALT + raw, digest_size=20).hexdigest()
+
+
+def load(folder: Path, path: str, raw: bytes) -> SourceFile | None:
+    """The cached read of ``raw``, or ``None``."""
+    try:
+        with open(folder / f"{key(raw)}.json", "rb") as handle:
+            entry = json.load(handle)
+        return SourceFile(path, data=entry["data"], body=entry["body"],
+                          body_line=entry["body_line"], newline=entry["newline"], raw=raw)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def store(folder: Path, src: SourceFile) -> None:
+    """Keep a clean read for next time; silently does nothing when it cannot."""
+    if src.findings or not src.ok:
+        return
+    entry = {"data": src.data, "body": src.body, "body_line": src.body_line,
+             "newline": src.newline}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(entry, handle, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, folder / f"{key(src.raw)}.json")
+    except (OSError, ValueError, TypeError):
+        pass
