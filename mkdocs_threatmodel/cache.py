@@ -2,7 +2,8 @@
 
 Entries are JSON files named by a hash of the file's bytes and this release's
 version, under ``$THREATMODEL_CACHE_DIR``, else ``$XDG_CACHE_HOME/threatmodel``,
-else ``~/.cache/threatmodel``. Only files that read without a finding are kept.
+else ``~/.cache/threatmodel``. Only files that read and
+match the schema without a finding are kept.
 ``THREATMODEL_NO_CACHE=1`` (or ``--no-cache``) turns it off. Any problem with
 the cache folder simply means no cache.
 """
@@ -43,14 +44,15 @@ def load(folder: Path, path: str, raw: bytes) -> SourceFile | None:
         with open(folder / f"{key(raw)}.json", "rb") as handle:
             entry = json.load(handle)
         return SourceFile(path, data=entry["data"], body=entry["body"],
-                          body_line=entry["body_line"], newline=entry["newline"], raw=raw)
+                          body_line=entry["body_line"], newline=entry["newline"], raw=raw,
+                          schema_findings=[])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
 def store(folder: Path, src: SourceFile) -> None:
     """Keep a clean read for next time; silently does nothing when it cannot."""
-    if src.findings or not src.ok:
+    if src.findings or src.schema_findings or not src.ok:
         return
     entry = {"data": src.data, "body": src.body, "body_line": src.body_line,
              "newline": src.newline}

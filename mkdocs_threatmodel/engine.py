@@ -131,7 +131,7 @@ def read_models(repo: Repository, paths: list[str], use_cache: bool = True) -> l
 def _parse(items: list[tuple[str, bytes]]) -> list[SourceFile]:
     workers = min(os.cpu_count() or 1, 8)
     if len(items) < PARALLEL_MIN or workers < 2 or "fork" not in mp.get_all_start_methods():
-        return [read_source(rel, raw) for rel, raw in items]
+        return [_read_and_check(item) for item in items]
     chunk = max(1, len(items) // (workers * 4))
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
         results = list(pool.map(_read_without_raw, items, chunksize=chunk))
@@ -140,9 +140,18 @@ def _parse(items: list[tuple[str, bytes]]) -> list[SourceFile]:
     return results
 
 
-def _read_without_raw(item: tuple[str, bytes]) -> SourceFile:
+def _read_and_check(item: tuple[str, bytes]) -> SourceFile:
+    """Read a file and run the schema check, which depends on its bytes alone."""
     src = read_source(*item)
+    if src.ok:
+        src.schema_findings = check_schema(src)
+    return src
+
+
+def _read_without_raw(item: tuple[str, bytes]) -> SourceFile:
+    src = _read_and_check(item)
     src.raw = b""  # the parent has the bytes: do not send them back
+    src._spots = None
     return src
 
 
@@ -166,7 +175,8 @@ def validate(repo: Repository, only: list[str] | None = None,
         model = by_path.get(src.path)
         if model is None:
             continue
-        raw.extend(check_schema(src))
+        raw.extend(src.schema_findings if src.schema_findings is not None
+                   else check_schema(src))
         raw.extend(check_references(model, ctx))
         raw.extend(check_stride(model, strict=repo.config.strict
                                 or repo.config.severity("TM303") is not None))

@@ -64,6 +64,7 @@ class SourceFile:
     body_line: int = 1
     newline: str = "\n"
     raw: bytes = field(default=b"", repr=False)
+    schema_findings: list[Finding] | None = field(default=None, repr=False)
     _spots: dict[Path, Spot] | None = field(default=None, repr=False)
 
     @property

@@ -11,11 +11,11 @@ from .models import VALID, install, mutate
 
 def test_cached_read_equals_fresh_read_and_keeps_positions(repo, cli, tmp_path, monkeypatch):
     monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path / "c"))
-    text = mutate("likelihood: high", "likelihood: hihg")
+    text = mutate("targets: [sql]", "targets: [sqll]")  # a reference error, schema-clean
     install(repo, text)
     first = cli(repo.root, "validate")
     entries = list((tmp_path / "c").glob("*.json"))
-    assert len(entries) == 1  # the clean read was kept
+    assert len(entries) == 1  # the schema-clean read was kept
     second = cli(repo.root, "validate")
     assert second.out == first.out and second.code == first.code == 1
     uncached = cli(repo.root, "validate", "--no-cache")
@@ -24,8 +24,17 @@ def test_cached_read_equals_fresh_read_and_keeps_positions(repo, cli, tmp_path, 
     hit = cache.load(tmp_path / "c", "m.md", text.encode())
     fresh = read_source("m.md", text.encode())
     assert hit is not None and hit.data == fresh.data and hit.body == fresh.body
-    assert hit.at(("threats", 0, "likelihood")) == read_source(
-        "m.md", text.encode(), positions=True).at(("threats", 0, "likelihood"))
+    assert hit.at(("threats", 1, "targets", 0)) == read_source(
+        "m.md", text.encode(), positions=True).at(("threats", 1, "targets", 0))
+    assert " TM205 " in first.out
+
+
+def test_schema_errors_are_not_cached(repo, cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path / "c"))
+    install(repo, mutate("likelihood: high", "likelihood: hihg"))
+    assert cli(repo.root, "validate").code == 1
+    assert list((tmp_path / "c").glob("*.json")) == []
+    assert cli(repo.root, "validate").code == 1
 
 
 def test_edited_file_is_parsed_again(repo, cli, tmp_path, monkeypatch):
