@@ -10,10 +10,9 @@ the cache folder simply means no cache.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import tempfile
+from hashlib import blake2b
 from pathlib import Path
 
 from . import __version__
@@ -35,7 +34,7 @@ def cache_dir() -> Path | None:
 
 
 def key(raw: bytes) -> str:
-    return hashlib.blake2b(_SALT + raw, digest_size=20).hexdigest()
+    return blake2b(_SALT + raw, digest_size=20).hexdigest()
 
 
 def load(folder: Path, path: str, raw: bytes) -> SourceFile | None:
@@ -56,6 +55,8 @@ def store(folder: Path, src: SourceFile) -> None:
         return
     entry = {"data": src.data, "body": src.body, "body_line": src.body_line,
              "newline": src.newline}
+    import tempfile  # only when writing: it is slow to import
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")

@@ -43,21 +43,17 @@ def candidate_files(root: Path, in_git: bool) -> list[str]:
     return [f for f in files if f.lower().endswith(MARKDOWN_SUFFIXES)]
 
 
-def is_model_file(path: Path) -> bool:
-    """Whether a file's start says it is a threat model."""
-    try:
-        with open(path, "rb") as handle:
-            return looks_like_model(handle.read(_HEAD_BYTES))
-    except OSError:
-        return False
-
-
-def find_models(root: Path, in_git: bool, exclude=None) -> list[str]:
-    """Repository-relative paths of every model file, sorted."""
-    found = []
-    for rel in candidate_files(root, in_git):
+def find_models(root: Path, in_git: bool, exclude=None) -> dict[str, bytes]:
+    """Every model file of the repository: repository-relative path -> its bytes, sorted."""
+    found = {}
+    for rel in sorted(candidate_files(root, in_git)):
         if exclude is not None and exclude(rel):
             continue
-        if is_model_file(root / rel):
-            found.append(rel)
-    return sorted(found)
+        try:
+            with open(root / rel, "rb") as handle:
+                raw = handle.read()
+        except OSError:
+            continue
+        if looks_like_model(raw[:_HEAD_BYTES]):
+            found[rel] = raw
+    return found

@@ -7,16 +7,14 @@ The command line, the pre-commit hook and the MkDocs plugin all call
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing as mp
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache, git
 from .checks.context import Context
 from .checks.ownership import check_ownership
-from .checks.references import check_references, check_repository
+from .checks.references import ModelIds, check_references, check_repository
 from .checks.schema import check_schema
 from .checks.stride import check_stride
 from .config import Config, load_config
@@ -40,6 +38,7 @@ class Repository:
     staged: bool = False
     _index: dict[str, str] | None = None
     _blobs: dict[str, bytes] = field(default_factory=dict)
+    _files: dict[str, bytes] = field(default_factory=dict)
 
     @classmethod
     def at(cls, start: Path) -> Repository:
@@ -52,8 +51,10 @@ class Repository:
         return absolute.relative_to(self.root).as_posix()
 
     def model_paths(self) -> list[str]:
+        """Every model file of the repository (their bytes are kept for :meth:`read`)."""
         if not self.staged:
-            return find_models(self.root, self.in_git, exclude=self.config.excluded)
+            self._files = find_models(self.root, self.in_git, exclude=self.config.excluded)
+            return list(self._files)
         index = self.index()
         markdown = [p for p in index if p.lower().endswith(MARKDOWN_SUFFIXES)
                     and not self.config.excluded(p)]
@@ -73,6 +74,8 @@ class Repository:
                 return self._blobs[sha]
             if sha is not None:
                 return git.read_blobs(self.root, [sha]).get(sha, b"")
+        if relpath in self._files:
+            return self._files[relpath]
         return (self.root / relpath).read_bytes()
 
     def exists(self, relpath: str) -> bool:
@@ -89,7 +92,6 @@ class Result:
     repo: Repository
     checked: list[str]
     models: list[Model]
-    sources: list[SourceFile]
     findings: list[Finding] = field(default_factory=list)
 
     def count(self, severity: Severity) -> int:
@@ -106,83 +108,131 @@ def today() -> dt.date:
     return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
 
 
-PARALLEL_MIN = 24  # below this many files to parse, worker processes cost more than they save
+# Worker processes pay off from about this much work: a model to check counts 4, a model
+# read only for its ids counts 1.
+PARALLEL_MIN = 200
 
 
-def read_models(repo: Repository, paths: list[str], use_cache: bool = True) -> list[SourceFile]:
-    """Read each repository-relative path as a model source (cached, in parallel when many)."""
-    folder = cache.cache_dir() if use_cache else None
-    found: dict[str, SourceFile] = {}
-    misses: list[tuple[str, bytes]] = []
-    for rel in paths:
-        raw = repo.read(rel)
-        hit = cache.load(folder, rel, raw) if folder is not None else None
-        if hit is not None:
-            found[rel] = hit
-        else:
-            misses.append((rel, raw))
-    for src in _parse(misses):
-        found[src.path] = src
+@dataclass
+class Checked:
+    """One file's outcome: its findings, and its ids for the repository-wide checks."""
+
+    path: str
+    findings: list[Finding]
+    ids: ModelIds | None = None
+    model: Model | None = None
+
+
+@dataclass
+class _Run:
+    """What every per-file job needs; worker processes inherit it when forked."""
+
+    repo: Repository
+    raws: dict[str, bytes]
+    wanted: set[str]
+    ctx: Context
+    strict: bool
+    folder: Path | None
+    keep_models: bool
+
+
+_RUN: _Run | None = None
+
+
+def read_model_source(rel: str, raw: bytes, folder: Path | None) -> SourceFile:
+    """A model file read (from the cache when its bytes were seen before), schema-checked."""
+    src = cache.load(folder, rel, raw) if folder is not None else None
+    if src is None:
+        src = read_source(rel, raw)
+        if src.ok:
+            src.schema_findings = check_schema(src)
         if folder is not None:
             cache.store(folder, src)
-    return [found[rel] for rel in paths]
+    return src
 
 
-def _parse(items: list[tuple[str, bytes]]) -> list[SourceFile]:
+def _check_file(rel: str) -> Checked:
+    run = _RUN
+    src = read_model_source(rel, run.raws[rel], run.folder)
+    if not src.ok:
+        return Checked(rel, src.findings if rel in run.wanted else [])
+    if rel not in run.wanted and not run.keep_models:
+        return Checked(rel, [], model_ids(src))
+    model = build_model(src)
+    ids = ModelIds(rel, model.id, [(t.id, t.path) for t in model.threats])
+    found: list[Finding] = []
+    if rel in run.wanted:
+        found += src.findings
+        found += src.schema_findings if src.schema_findings is not None else check_schema(src)
+        found += check_references(model, run.ctx)
+        found += check_stride(model, strict=run.strict)
+        found += check_ownership(model, run.ctx)
+    return Checked(rel, found, ids, model if run.keep_models else None)
+
+
+def model_ids(src: SourceFile) -> ModelIds:
+    """A model's id and threat ids, straight from its data (no typed model needed)."""
+    data = src.data
+    threats = data.get("threats")
+    pairs = []
+    if isinstance(threats, list):
+        pairs = [(t["id"], ("threats", i)) for i, t in enumerate(threats)
+                 if isinstance(t, dict) and isinstance(t.get("id"), str)]
+    model_id = data.get("id")
+    return ModelIds(src.path, model_id if isinstance(model_id, str) else "", pairs)
+
+
+def _check_all(paths: list[str]) -> list[Checked]:
     workers = min(os.cpu_count() or 1, 8)
-    if len(items) < PARALLEL_MIN or workers < 2 or "fork" not in mp.get_all_start_methods():
-        return [_read_and_check(item) for item in items]
-    chunk = max(1, len(items) // (workers * 4))
+    work = len(paths) + 3 * len(_RUN.wanted)
+    if work < PARALLEL_MIN or workers < 2 or _RUN.keep_models:
+        return [_check_file(rel) for rel in paths]
+    import multiprocessing as mp  # only here: it costs start-up time on the hook's path
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in mp.get_all_start_methods():
+        return [_check_file(rel) for rel in paths]
+    chunk = max(1, len(paths) // (workers * 4))
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-        results = list(pool.map(_read_without_raw, items, chunksize=chunk))
-    for src, (_, raw) in zip(results, items, strict=True):
-        src.raw = raw
-    return results
+        return list(pool.map(_check_file, paths, chunksize=chunk))
 
 
-def _read_and_check(item: tuple[str, bytes]) -> SourceFile:
-    """Read a file and run the schema check, which depends on its bytes alone."""
-    src = read_source(*item)
-    if src.ok:
-        src.schema_findings = check_schema(src)
-    return src
+def validate(repo: Repository, only: list[str] | None = None, on: dt.date | None = None,
+             use_cache: bool = True, keep_models: bool = False) -> Result:
+    """Check every model of ``repo``; report findings for ``only`` those paths when given.
 
-
-def _read_without_raw(item: tuple[str, bytes]) -> SourceFile:
-    src = _read_and_check(item)
-    src.raw = b""  # the parent has the bytes: do not send them back
-    src._spots = None
-    return src
-
-
-def validate(repo: Repository, only: list[str] | None = None,
-             on: dt.date | None = None, use_cache: bool = True) -> Result:
-    """Check every model of ``repo``; report findings for ``only`` those paths when given."""
+    Many models are checked in worker processes; ``keep_models`` keeps the typed
+    models in the result (and checks in this process).
+    """
+    global _RUN
     paths = repo.model_paths()
     if only is not None:
         known = set(paths)
         paths += [p for p in only if p not in known]
-    sources = read_models(repo, paths, use_cache)
-    models = [build_model(src) for src in sources if src.ok]
-    ctx = Context(repo.root, on or today(), models, exists=repo.exists)
     wanted = set(only) if only is not None else set(paths)
+    raws = {rel: repo.read(rel) for rel in paths}
+    strict = repo.config.strict or repo.config.severity("TM303") is not None
+    ctx = Context(repo.root, on or today(), exists=repo.exists)
+    _RUN = _Run(repo, raws, wanted, ctx, strict, cache.cache_dir() if use_cache else None,
+                keep_models)
+    try:
+        outcomes = _check_all(paths)
+    finally:
+        _RUN = None
     raw: list[Finding] = list(repo.config.findings)
-    by_path = {m.path: m for m in models}
-    for src in sources:
-        if src.path not in wanted:
-            continue
-        raw.extend(src.findings)
-        model = by_path.get(src.path)
-        if model is None:
-            continue
-        raw.extend(src.schema_findings if src.schema_findings is not None
-                   else check_schema(src))
-        raw.extend(check_references(model, ctx))
-        raw.extend(check_stride(model, strict=repo.config.strict
-                                or repo.config.severity("TM303") is not None))
-        raw.extend(check_ownership(model, ctx))
-    raw.extend(f for f in check_repository(models) if f.path in wanted)
-    result = Result(repo, sorted(wanted), models, sources)
+    for outcome in outcomes:
+        raw += outcome.findings
+    sources = {rel: None for rel in paths}
+
+    def locate(rel: str, path: tuple):
+        if sources[rel] is None:
+            sources[rel] = read_source(rel, raws[rel], positions=True)
+        return sources[rel].at(path)
+
+    ids = [o.ids for o in outcomes if o.ids is not None]
+    raw += [f for f in check_repository(ids, locate) if f.path in wanted]
+    models = [o.model for o in outcomes if o.model is not None]
+    result = Result(repo, sorted(wanted), models)
     for finding in raw:
         severity = repo.config.severity(finding.code)
         if severity is not None:

@@ -28,6 +28,7 @@ _PLAIN_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timest
 _COLLECTION_TAGS = {_TAG + "map", _TAG + "seq"}
 _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s,\]}]")
 _MODEL_KEY = re.compile(rb"^[ \t-]*threatmodel[ \t]*:", re.MULTILINE)
+_CLOSING = re.compile(rb"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _constructor = yaml.constructor.SafeConstructor()
 
 
@@ -97,11 +98,8 @@ def looks_like_model(head: bytes) -> bool:
         head = head[3:]
     if not (head.startswith(b"---\n") or head.startswith(b"---\r\n")):
         return False
-    match = _MODEL_KEY.search(head)
-    if not match:
-        return False
-    closing = re.search(rb"^(?:---|\.\.\.)[ \t]*\r?$", head[4:], re.MULTILINE)
-    return closing is None or closing.start() + 4 > match.start()
+    closing = _CLOSING.search(head, 4)
+    return _MODEL_KEY.search(head, 0, closing.start() if closing else len(head)) is not None
 
 
 def read_source(path: str, raw: bytes, positions: bool = False) -> SourceFile:

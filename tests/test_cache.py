@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mkdocs_threatmodel import cache
-from mkdocs_threatmodel.engine import Repository, read_models
+from mkdocs_threatmodel import cache, engine
+from mkdocs_threatmodel.engine import Repository
 from mkdocs_threatmodel.source import read_source
 
 from .models import VALID, install, mutate
@@ -45,18 +45,21 @@ def test_edited_file_is_parsed_again(repo, cli, tmp_path, monkeypatch):
     assert cli(repo.root, "validate").code == 1
 
 
-def test_parallel_reading_matches_serial(repo, monkeypatch):
+def test_parallel_checking_matches_serial(repo, monkeypatch):
     monkeypatch.setenv("THREATMODEL_NO_CACHE", "1")
-    paths = []
     for i in range(30):
-        paths.append(install(repo, VALID.replace("guest-checkout", f"m{i}"), f"m/{i}.md"))
-    paths.append(install(repo, mutate("owner: x", "owner: x\nowner: y",
-                                      VALID.replace("owner: team-checkout", "owner: x")),
-                         "m/dup.md"))
+        install(repo, VALID.replace("guest-checkout", f"m{i}").replace("CHK-00", f"M{i}-"),
+                f"m/{i:02}.md")
+    install(repo, mutate("targets: [sql]", "targets: [sqll]"), "m/broken-ref.md")
+    install(repo, mutate("owner: team-checkout\n", "owner: x\nowner: y\n"), "m/dup-key.md")
+    install(repo, mutate("likelihood: high", "likelihood: hihg"), "m/schema.md")
     r = Repository.at(repo.root)
-    parallel = read_models(r, paths, use_cache=False)
-    serial = [read_source(p, (repo.root / p).read_bytes()) for p in paths]
-    assert [s.data for s in parallel] == [s.data for s in serial]
-    assert [s.findings for s in parallel] == [s.findings for s in serial]
-    assert parallel[-1].findings[0].code == "TM004"
-    assert parallel[3].raw == (repo.root / paths[3]).read_bytes()
+    monkeypatch.setattr(engine, "PARALLEL_MIN", 10**9)
+    serial = engine.validate(r)
+    monkeypatch.setattr(engine, "PARALLEL_MIN", 1)  # any amount of work goes to workers
+    parallel = engine.validate(r)
+    assert parallel.findings == serial.findings
+    codes = {f.code for f in serial.findings}
+    assert {"TM205", "TM004", "TM103", "TM210", "TM211"} <= codes
+    kept = engine.validate(r, keep_models=True)
+    assert kept.findings == serial.findings and len(kept.models) == 33

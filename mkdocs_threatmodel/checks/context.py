@@ -7,8 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Model
-
 
 @dataclass
 class Context:
@@ -16,7 +14,6 @@ class Context:
 
     root: Path
     today: dt.date
-    models: list[Model] = field(default_factory=list)
     exists: Callable[[str], bool] = lambda relpath: False
     _texts: dict[str, str | None] = field(default_factory=dict)
 

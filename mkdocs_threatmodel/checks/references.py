@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
-from ..findings import Finding
+from ..findings import Finding, Position
 from ..model import Model
 from .context import Context
 
@@ -103,33 +104,48 @@ def _check_nesting(model: Model, boundaries: dict) -> Iterator[Finding]:
                           hint="remove one 'inside' of the cycle")
 
 
-def check_repository(models: list[Model]) -> Iterator[Finding]:
-    """Ids that must be unique across the repository: model ids and threat ids."""
-    model_ids: dict[str, Model] = {}
-    threat_ids: dict[str, tuple] = {}
+@dataclass
+class ModelIds:
+    """What the repository-wide checks need of a model: its path, id and threat ids."""
+
+    path: str
+    id: str
+    threats: list[tuple[str, tuple]]  # (threat id, its path in the front matter)
+
+
+def check_repository(models: list[ModelIds],
+                     locate: Callable[[str, tuple], Position]) -> Iterator[Finding]:
+    """Ids that must be unique across the repository: model ids and threat ids.
+
+    ``locate(file, path)`` gives the position of a value; it is only called for
+    the few ids that are repeated.
+    """
+    model_ids: dict[str, str] = {}
+    threat_ids: dict[str, tuple[str, tuple]] = {}
     for model in sorted(models, key=lambda m: m.path):
         if model.id:
-            first = model_ids.setdefault(model.id, model)
-            if first is not model:
-                yield _repeated(model, ("id",), "TM210", f"model id '{model.id}'", first, ("id",))
+            first = model_ids.setdefault(model.id, model.path)
+            if first != model.path:
+                yield _repeated(locate, model.path, ("id",), "TM210",
+                                f"model id '{model.id}'", first, ("id",))
         seen_here: set[str] = set()
-        for threat in model.threats:
-            if threat.id in seen_here:
+        for tid, tpath in model.threats:
+            if tid in seen_here:
                 continue  # TM209 reports repeats inside one model
-            seen_here.add(threat.id)
-            other = threat_ids.setdefault(threat.id, (model, threat.path))
-            if other[0] is not model:
-                yield _repeated(model, threat.path + ("id",), "TM211", f"threat id '{threat.id}'",
-                                other[0], other[1] + ("id",))
+            seen_here.add(tid)
+            other = threat_ids.setdefault(tid, (model.path, tpath))
+            if other[0] != model.path:
+                yield _repeated(locate, model.path, tpath + ("id",), "TM211",
+                                f"threat id '{tid}'", other[0], other[1] + ("id",))
 
 
-def _repeated(model: Model, path: tuple, code: str, what: str, other: Model,
-              other_path: tuple) -> Finding:
-    pos = other.source.at(other_path)
-    finding = Finding(model.path, model.source.at(path), code,
-                      f"{what} is also used in {other.path}:{pos.line}:{pos.column}",
+def _repeated(locate, path: str, where: tuple, code: str, what: str, other: str,
+              other_where: tuple) -> Finding:
+    pos = locate(other, other_where)
+    finding = Finding(path, locate(path, where), code,
+                      f"{what} is also used in {other}:{pos.line}:{pos.column}",
                       hint="ids must be unique in the repository")
-    finding.related.append((other.path, pos))
+    finding.related.append((other, pos))
     return finding
 
 
