@@ -13,13 +13,12 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .errors import UsageError
 from .git import GitError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
-class UsageError(Exception):
-    """A mistake in how the command was called (exit 2)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,6 +41,24 @@ def _parser() -> argparse.ArgumentParser:
                    help="check the models as staged in git's index (for a plain git hook)")
     p.add_argument("-C", dest="directory", metavar="DIR", default=".",
                    help="run as if started in DIR")
+
+    p = sub.add_parser("stale", help="find models whose covered paths or ADRs changed since "
+                       "their last review, or whose review is overdue")
+    p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    p.add_argument("--staged", action="store_true",
+                   help="judge the commit being made (for the pre-commit hook)")
+    p.add_argument("--from-ref", metavar="A",
+                   help="judge the range A..B (default: PRE_COMMIT_FROM_REF, as pre-commit "
+                   "sets it at the pre-push stage; it then takes precedence over --staged)")
+    p.add_argument("--to-ref", metavar="B", help="(default: PRE_COMMIT_TO_REF)")
+    p.add_argument("--today", metavar="YYYY-MM-DD", help="judge review ages as of this date")
+    p.add_argument("--no-cache", action="store_true")
+    p.add_argument("-C", dest="directory", metavar="DIR", default=".")
+
+    p = sub.add_parser("review", help="record a review of models (reviewed.date and .by)")
+    p.add_argument("models", nargs="+", metavar="MODEL")
+    p.add_argument("--by", metavar="NAME", help="who reviewed (default: git's user.name)")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="when (default: today)")
 
     p = sub.add_parser("new", help="write a new model skeleton")
     p.add_argument("path", metavar="PATH")
@@ -74,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _date(value: str | None):
+def _date(value: str | None, flag: str = "--today"):
     import datetime as dt
 
     if value is None:
@@ -82,7 +99,7 @@ def _date(value: str | None):
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"--today {value!r} is not a YYYY-MM-DD date") from None
+        raise UsageError(f"{flag} {value!r} is not a YYYY-MM-DD date") from None
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -185,4 +202,32 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"validate": cmd_validate, "new": cmd_new, "schema": cmd_schema, "rules": cmd_rules}
+def cmd_stale(args: argparse.Namespace) -> int:
+    from .stale_report import run_stale
+
+    start = Path(args.directory)
+    if not start.is_dir():
+        raise UsageError(f"-C {args.directory}: not a folder")
+    if bool(args.from_ref) != bool(args.to_ref):
+        raise UsageError("--from-ref and --to-ref go together")
+    if args.staged and args.from_ref:
+        raise UsageError("--staged and --from-ref/--to-ref do not go together")
+    if not args.from_ref and os.environ.get("PRE_COMMIT_FROM_REF"):
+        args.from_ref = os.environ["PRE_COMMIT_FROM_REF"]
+        args.to_ref = os.environ.get("PRE_COMMIT_TO_REF") or "HEAD"
+        args.staged = False  # pre-push: the range, not the index
+    on = _date(args.today)
+    os.chdir(start)
+    return run_stale(Path.cwd(), args.format, staged=args.staged, since=args.from_ref,
+                     until=args.to_ref, on=on, use_cache=not args.no_cache)
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from .review import run_review
+
+    on = _date(args.date, "--date")
+    return run_review([Path(m) for m in args.models], by=args.by, on=on)
+
+
+_COMMANDS = {"validate": cmd_validate, "stale": cmd_stale, "review": cmd_review,
+             "new": cmd_new, "schema": cmd_schema, "rules": cmd_rules}

@@ -7,20 +7,22 @@ The command line, the pre-commit hook and the MkDocs plugin all read it::
       TM402: warning
       TM408: off
     exclude: [vendor/**]      # git-style globs of model paths to skip
+    stale_existing: warn      # stale --staged / a range: staleness already there warns
+                              # (block: it fails too)
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .findings import Finding, Position, Severity
+from .globs import glob_match
 from .rules import RULES
 from .source import read_yaml
 
 CONFIG_NAME = ".threatmodel.yaml"
-_KEYS = ("strict", "rules", "exclude")
+_KEYS = ("strict", "rules", "exclude", "stale_existing")
 _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "note": Severity.NOTE,
            "off": None}
 
@@ -32,6 +34,7 @@ class Config:
     strict: bool = False
     severities: dict[str, Severity | None] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
+    stale_existing: str = "warn"
     findings: list[Finding] = field(default_factory=list)
 
     def severity(self, code: str) -> Severity | None:
@@ -47,46 +50,6 @@ class Config:
 
     def excluded(self, relpath: str) -> bool:
         return any(glob_match(pattern, relpath) for pattern in self.exclude)
-
-
-def glob_match(pattern: str, path: str) -> bool:
-    """Git-style glob: ``**`` spans folders, ``*`` and ``?`` stay inside one."""
-    return re.fullmatch(_glob_regex(pattern), path) is not None
-
-
-def _glob_regex(pattern: str) -> str:
-    out, i = "", 0
-    pattern = pattern.lstrip("/")
-    if pattern.endswith("/"):
-        pattern += "**"
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out += "(?:.*/)?"
-            i += 3
-        elif pattern.startswith("**", i):
-            out += ".*"
-            i += 2
-        elif pattern[i] == "*":
-            out += "[^/]*"
-            i += 1
-        elif pattern[i] == "?":
-            out += "[^/]"
-            i += 1
-        elif pattern[i] == "[":
-            end = pattern.find("]", i + 1)
-            if end == -1:
-                out += re.escape("[")
-                i += 1
-            else:
-                body = pattern[i + 1:end].replace("\\", "\\\\")
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out += f"[{body}]"
-                i = end + 1
-        else:
-            out += re.escape(pattern[i])
-            i += 1
-    return out
 
 
 def load_config(root: Path) -> Config:
@@ -118,6 +81,11 @@ def load_config(root: Path) -> Config:
                 config.strict = value
             else:
                 bad((key,), "'strict' must be true or false")
+        elif key == "stale_existing":
+            if value in ("warn", "block"):
+                config.stale_existing = value
+            else:
+                bad((key,), "'stale_existing' must be warn or block")
         elif key == "exclude":
             if isinstance(value, list) and all(isinstance(v, str) for v in value):
                 config.exclude = value

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -82,3 +83,177 @@ def read_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
         blobs[sha] = data[pos:pos + size]
         pos += size + 1
     return blobs
+
+
+@dataclass
+class Change:
+    """One path a commit changed, with the blob ids before and after."""
+
+    status: str  # A M D R C T (first letter of git's status)
+    path: str
+    old_path: str | None
+    old_blob: str
+    new_blob: str
+
+
+@dataclass
+class Commit:
+    """A commit of the history, with the paths it changed (merges carry none)."""
+
+    sha: str
+    short: str
+    date: str
+    author: str
+    subject: str
+    parents: list[str]
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class State:
+    """What kind of repository this is: its HEAD, whether it is shallow and where it stops."""
+
+    head: str | None
+    shallow: bool
+    boundary: set[str]
+    branch: str | None
+
+
+def state(root: Path) -> State:
+    """HEAD (``None`` when there are no commits), shallowness and the branch name."""
+    out = run(["rev-parse", "--is-shallow-repository", "--git-path", "shallow",
+               "--abbrev-ref", "HEAD"], root, check=False).decode("utf-8", "replace")
+    lines = out.splitlines()
+    shallow = bool(lines) and lines[0] == "true"
+    branch = lines[2] if len(lines) > 2 and lines[2] != "HEAD" else None
+    head_out = run(["rev-parse", "--verify", "-q", "HEAD^{commit}"], root, check=False)
+    head = head_out.decode().strip() or None
+    boundary: set[str] = set()
+    if shallow and len(lines) > 1:
+        shallow_file = Path(lines[1]) if Path(lines[1]).is_absolute() else root / lines[1]
+        try:
+            boundary = set(shallow_file.read_text().split())
+        except OSError:
+            boundary = set()
+    return State(head, shallow, boundary, branch)
+
+
+_LOG_FORMAT = "%x1e%H%x1f%ad%x1f%an%x1f%s%x1f%P"
+
+
+def history(root: Path, rev: str = "HEAD", since: str | None = None) -> list[Commit]:
+    """Every commit reachable from ``rev`` (children before parents), with changed paths.
+
+    ``since`` (a commit) leaves out that commit and its ancestors.
+    """
+    args = ["log", "--topo-order", "-z", "--raw", "-M", "--no-abbrev", "--no-color",
+            "--no-ext-diff", f"--format={_LOG_FORMAT}", "--date=short", rev]
+    if since:
+        args.append(f"^{since}")
+    out = run([*args, "--"], root)
+    commits = []
+    for record in out.split(b"\x1e")[1:]:
+        header, _, rest = record.partition(b"\0")
+        fields = header.decode("utf-8", "replace").split("\x1f")
+        sha, date, author, subject, parents = (fields + [""] * 5)[:5]
+        commit = Commit(sha, sha[:8], date, author, subject, parents.split(),
+                        parse_raw(rest.lstrip(b"\n")))
+        commits.append(commit)
+    return commits
+
+
+def resolve(root: Path, rev: str) -> str | None:
+    """The commit a revision names, or ``None``."""
+    out = run(["rev-parse", "--verify", "-q", "--end-of-options", f"{rev}^{{commit}}"], root,
+              check=False)
+    return out.decode().strip() or None
+
+
+def tree(root: Path, rev: str = "HEAD") -> dict[str, str]:
+    """Files of a commit and their blob ids."""
+    out = run(["ls-tree", "-r", "-z", "--full-tree", rev, "--"], root)
+    files = {}
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _, path = record.partition(b"\t")
+        parts = meta.split(b" ")
+        if len(parts) == 3 and parts[1] == b"blob":
+            files[os.fsdecode(path)] = parts[2].decode()
+    return files
+
+
+def staged_changes(root: Path) -> list[Change]:
+    """What the next commit changes: the index against HEAD (or against nothing)."""
+    head = run(["rev-parse", "--verify", "-q", "HEAD^{commit}"], root, check=False).strip()
+    args = ["diff", "--cached", "-z", "--raw", "-M", "--no-abbrev", "--no-color",
+            "--no-ext-diff"]
+    if not head:
+        args.append("4b825dc642cb6eb9a060e54bf8d69288fbee4904")  # the empty tree
+    return parse_raw(run([*args, "--"], root))
+
+
+def parse_raw(out: bytes) -> list[Change]:
+    """Parse ``--raw -z`` entries (no commit headers) into changes."""
+    changes = []
+    tokens = out.split(b"\0")
+    i = 0
+    while i < len(tokens):
+        meta = tokens[i]
+        if not meta.startswith(b":"):
+            i += 1
+            continue
+        parts = meta[1:].split(b" ")
+        status = parts[4].decode()[:1]
+        if status in ("R", "C"):
+            changes.append(Change(status, os.fsdecode(tokens[i + 2]), os.fsdecode(tokens[i + 1]),
+                                  parts[2].decode(), parts[3].decode()))
+            i += 3
+        else:
+            changes.append(Change(status, os.fsdecode(tokens[i + 1]), None, parts[2].decode(),
+                                  parts[3].decode()))
+            i += 2
+    return changes
+
+
+class BlobReader:
+    """One ``git cat-file --batch`` process answering blob reads on demand."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.proc: subprocess.Popen | None = None
+
+    def read(self, sha: str) -> bytes | None:
+        if not sha or set(sha) == {"0"}:
+            return None
+        if self.proc is None:
+            self.proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.root,
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         env={**os.environ, **_ENV})
+        self.proc.stdin.write(sha.encode() + b"\n")
+        self.proc.stdin.flush()
+        header = self.proc.stdout.readline().split()
+        if len(header) < 3 or header[1] == b"missing":
+            return None
+        size = int(header[2])
+        data = self.proc.stdout.read(size)
+        self.proc.stdout.read(1)
+        return data
+
+    def close(self) -> None:
+        if self.proc is not None:
+            self.proc.stdin.close()
+            self.proc.wait()
+            self.proc = None
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def config_value(root: Path, key: str) -> str | None:
+    """A git configuration value, or ``None``."""
+    out = run(["config", "--get", key], root, check=False).decode("utf-8", "replace").strip()
+    return out or None

@@ -3,7 +3,8 @@
 Codes are stable: once published a code keeps its meaning. ``threatmodel rules``
 prints this table, and SARIF output carries it as the tool's rule metadata.
 Families: TM0xx syntax, TM1xx schema, TM2xx references, TM3xx STRIDE per
-element, TM4xx ownership and acceptance, TM5xx staleness.
+element, TM4xx ownership and acceptance, TM5xx staleness, TM9xx
+configuration.
 """
 
 from __future__ import annotations
@@ -151,6 +152,33 @@ _RULES = [
     Rule("TM409", "no-risk-rating", W, "A threat has no likelihood or impact.",
          "Risk is likelihood x impact; without both the threat cannot be ranked.",
          "Add 'likelihood' and 'impact'."),
+    # -- staleness ------------------------------------------------------------------
+    Rule("TM501", "covered-paths-changed", E,
+         "Commits changed paths the model covers after its last review.",
+         "Models decay: the architecture they describe moved on without them.",
+         "Review the model against the changes, then `threatmodel review MODEL`."),
+    Rule("TM502", "adr-changed", E, "An ADR the model rests on changed after its last review.",
+         "A changed decision can change trust boundaries, flows and threats.",
+         "Review the model against the ADR, then `threatmodel review MODEL`."),
+    Rule("TM503", "adr-superseded", E, "An ADR the model rests on is superseded.",
+         "The model rests on a decision that no longer holds.",
+         "Cite the superseding ADR, review the model, then `threatmodel review MODEL`."),
+    Rule("TM504", "review-overdue", E,
+         "The last review is older than the model's review interval.",
+         "Even unchanged architecture meets new attackers; 'review_every' sets the pace.",
+         "Review the model, then `threatmodel review MODEL`."),
+    Rule("TM505", "history-too-shallow", W,
+         "The git history stops before the model's last review (shallow clone).",
+         "Without the review commit, changes since the review cannot be known; the model "
+         "is treated as unknown, not as fresh.",
+         "Fetch more history: `git fetch --unshallow` (or `--deepen=N`)."),
+    Rule("TM506", "model-not-committed", N, "The model is not committed yet.",
+         "Staleness is measured from the commit that records a review.",
+         "Commit the model."),
+    Rule("TM507", "staged-change-without-review", E,
+         "The staged change touches paths a model covers without recording its review.",
+         "A commit that changes the architecture should bring its threat model along.",
+         "Review the model, `threatmodel review MODEL`, and stage it with the change."),
     # -- configuration ------------------------------------------------------------
     Rule("TM901", "bad-config", E, "The configuration file is invalid.",
          "The configuration decides rule severities for every run.",

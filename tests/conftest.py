@@ -51,9 +51,23 @@ class Repo:
             path.write_text(text, encoding="utf-8", newline="")
         return path
 
-    def commit(self, message: str = "change") -> None:
+    def commit(self, message: str = "change", date: str | None = None,
+               author: str | None = None) -> str:
+        """Stage everything and commit (at a fixed date); returns the commit id."""
         self.git("add", "-A")
-        self.git("commit", "-q", "-m", message)
+        env = {}
+        if date:
+            stamp = f"{date}T12:00:00+00:00"
+            env = {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+        if author:
+            env["GIT_AUTHOR_NAME"] = author
+        self.git_env(env, "commit", "-q", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD").strip()
+
+    def git_env(self, extra: dict, *args: str) -> str:
+        env = {**os.environ, **GIT_ENV, **extra}
+        return subprocess.run(["git", *args], cwd=self.root, env=env, check=True,
+                              capture_output=True, text=True).stdout
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,431 @@
+"""Staleness from git history: does each model still describe what it covers?
+
+A model's *review point* is the newest commit reachable from HEAD in which its
+``reviewed`` value changed (or, when it never recorded one, the commit that
+added it). After that point a model goes stale when a commit changes a path its
+``covers`` globs match (TM501), when an ADR it cites changes (TM502), when an ADR
+it cites is superseded (TM503), or when ``reviewed.date + review_every`` is past
+(TM504). Everything comes from a constant number of git processes: one ``log``
+of the whole history, one ``ls-tree`` and one ``cat-file`` that reads blobs on
+demand, whatever the number of models or commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from . import git
+from .adr import superseded_by
+from .engine import Repository, read_model_source, today
+from .findings import Finding, Position, Severity
+from .globs import GlobIndex
+from .model import parse_date, parse_duration
+from .source import SourceFile, looks_like_model, read_source
+
+EVIDENCE_SHOWN = 3  # commits named in a one-line message; the JSON report has them all
+_REVIEWED_BLOCK = re.compile(
+    rb"^reviewed[ \t]*:(?P<value>[^\n]*\n(?:(?:[ \t]+[^\n]*|[ \t]*)\n)*)", re.MULTILINE)
+
+
+@dataclass
+class StaleReason:
+    """Why a model is stale (or unknown), with its evidence."""
+
+    code: str
+    message: str
+    commits: list[git.Commit] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+    command: str = ""
+    where: tuple = ()  # the front matter key the finding points at
+    introduced: bool = False  # its evidence includes commits of the range being judged
+
+
+@dataclass
+class ModelStaleness:
+    """A model's judgement: ``current``, ``stale`` or ``unknown``, and why."""
+
+    path: str
+    state: str
+    reasons: list[StaleReason] = field(default_factory=list)
+    reviewed: dt.date | None = None
+    reviewed_by: str | None = None
+    due: dt.date | None = None
+    review_point: git.Commit | None = None
+
+
+@dataclass
+class _Info:
+    """What staleness needs of a model as committed at HEAD."""
+
+    path: str
+    covers: list[str]
+    adrs: list[str]  # repository-relative
+    reviewed: dt.date | None
+    reviewed_by: str | None
+    review_every: int | None
+
+
+def review_command(path: str) -> str:
+    """The command that records a review of the model at ``path``."""
+    quoted = path if re.fullmatch(r"[\w./-]+", path) else "'" + path.replace("'", "'\\''") + "'"
+    return f"threatmodel review {quoted}"
+
+
+def reviewed_value(raw: bytes | None) -> Any:
+    """The ``reviewed`` value of a model's bytes (for comparing versions), or ``None``."""
+    if not raw or not raw.startswith(b"---"):
+        return None
+    end = re.search(rb"^(?:---|\.\.\.)[ \t]*\r?$", raw[3:], re.MULTILINE)
+    front = raw[: end.start() + 3] if end else raw
+    match = _REVIEWED_BLOCK.search(front.replace(b"\r\n", b"\n") + b"\n")
+    if not match:
+        return None
+    try:
+        loaded = yaml.load(b"reviewed:" + match["value"], Loader=yaml.CSafeLoader)
+    except (yaml.YAMLError, AttributeError):
+        return match["value"].strip()
+    return loaded.get("reviewed") if isinstance(loaded, dict) else loaded
+
+
+def _info(rel: str, src: SourceFile) -> _Info:
+    data = src.data if src.ok else {}
+    reviewed = data.get("reviewed") if isinstance(data.get("reviewed"), dict) else {}
+    base = posixpath.dirname(rel)
+    adrs = [posixpath.normpath(posixpath.join(base, a)) for a in data.get("adrs") or []
+            if isinstance(a, str)]
+    covers = [c for c in data.get("covers") or [] if isinstance(c, str)]
+    by = reviewed.get("by")
+    return _Info(rel, covers, adrs, parse_date(reviewed.get("date")),
+                 by if isinstance(by, str) else None, parse_duration(data.get("review_every")))
+
+
+class _History:
+    """The commits reachable from HEAD, indexed by path, with an ancestry test."""
+
+    def __init__(self, commits: list[git.Commit]) -> None:
+        self.commits = commits
+        self.index = {c.sha: i for i, c in enumerate(commits)}
+        self.by_path: dict[str, list[tuple[int, git.Change]]] = {}
+        for i, commit in enumerate(commits):
+            for change in commit.changes:
+                self.by_path.setdefault(change.path, []).append((i, change))
+                if change.old_path is not None:
+                    self.by_path.setdefault(change.old_path, []).append((i, change))
+        self._positions = {p: [i for i, _ in entries] for p, entries in self.by_path.items()}
+        self.linear = all(
+            len(c.parents) <= 1
+            and (not c.parents or (i + 1 < len(commits) and commits[i + 1].sha == c.parents[0]))
+            for i, c in enumerate(commits))
+        self._ancestors: list[int] | None = None
+
+    def is_ancestor(self, older: int, newer: int) -> bool:
+        """Whether commit ``older`` is ``newer`` or one of its ancestors (by list index)."""
+        if self.linear:
+            return older >= newer
+        if self._ancestors is None:
+            bits = [0] * len(self.commits)
+            for i in range(len(self.commits) - 1, -1, -1):
+                mask = 1 << i
+                for parent in self.commits[i].parents:
+                    j = self.index.get(parent)
+                    if j is not None:
+                        mask |= bits[j]
+                bits[i] = mask
+            self._ancestors = bits
+        return bool((self._ancestors[newer] >> older) & 1)
+
+    def entries_after(self, path: str, cursor: int) -> list[tuple[int, git.Change]]:
+        """Changes of ``path`` in commits older than list index ``cursor``."""
+        entries = self.by_path.get(path, [])
+        return entries[bisect_right(self._positions.get(path, []), cursor):]
+
+
+class Assessment:
+    """Judges every model of a repository at HEAD."""
+
+    def __init__(self, repo: Repository, on: dt.date | None = None,
+                 use_cache: bool = True, rev: str = "HEAD", since: str | None = None) -> None:
+        """Judge at ``rev``; with ``since``, mark reasons that commits of since..rev bring."""
+        self.rev = rev
+        self.since = since
+        self.new_commits: set[int] | None = None
+        self.repo = repo
+        self.root = repo.root
+        self.today = on or today()
+        self.use_cache = use_cache
+        self.results: dict[str, ModelStaleness] = {}
+        self.sources: dict[str, SourceFile] = {}
+        self.shallow = False
+
+    # -- reading ----------------------------------------------------------------------
+    def run(self) -> dict[str, ModelStaleness]:
+        if not self.repo.in_git:
+            raise git.GitError(f"{self.root} is not in a git repository: staleness comes "
+                               "from git history")
+        from . import cache
+
+        folder = cache.cache_dir() if self.use_cache else None
+        worktree = self.repo.model_paths() if self.rev == "HEAD" else []
+        state = git.state(self.root)
+        self.shallow = state.shallow
+        if state.head is None:
+            for rel in worktree:
+                self._not_committed(rel)
+            return self.results
+        tree = git.tree(self.root, self.rev)
+        history = _History(git.history(self.root, self.rev))
+        if self.since is not None:
+            base = git.resolve(self.root, self.since)
+            start = history.index.get(base) if base else None
+            self.new_commits = {i for i in range(len(history.commits))
+                                if start is None or not history.is_ancestor(i, start)}
+        with git.BlobReader(self.root) as blobs:
+            infos = []
+            for rel, sha in tree.items():
+                if not rel.lower().endswith((".md", ".markdown")) or self.repo.config.excluded(rel):
+                    continue
+                raw = blobs.read(sha) or b""
+                if looks_like_model(raw[:65536]):
+                    src = read_model_source(rel, raw, folder)
+                    self.sources[rel] = src
+                    infos.append(_info(rel, src))
+            for rel in worktree:
+                if rel not in tree:
+                    self._not_committed(rel)
+            self._judge(infos, history, tree, blobs, state.boundary)
+        return self.results
+
+    def _not_committed(self, rel: str) -> None:
+        self.results[rel] = ModelStaleness(rel, "current", [StaleReason(
+            "TM506", "model is not committed yet: staleness is measured once it is",
+            command=f"git add -- {rel}")])
+
+    # -- judging ----------------------------------------------------------------------
+    def _judge(self, infos: list[_Info], history: _History, tree: dict[str, str],
+               blobs: git.BlobReader, boundary: set[str]) -> None:
+        model_files = {info.path for info in infos}
+        points = {info.path: self._review_point(info.path, history, blobs, model_files)
+                  for info in infos}
+        covers, adrs = GlobIndex(), {}
+        for n, info in enumerate(infos):
+            for glob in info.covers:
+                covers.add(glob, n)
+            for adr in info.adrs:
+                adrs.setdefault(adr, []).append(n)
+        covered: list[list[tuple[int, str]]] = [[] for _ in infos]
+        cited: list[list[tuple[int, str]]] = [[] for _ in infos]
+        for i, commit in enumerate(history.commits):
+            for change in commit.changes:
+                for path in {change.path, change.old_path} - {None}:
+                    if path in model_files:
+                        continue
+                    for n in covers.owners(path):
+                        covered[n].append((i, path))
+                    for n in adrs.get(path, ()):
+                        cited[n].append((i, path))
+        for n, info in enumerate(infos):
+            self.results[info.path] = self._one(info, points[info.path], covered[n], cited[n],
+                                                history, tree, blobs, boundary)
+
+    def _review_point(self, path: str, history: _History, blobs: git.BlobReader,
+                      model_files: set[str]) -> tuple[int | None, str]:
+        """(list index of the review point, how it was found: reviewed, added or lost)."""
+        name, cursor = path, -1
+        while True:
+            entry = next(((i, ch) for i, ch in history.entries_after(name, cursor)
+                          if ch.path == name), None)
+            if entry is None:
+                return None, "lost"
+            cursor, change = entry
+            if change.status == "A":
+                return cursor, "added"
+            if change.status in ("M", "T", "R", "C"):
+                before = reviewed_value(blobs.read(change.old_blob))
+                after = reviewed_value(blobs.read(change.new_blob))
+                if before != after:
+                    return cursor, "reviewed"
+                if change.status in ("R", "C") and change.old_path:
+                    name = change.old_path
+                    model_files.add(name)
+
+    def _one(self, info: _Info, point: tuple[int | None, str], covered, cited,
+             history: _History, tree: dict[str, str], blobs: git.BlobReader,
+             boundary: set[str]) -> ModelStaleness:
+        result = ModelStaleness(info.path, "current", reviewed=info.reviewed,
+                                reviewed_by=info.reviewed_by)
+        command = review_command(info.path)
+        if info.reviewed and info.review_every:
+            result.due = info.reviewed + dt.timedelta(days=info.review_every)
+            if result.due < self.today:
+                result.reasons.append(StaleReason(
+                    "TM504", f"review overdue: last reviewed {info.reviewed.isoformat()}, due "
+                    f"every {info.review_every} days, so by {result.due.isoformat()}; "
+                    f"record a review: {command}", command=command,
+                    where=("reviewed", "date")))
+        for n, adr in enumerate(info.adrs):
+            sha = tree.get(adr)
+            text = blobs.read(sha) if sha else None
+            by = superseded_by(text.decode("utf-8", "replace")) if text else None
+            if by:
+                result.reasons.append(StaleReason(
+                    "TM503", f"ADR '{adr}' is superseded by {by}; cite it and record a "
+                    f"review: {command}", paths=[adr], command=command, where=("adrs", n)))
+        index, how = point
+        if index is not None:
+            result.review_point = history.commits[index]
+        lost = index is None or (how == "added" and history.commits[index].sha in boundary)
+        if lost:
+            fetch = ("git fetch --unshallow" if self.shallow else "git fetch")
+            result.reasons.append(StaleReason(
+                "TM505", "the git history stops before this model's last review "
+                f"(shallow clone), so changes since then are unknown; fetch more history: "
+                f"{fetch} (or git fetch --deepen=N)", command=fetch, where=("reviewed",)))
+        else:
+            for code, hits, what, where in (("TM501", covered, "covered paths", ("covers",)),
+                                            ("TM502", cited, "cited ADRs", ("adrs",))):
+                reason = self._changed(code, hits, what, where, index, history, command)
+                if reason is not None:
+                    result.reasons.append(reason)
+        codes = {r.code for r in result.reasons}
+        severity = self.repo.config.severity
+        if any(severity(c) is not None for c in codes - {"TM505", "TM506"}):
+            result.state = "stale"
+        elif "TM505" in codes:
+            result.state = "unknown"
+        return result
+
+    def _changed(self, code: str, hits: list[tuple[int, str]], what: str, where: tuple,
+                 point: int, history: _History, command: str) -> StaleReason | None:
+        by_commit: dict[int, list[str]] = {}
+        for i, path in hits:
+            if not history.is_ancestor(i, point):
+                by_commit.setdefault(i, [])
+                if path not in by_commit[i]:
+                    by_commit[i].append(path)
+        if not by_commit:
+            return None
+        order = sorted(by_commit)
+        commits = [history.commits[i] for i in order]
+        paths = sorted({p for i in order for p in by_commit[i]})
+        review = history.commits[point]
+        shown = "; ".join(
+            f"{c.short} {c.date} {c.author}: {c.subject} ({', '.join(by_commit[i][:3])}"
+            f"{', ...' if len(by_commit[i]) > 3 else ''})"
+            for c, i in zip(commits[:EVIDENCE_SHOWN], order, strict=False))
+        n = len(commits)
+        more = f"; and {n - EVIDENCE_SHOWN} more" if n > EVIDENCE_SHOWN else ""
+        introduced = self.new_commits is not None and bool(self.new_commits & set(order))
+        return StaleReason(
+            code, f"{n} commit{'s' if n != 1 else ''} changed {what} ({len(paths)} "
+            f"path{'s' if len(paths) != 1 else ''}) since the last review in {review.short} "
+            f"({review.date}): {shown}{more}; record a review: {command}",
+            commits=commits, paths=paths, command=command, where=where, introduced=introduced)
+
+    # -- findings ---------------------------------------------------------------------
+    def findings(self, existing: Severity | None = None) -> list[Finding]:
+        """Every reason of every model as a finding, with configured severities.
+
+        ``existing``, when given, caps the severity of reasons that were there
+        before the change being judged (a range, or a staged commit).
+        """
+        out = []
+        for rel, result in sorted(self.results.items()):
+            src = self._positions(rel)
+            for reason in result.reasons:
+                severity = self.repo.config.severity(reason.code)
+                if severity is None:
+                    continue
+                if (existing is not None and not reason.introduced
+                        and severity.rank > existing.rank):
+                    severity = existing
+                at = src.at(reason.where, key=reason.where in (("covers",), ("reviewed",)))
+                finding = Finding(rel, at if reason.where else Position(1, 1), reason.code,
+                                  reason.message, severity=severity)
+                out.append(finding)
+        return out
+
+    def _positions(self, rel: str) -> SourceFile:
+        """The model as the user sees it (work tree), for line numbers."""
+        try:
+            return read_source(rel, (self.root / rel).read_bytes(), positions=True)
+        except OSError:
+            return self.sources.get(rel) or read_source(rel, b"")
+
+
+def assess(repo: Repository, models: Any = None, today: dt.date | None = None
+           ) -> dict[str, ModelStaleness]:
+    """Judge every model of ``repo`` at HEAD; keyed by repository-relative model path.
+
+    ``models`` is accepted for callers that hold typed models already; the
+    judgement reads the committed versions itself.
+    """
+    return Assessment(repo, today).run()
+
+
+# -- the commit being made ---------------------------------------------------------------
+@dataclass
+class StagedBlock:
+    """A model whose covered paths the staged change touches without a review."""
+
+    path: str
+    paths: list[str]
+
+
+def staged_blocks(repo: Repository) -> list[StagedBlock]:
+    """Models whose covered paths (or cited ADRs) the staged change touches, unreviewed.
+
+    Reads the index and the staged diff only (two git processes), never the history.
+    """
+    from . import cache
+
+    changes = git.staged_changes(repo.root)
+    if not changes:
+        return []
+    repo.staged = True
+    paths = repo.model_paths()
+    model_files = set(paths)
+    folder = cache.cache_dir()
+    infos = [_info(rel, read_model_source(rel, repo.read(rel), folder)) for rel in paths]
+    covers, adrs = GlobIndex(), {}
+    for n, info in enumerate(infos):
+        for glob in info.covers:
+            covers.add(glob, n)
+        for adr in info.adrs:
+            adrs.setdefault(adr, []).append(n)
+    touched: dict[int, list[str]] = {}
+    reviewed_now: set[str] = set()
+    with git.BlobReader(repo.root) as blobs:
+        for change in changes:
+            if change.path in model_files:
+                before = reviewed_value(blobs.read(change.old_blob))
+                after = reviewed_value(blobs.read(change.new_blob))
+                if change.status == "A" or before != after:
+                    reviewed_now.add(change.path)
+                continue
+            for path in {change.path, change.old_path} - {None}:
+                for n in covers.owners(path) | set(adrs.get(path, ())):
+                    touched.setdefault(n, [])
+                    if path not in touched[n]:
+                        touched[n].append(path)
+    return [StagedBlock(infos[n].path, sorted(p)) for n, p in sorted(touched.items())
+            if infos[n].path not in reviewed_now]
+
+
+def staged_finding(repo: Repository, block: StagedBlock) -> Finding:
+    """The blocking TM507 finding for one model."""
+    shown = ", ".join(block.paths[:5]) + (f" and {len(block.paths) - 5} more"
+                                           if len(block.paths) > 5 else "")
+    src = read_source(block.path, repo.read(block.path), positions=True)
+    return Finding(block.path, src.at(("covers",), key=True), "TM507",
+                   f"the staged change touches {len(block.paths)} path"
+                   f"{'s' if len(block.paths) != 1 else ''} this model covers ({shown}) "
+                   f"without recording its review; run: {review_command(block.path)} "
+                   "and stage the model",
+                   severity=repo.config.severity("TM507") or Severity.ERROR)
