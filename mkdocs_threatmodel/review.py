@@ -24,6 +24,7 @@ from .engine import Repository, validate
 from .errors import UsageError
 from .findings import Severity
 from .reports.text import line as finding_line
+from .source import looks_like_model
 from .staleness import reviewed_value
 
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ._'-]*[A-Za-z0-9.]|[A-Za-z]")
@@ -123,10 +124,10 @@ def record_review(path: Path, date: str, by: str) -> bool:
     """Validate the model, then record the review; False (with findings printed) if invalid."""
     repo = Repository.at(path.parent)
     rel = repo.relative(path)
+    if not looks_like_model(path.read_bytes()[:65536]):
+        raise UsageError(f"{path}: not a threat model (no 'threatmodel' key in front matter)")
     result = validate(repo, [rel])
     errors = [f for f in result.findings if f.severity is Severity.ERROR]
-    if rel not in result.checked:
-        raise UsageError(f"{path}: not a threat model (no 'threatmodel' key in front matter)")
     if errors:
         for finding in errors:
             print(finding_line(repo.root, finding))
@@ -138,8 +139,9 @@ def record_review(path: Path, date: str, by: str) -> bool:
     text = raw.decode("utf-8-sig")
     new_text = plan_review(text, date, by)
     new_raw = (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8")
-    if reviewed_value(new_raw.removeprefix(b"\xef\xbb\xbf")) != {
-            "date": dt.date.fromisoformat(date), "by": by}:
+    recorded = reviewed_value(new_raw.removeprefix(b"\xef\xbb\xbf"))
+    if not isinstance(recorded, dict) or (str(recorded.get("date")), recorded.get("by")) != (
+            date, by):
         raise ValueError(f"{path}: the edit did not produce the review it should")
     _write(path, new_raw)
     return True

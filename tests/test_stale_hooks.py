@@ -1,0 +1,136 @@
+"""The commit being made (``stale --staged``), pushed ranges, and the hooks that run them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .test_stale import MODEL, PATH, history  # noqa: F401  (the fixture)
+
+PROJECT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def test_staged_change_to_covered_path_without_review_blocks(history, cli):  # noqa: F811
+    history.write("services/checkout/api.py", "v2\n")
+    history.git("add", "--", "services/checkout/api.py")
+    result = cli(history.root, "stale", "--staged", today="2026-07-01")
+    assert result.code == 1
+    (line,) = result.lines
+    assert line.startswith(f"{PATH}:8:1: TM507 the staged change touches 1 path this model "
+                           "covers (services/checkout/api.py) without recording its review; "
+                           f"run: threatmodel review {PATH} and stage the model")
+    assert f"blocking: {PATH}" in result.err
+
+
+def test_staged_change_with_the_review_passes(history, cli):  # noqa: F811
+    history.write("services/checkout/api.py", "v2\n")
+    assert cli(history.root, "review", PATH, "--by", "Ann", today="2026-07-01").code == 0
+    history.git("add", "-A")
+    result = cli(history.root, "stale", "--staged", today="2026-07-01")
+    assert result.code == 0, result.out
+    assert result.out == ""
+
+
+def test_staged_change_elsewhere_passes(history, cli):  # noqa: F811
+    history.write("services/other/api.py", "v2\n")
+    history.git("add", "-A")
+    assert cli(history.root, "stale", "--staged", today="2026-07-01").code == 0
+
+
+def test_existing_staleness_is_reported_but_blocks_only_when_configured(history, cli):  # noqa: F811
+    history.write("services/checkout/api.py", "v2\n")
+    history.commit("unreviewed change", "2026-06-10")
+    history.write("services/other/api.py", "v2\n")
+    history.git("add", "-A")
+    result = cli(history.root, "stale", "--staged", today="2026-07-01")
+    assert result.code == 0
+    assert " TM501 warning: 1 commit changed covered paths" in result.out
+    history.write(".threatmodel.yaml", "stale_existing: block\n")
+    history.git("add", "-A")
+    assert cli(history.root, "stale", "--staged", today="2026-07-01").code == 1
+
+
+def test_range_judges_what_it_brings(history, cli, monkeypatch):  # noqa: F811
+    base = history.git("rev-parse", "HEAD").strip()
+    history.write("services/other/api.py", "v2\n")
+    clean = history.commit("elsewhere", "2026-06-10")
+    assert cli(history.root, "stale", "--from-ref", base, "--to-ref", clean,
+               today="2026-07-01").code == 0
+    history.write("services/checkout/api.py", "v2\n")
+    dirty = history.commit("covered", "2026-06-11")
+    result = cli(history.root, "stale", "--from-ref", base, "--to-ref", dirty,
+                 today="2026-07-01")
+    assert result.code == 1 and " TM501 1 commit changed covered paths" in result.out
+    # the same range from pre-commit's pre-push environment
+    monkeypatch.setenv("PRE_COMMIT_FROM_REF", base)
+    monkeypatch.setenv("PRE_COMMIT_TO_REF", dirty)
+    assert cli(history.root, "stale", "--staged", today="2026-07-01").code == 1
+    # a range after the unreviewed change: the staleness is old, so it only warns
+    monkeypatch.setenv("PRE_COMMIT_FROM_REF", dirty)
+    history.write("services/other/api.py", "v3\n")
+    later = history.commit("later", "2026-06-12")
+    monkeypatch.setenv("PRE_COMMIT_TO_REF", later)
+    result = cli(history.root, "stale", "--staged", today="2026-07-01")
+    assert result.code == 0 and " TM501 warning:" in result.out
+
+
+def test_range_usage_errors(history, cli):  # noqa: F811
+    assert cli(history.root, "stale", "--from-ref", "HEAD").code == 2
+    assert cli(history.root, "stale", "--from-ref", "nope", "--to-ref", "HEAD").code == 2
+    assert cli(history.root, "stale", "--from-ref=--all", "--to-ref", "HEAD").code == 2
+    assert cli(history.root, "stale", "--from-ref").code == 2
+
+
+def _env() -> dict[str, str]:
+    from .conftest import GIT_ENV
+
+    env = {**os.environ, **GIT_ENV, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+           "THREATMODEL_TODAY": "2026-07-01"}
+    env.pop("PRE_COMMIT_FROM_REF", None)
+    env.pop("PRE_COMMIT_TO_REF", None)
+    return env
+
+
+def test_plain_git_hook_refuses_then_accepts_after_review(history):  # noqa: F811
+    hooks = history.root / ".githooks"
+    hooks.mkdir()
+    shutil.copy2(PROJECT / "hooks" / "pre-commit", hooks / "pre-commit")
+    history.git("config", "core.hooksPath", ".githooks")
+    history.write("services/checkout/api.py", "v2\n")
+    history.git("add", "--", "services/checkout/api.py")
+    refused = subprocess.run(["git", "commit", "-m", "change"], cwd=history.root, env=_env(),
+                             capture_output=True, text=True)
+    assert refused.returncode == 1
+    assert f"{PATH}:8:1: TM507 " in refused.stderr + refused.stdout
+    subprocess.run([str(BIN / "threatmodel"), "review", PATH, "--by", "Ann"], cwd=history.root,
+                   env=_env(), check=True, capture_output=True)
+    history.git("add", "--", PATH)
+    accepted = subprocess.run(["git", "commit", "-m", "change with review"], cwd=history.root,
+                              env=_env(), capture_output=True, text=True)
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+
+
+def test_pre_commit_framework_stale_hook(history, tmp_path):  # noqa: F811
+    from .test_hooks import _shadow_copy_of_project
+
+    shadow = tmp_path / "hook-repo"
+    shadow.mkdir()
+    rev = _shadow_copy_of_project(shadow)
+    history.write(".pre-commit-config.yaml",
+                  f"repos:\n  - repo: {shadow.as_posix()}\n    rev: {rev}\n    hooks:\n"
+                  "      - id: threatmodel-stale\n")
+    history.commit("hook config", "2026-06-02")
+    env = {**_env(), "PRE_COMMIT_HOME": str(PROJECT / ".venv" / "pre-commit-home")}
+    subprocess.run([str(BIN / "pre-commit"), "install"], cwd=history.root, env=env, check=True,
+                   capture_output=True)
+    history.write("services/checkout/api.py", "v2\n")
+    history.git("add", "-A")
+    refused = subprocess.run(["git", "commit", "-m", "change"], cwd=history.root, env=env,
+                             capture_output=True, text=True)
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0, output
+    assert f"{PATH}:8:1: TM507 the staged change touches 1 path" in output
