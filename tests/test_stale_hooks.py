@@ -134,3 +134,26 @@ def test_pre_commit_framework_stale_hook(history, tmp_path):  # noqa: F811
     output = refused.stdout + refused.stderr
     assert refused.returncode != 0, output
     assert f"{PATH}:8:1: TM507 the staged change touches 1 path" in output
+
+
+def test_plain_pre_push_hook_refuses_an_unreviewed_range(history, tmp_path):  # noqa: F811
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    history.git("remote", "add", "origin", str(remote))
+    history.git("push", "-q", "origin", "main")
+    hooks = history.root / ".githooks"
+    hooks.mkdir()
+    shutil.copy2(PROJECT / "hooks" / "pre-push", hooks / "pre-push")
+    history.git("config", "core.hooksPath", ".githooks")
+    history.write("services/checkout/api.py", "v2\n")
+    history.commit("unreviewed change", "2026-06-10")
+    refused = subprocess.run(["git", "push", "origin", "main"], cwd=history.root, env=_env(),
+                             capture_output=True, text=True)
+    assert refused.returncode != 0
+    assert f"{PATH}:8:1: TM501 1 commit changed covered paths" in refused.stdout + refused.stderr
+    subprocess.run([str(BIN / "threatmodel"), "review", PATH, "--by", "Ann"], cwd=history.root,
+                   env=_env(), check=True, capture_output=True)
+    history.commit("review", "2026-06-11")
+    pushed = subprocess.run(["git", "push", "origin", "main"], cwd=history.root, env=_env(),
+                            capture_output=True, text=True)
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
