@@ -705,6 +705,17 @@ def main(argv: list[str] | None = None) -> int:
         label = "stale --staged, 1 covered file staged"
         rows.append((label, measure(label, [cli, "stale", "--staged"], repo,
                                     base / "cache-staged", args.runs, 5), staged_target))
+        # A real repository of this age has a commit-graph file: `git gc` (automatic) or
+        # `git maintenance` writes it. fast-import does not; measure both states.
+        subprocess.run(["git", "commit-graph", "write", "--reachable"], cwd=repo, check=True,
+                       capture_output=True)
+        print("  (then `git commit-graph write --reachable`, as `git gc` leaves a repository)")
+        for label, cmd, target in (
+                ("stale at HEAD, with a commit-graph", [cli, "stale"], full_target),
+                ("stale --staged, with a commit-graph", [cli, "stale", "--staged"],
+                 staged_target)):
+            rows.append((label, measure(label, cmd, repo, base / f"cache-{len(rows)}",
+                                        args.runs, 2), target))
 
         print("\nResults (wall time, process start included)")
         print_table(rows)

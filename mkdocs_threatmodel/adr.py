@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import re
 
-from markdown_it import MarkdownIt
-
 from .source import read_yaml
 
 _SUPERSEDED = re.compile(r"super[sc]eded\s+by\b[\s:]*(.*)", re.IGNORECASE | re.DOTALL)
 _STATUS_LINE = re.compile(r"^\s*status\s*:\s*(super[sc]eded\s+by\b.*)$",
                           re.IGNORECASE | re.MULTILINE)
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
-_md = MarkdownIt("commonmark")
+_md = None
+
+
+def _parser():
+    global _md
+    if _md is None:
+        from markdown_it import MarkdownIt  # only when an ADR is read: not on every run
+
+        _md = MarkdownIt("commonmark")
+    return _md
 
 
 def superseded_by(text: str) -> str | None:
@@ -39,7 +46,7 @@ def superseded_by(text: str) -> str | None:
 
 
 def _from_body(body: str) -> str | None:
-    tokens = _md.parse(body)
+    tokens = _parser().parse(body)
     in_status = False
     for i, token in enumerate(tokens):
         if token.type == "heading_open":

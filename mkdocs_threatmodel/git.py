@@ -141,25 +141,72 @@ def state(root: Path) -> State:
 _LOG_FORMAT = "%x1e%H%x1f%ad%x1f%an%x1f%s%x1f%P"
 
 
-def history(root: Path, rev: str = "HEAD", since: str | None = None) -> list[Commit]:
+class History:
     """Every commit reachable from ``rev`` (children before parents), with changed paths.
 
-    ``since`` (a commit) leaves out that commit and its ancestors.
+    The log is started at once and read in the background, so the caller can
+    work while git computes the diffs; a long history is split between
+    ``jobs`` git processes (``-n``/``--skip`` slices of one topological order).
+    ``since`` leaves out that commit and its ancestors; ``pathspecs`` limits the
+    log to commits touching them.
     """
-    args = ["log", "--topo-order", "-z", "--raw", "-M", "--no-abbrev", "--no-color",
-            "--no-ext-diff", f"--format={_LOG_FORMAT}", "--date=short", rev]
-    if since:
-        args.append(f"^{since}")
-    out = run([*args, "--"], root)
-    commits = []
-    for record in out.split(b"\x1e")[1:]:
-        header, _, rest = record.partition(b"\0")
-        fields = header.decode("utf-8", "replace").split("\x1f")
-        sha, date, author, subject, parents = (fields + [""] * 5)[:5]
-        commit = Commit(sha, sha[:8], date, author, subject, parents.split(),
-                        parse_raw(rest.lstrip(b"\n")))
-        commits.append(commit)
-    return commits
+
+    SPLIT_FROM = 4000  # commits; below this one process is quicker
+
+    def __init__(self, root: Path, rev: str = "HEAD", since: str | None = None,
+                 pathspecs: list[str] | None = None, jobs: int = 2) -> None:
+        import threading
+
+        revs = [rev] + ([f"^{since}"] if since else [])
+        base = ["log", "--topo-order", "-z", "--raw", "-M", "--no-abbrev", "--no-color",
+                "--no-ext-diff", f"--format={_LOG_FORMAT}", "--date=short",
+                "--end-of-options", *revs, "--", *(pathspecs or [])]
+        slices = [base]
+        if jobs > 1 and not pathspecs:
+            total = int(run(["rev-list", "--count", "--end-of-options", *revs, "--"], root)
+                        or 0)
+            if total >= self.SPLIT_FROM:
+                size = -(-total // jobs)
+                slices = [[*base[:1], f"--max-count={size}", f"--skip={size * k}", *base[1:]]
+                          for k in range(jobs)]
+        self._outputs: list[bytes | None] = [None] * len(slices)
+        self._errors: list[str] = []
+        self._threads = []
+        env = {**os.environ, **_ENV}
+        for k, args in enumerate(slices):
+            proc = subprocess.Popen(["git", *args], cwd=root, env=env, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE)
+            thread = threading.Thread(target=self._collect, args=(k, proc), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def _collect(self, k: int, proc: subprocess.Popen) -> None:
+        out, err = proc.communicate()
+        if proc.returncode != 0:
+            lines = err.decode("utf-8", "replace").strip().splitlines()
+            self._errors.append(lines[-1] if lines else "git log failed")
+        self._outputs[k] = out
+
+    def commits(self) -> list[Commit]:
+        """Wait for git and parse its output."""
+        for thread in self._threads:
+            thread.join()
+        if self._errors:
+            raise GitError(self._errors[0])
+        commits = []
+        for out in self._outputs:
+            for record in (out or b"").split(b"\x1e")[1:]:
+                header, _, rest = record.partition(b"\0")
+                fields = header.decode("utf-8", "replace").split("\x1f")
+                sha, date, author, subject, parents = (fields + [""] * 5)[:5]
+                commits.append(Commit(sha, sha[:8], date, author, subject, parents.split(),
+                                      parse_raw(rest.lstrip(b"\n"))))
+        return commits
+
+
+def history(root: Path, rev: str = "HEAD", since: str | None = None) -> list[Commit]:
+    """Every commit reachable from ``rev`` with its changed paths (see :class:`History`)."""
+    return History(root, rev, since).commits()
 
 
 def resolve(root: Path, rev: str) -> str | None:

@@ -42,6 +42,27 @@ def compile_glob(pattern: str) -> re.Pattern:
     return re.compile(out + "(?:/.*)?", re.DOTALL)
 
 
+class _Subtree:
+    """A glob without wildcards (or ending in ``/**``): a path or everything below it."""
+
+    def __init__(self, literal: str) -> None:
+        self.literal = literal
+        self.below = literal + "/"
+
+    def fullmatch(self, path: str) -> bool:
+        return path == self.literal or path.startswith(self.below)
+
+
+def matcher(pattern: str) -> _Subtree | re.Pattern:
+    """Something with ``fullmatch(path)``: a plain prefix test when the glob allows it."""
+    body = pattern.strip("/")
+    if body.endswith("/**"):
+        body = body[:-3]
+    if body and not _WILD.search(body):
+        return _Subtree(body)
+    return compile_glob(pattern)
+
+
 def glob_match(pattern: str, path: str) -> bool:
     """Whether ``path`` (repository-relative, with ``/``) matches ``pattern``."""
     return compile_glob(pattern).fullmatch(path) is not None
@@ -62,14 +83,15 @@ class GlobIndex:
     """
 
     def __init__(self) -> None:
-        self._by_prefix: dict[str, list[tuple[re.Pattern, int]]] = {}
+        self._by_prefix: dict[str, list[tuple[str, int]]] = {}
+        self._matchers: dict[str, _Subtree | re.Pattern] = {}
         self._lengths: list[int] = []
         self._memo: dict[str, frozenset[int]] = {}
 
     def add(self, pattern: str, owner: int) -> None:
         prefix = literal_prefix(pattern)
-        self._by_prefix.setdefault(prefix, []).append((compile_glob(pattern), owner))
-        self._lengths = sorted({len(p) for p in self._by_prefix})
+        self._by_prefix.setdefault(prefix, []).append((pattern, owner))
+        self._lengths = []  # worked out again on the next lookup
         self._memo.clear()
 
     def owners(self, path: str) -> frozenset[int]:
@@ -77,12 +99,19 @@ class GlobIndex:
         found = self._memo.get(path)
         if found is not None:
             return found
+        if not self._lengths:
+            self._lengths = sorted({len(p) for p in self._by_prefix})
         hits = set()
         for length in self._lengths:
             if length > len(path):
                 break
-            for regex, owner in self._by_prefix.get(path[:length], ()):
-                if owner not in hits and regex.fullmatch(path):
+            for pattern, owner in self._by_prefix.get(path[:length], ()):
+                if owner in hits:
+                    continue
+                test = self._matchers.get(pattern)
+                if test is None:
+                    test = self._matchers[pattern] = matcher(pattern)
+                if test.fullmatch(path):
                     hits.add(owner)
         found = self._memo[path] = frozenset(hits)
         return found

@@ -260,3 +260,41 @@ class _Walker:
                                          f"YAML tag '{shown}' is not allowed in a threat model",
                                          hint="remove the tag and write plain data"))
         return None
+
+
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:")
+
+
+def locate(raw: bytes, path: tuple, *, key: bool = False) -> Position:
+    """Where a value (or its key) under a top-level key stands, reading only that key's lines.
+
+    A cheap stand-in for a full positions parse when a few positions of a large
+    file are wanted; falls back to the nearest position it can find.
+    """
+    lines = raw.decode("utf-8", "replace").lstrip("\ufeff").splitlines()
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")),
+               len(lines))
+    start = next((i for i in range(1, end) if (m := _TOP_KEY.match(lines[i]))
+                  and m[1] == path[0]), None) if path else None
+    if start is None:
+        return Position(1, 1)
+    stop = next((i for i in range(start + 1, end) if _TOP_KEY.match(lines[i])), end)
+    snippet = "\n".join(lines[start:stop]) + "\n"
+    try:
+        node = yaml.compose(snippet, Loader=_Loader)
+    except yaml.YAMLError:
+        return Position(start + 1, 1)
+    knode, node = node.value[0]
+    for part in path[1:]:
+        if isinstance(node, yaml.MappingNode):
+            found = next(((k, v) for k, v in node.value if k.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
+                and part < len(node.value):
+            found = (node.value[part], node.value[part])
+        else:
+            found = None
+        if found is None:
+            break
+        knode, node = found
+    mark = (knode if key else node).start_mark
+    return Position(start + 1 + mark.line, mark.column + 1)

@@ -30,9 +30,14 @@ def run_stale(start: Path, fmt: str, *, staged: bool = False, since: str | None 
     mode = "head"
     if staged:
         mode = "staged"
-        findings += [staged_finding(repo, b) for b in staged_blocks(Repository.at(start))]
-        assessment = Assessment(repo, on, use_cache)
-        assessment.run()
+        touched = staged_blocks(Repository.at(start))
+        findings += [staged_finding(repo, b) for b in touched if not b.reviewed]
+        # Staleness already there is judged for the models this change touches (and does
+        # not review) only: the hook stays fast, and speaks of what the commit is about.
+        only = {b.path for b in touched if not b.reviewed}
+        assessment = Assessment(repo, on, use_cache, only=only)
+        if only:
+            assessment.run()
         findings += assessment.findings(existing=cap)
     elif since:
         mode = "range"

@@ -24,10 +24,10 @@ import yaml
 from . import git
 from .adr import superseded_by
 from .engine import Repository, read_model_source, today
-from .findings import Finding, Position, Severity
-from .globs import GlobIndex
+from .findings import Finding, Severity
+from .globs import GlobIndex, literal_prefix
 from .model import parse_date, parse_duration
-from .source import SourceFile, looks_like_model, read_source
+from .source import SourceFile, locate, looks_like_model, read_source
 
 EVIDENCE_SHOWN = 3  # commits named in a one-line message; the JSON report has them all
 _REVIEWED_BLOCK = re.compile(
@@ -151,9 +151,15 @@ class Assessment:
     """Judges every model of a repository at HEAD."""
 
     def __init__(self, repo: Repository, on: dt.date | None = None,
-                 use_cache: bool = True, rev: str = "HEAD", since: str | None = None) -> None:
-        """Judge at ``rev``; with ``since``, mark reasons that commits of since..rev bring."""
+                 use_cache: bool = True, rev: str = "HEAD", since: str | None = None,
+                 only: set[str] | None = None) -> None:
+        """Judge at ``rev``; with ``since``, mark reasons that commits of since..rev bring.
+
+        ``only`` judges just those models, reading only the history of the paths
+        they cover, cite or live in (the pre-commit hook's fast path).
+        """
         self.rev = rev
+        self.only = only
         self.since = since
         self.new_commits: set[int] | None = None
         self.repo = repo
@@ -163,6 +169,7 @@ class Assessment:
         self.results: dict[str, ModelStaleness] = {}
         self.sources: dict[str, SourceFile] = {}
         self.shallow = False
+        self._adr_status: dict[str, str | None] = {}
 
     # -- reading ----------------------------------------------------------------------
     def run(self) -> dict[str, ModelStaleness]:
@@ -172,7 +179,7 @@ class Assessment:
         from . import cache
 
         folder = cache.cache_dir() if self.use_cache else None
-        worktree = self.repo.model_paths() if self.rev == "HEAD" else []
+        worktree = self.repo.model_paths() if self.rev == "HEAD" and self.only is None else []
         state = git.state(self.root)
         self.shallow = state.shallow
         if state.head is None:
@@ -180,16 +187,14 @@ class Assessment:
                 self._not_committed(rel)
             return self.results
         tree = git.tree(self.root, self.rev)
-        history = _History(git.history(self.root, self.rev))
-        if self.since is not None:
-            base = git.resolve(self.root, self.since)
-            start = history.index.get(base) if base else None
-            self.new_commits = {i for i in range(len(history.commits))
-                                if start is None or not history.is_ancestor(i, start)}
+        pathspecs = self._pathspecs(tree, folder) if self.only is not None else None
+        pending = git.History(self.root, self.rev, pathspecs=pathspecs)  # runs meanwhile
         with git.BlobReader(self.root) as blobs:
             infos = []
             for rel, sha in tree.items():
                 if not rel.lower().endswith((".md", ".markdown")) or self.repo.config.excluded(rel):
+                    continue
+                if self.only is not None and rel not in self.only:
                     continue
                 raw = blobs.read(sha) or b""
                 if looks_like_model(raw[:65536]):
@@ -199,8 +204,32 @@ class Assessment:
             for rel in worktree:
                 if rel not in tree:
                     self._not_committed(rel)
+            history = _History(pending.commits())
+            if self.since is not None:
+                base = git.resolve(self.root, self.since)
+                start = history.index.get(base) if base else None
+                self.new_commits = {i for i in range(len(history.commits))
+                                    if start is None or not history.is_ancestor(i, start)}
             self._judge(infos, history, tree, blobs, state.boundary)
         return self.results
+
+    def _pathspecs(self, tree: dict[str, str], folder) -> list[str]:
+        """Git pathspecs for the history of the ``only`` models: covers, ADRs, their folder."""
+        specs = []
+        with git.BlobReader(self.root) as blobs:
+            for rel in sorted(self.only):
+                if rel not in tree:
+                    continue
+                info = _info(rel, read_model_source(rel, blobs.read(tree[rel]) or b"", folder))
+                # Plain pathspecs prune git's tree walk; globs are matched here afterwards.
+                for glob in info.covers:
+                    prefix = literal_prefix(glob)
+                    folder_end = prefix.rfind("/") if any(c in glob for c in "*?[") else -2
+                    literal = prefix if folder_end == -2 else prefix[:max(folder_end, 0)]
+                    specs.append(f":(literal){literal}" if literal else ":/")
+                specs += [f":(literal){adr}" for adr in info.adrs]
+                specs.append(f":(literal){rel}")
+        return list(dict.fromkeys(specs)) or [":(literal)" + next(iter(self.only))]
 
     def _not_committed(self, rel: str) -> None:
         self.results[rel] = ModelStaleness(rel, "current", [StaleReason(
@@ -270,9 +299,7 @@ class Assessment:
                     f"record a review: {command}", command=command,
                     where=("reviewed", "date")))
         for n, adr in enumerate(info.adrs):
-            sha = tree.get(adr)
-            text = blobs.read(sha) if sha else None
-            by = superseded_by(text.decode("utf-8", "replace")) if text else None
+            by = self._superseded(tree.get(adr), blobs)
             if by:
                 result.reasons.append(StaleReason(
                     "TM503", f"ADR '{adr}' is superseded by {by}; cite it and record a "
@@ -300,6 +327,16 @@ class Assessment:
         elif "TM505" in codes:
             result.state = "unknown"
         return result
+
+    def _superseded(self, sha: str | None, blobs: git.BlobReader) -> str | None:
+        """What supersedes the ADR blob ``sha`` (each ADR read once per run)."""
+        if sha is None:
+            return None
+        if sha not in self._adr_status:
+            text = blobs.read(sha)
+            self._adr_status[sha] = superseded_by(text.decode("utf-8", "replace")) if text \
+                else None
+        return self._adr_status[sha]
 
     def _changed(self, code: str, hits: list[tuple[int, str]], what: str, where: tuple,
                  point: int, history: _History, command: str) -> StaleReason | None:
@@ -337,7 +374,7 @@ class Assessment:
         """
         out = []
         for rel, result in sorted(self.results.items()):
-            src = self._positions(rel)
+            raw = self._raw(rel)
             for reason in result.reasons:
                 severity = self.repo.config.severity(reason.code)
                 if severity is None:
@@ -345,18 +382,18 @@ class Assessment:
                 if (existing is not None and not reason.introduced
                         and severity.rank > existing.rank):
                     severity = existing
-                at = src.at(reason.where, key=reason.where in (("covers",), ("reviewed",)))
-                finding = Finding(rel, at if reason.where else Position(1, 1), reason.code,
-                                  reason.message, severity=severity)
+                at = locate(raw, reason.where, key=reason.where in (("covers",), ("reviewed",)))
+                finding = Finding(rel, at, reason.code, reason.message, severity=severity)
                 out.append(finding)
         return out
 
-    def _positions(self, rel: str) -> SourceFile:
-        """The model as the user sees it (work tree), for line numbers."""
+    def _raw(self, rel: str) -> bytes:
+        """The model as the user sees it (work tree, else as committed), for line numbers."""
         try:
-            return read_source(rel, (self.root / rel).read_bytes(), positions=True)
+            return (self.root / rel).read_bytes()
         except OSError:
-            return self.sources.get(rel) or read_source(rel, b"")
+            src = self.sources.get(rel)
+            return src.raw if src is not None else b""
 
 
 def assess(repo: Repository, models: Any = None, today: dt.date | None = None
@@ -376,12 +413,14 @@ class StagedBlock:
 
     path: str
     paths: list[str]
+    reviewed: bool = False
 
 
 def staged_blocks(repo: Repository) -> list[StagedBlock]:
-    """Models whose covered paths (or cited ADRs) the staged change touches, unreviewed.
+    """Models whose covered paths (or cited ADRs) the staged change touches.
 
-    Reads the index and the staged diff only (two git processes), never the history.
+    ``StagedBlock.reviewed`` says whether the same change records the model's
+    review. Reads the index and the staged diff only, never the history.
     """
     from . import cache
 
@@ -414,8 +453,8 @@ def staged_blocks(repo: Repository) -> list[StagedBlock]:
                     touched.setdefault(n, [])
                     if path not in touched[n]:
                         touched[n].append(path)
-    return [StagedBlock(infos[n].path, sorted(p)) for n, p in sorted(touched.items())
-            if infos[n].path not in reviewed_now]
+    return [StagedBlock(infos[n].path, sorted(p), infos[n].path in reviewed_now)
+            for n, p in sorted(touched.items())]
 
 
 def staged_finding(repo: Repository, block: StagedBlock) -> Finding:

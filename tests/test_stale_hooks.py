@@ -44,14 +44,28 @@ def test_staged_change_elsewhere_passes(history, cli):  # noqa: F811
 def test_existing_staleness_is_reported_but_blocks_only_when_configured(history, cli):  # noqa: F811
     history.write("services/checkout/api.py", "v2\n")
     history.commit("unreviewed change", "2026-06-10")
-    history.write("services/other/api.py", "v2\n")
+    history.write("services/checkout/api.py", "v3\n")
     history.git("add", "-A")
     result = cli(history.root, "stale", "--staged", today="2026-07-01")
-    assert result.code == 0
-    assert " TM501 warning: 1 commit changed covered paths" in result.out
-    history.write(".threatmodel.yaml", "stale_existing: block\n")
+    assert result.code == 1
+    codes = [(x.split(" ")[1], x.split(" ")[2]) for x in result.lines]
+    assert codes == [("TM501", "warning:"), ("TM507", "the")]  # the old one only warns
+    history.write(".threatmodel.yaml", "rules: {TM507: warning}\n")
+    history.git("add", "-A")
+    assert cli(history.root, "stale", "--staged", today="2026-07-01").code == 0
+    history.write(".threatmodel.yaml", "rules: {TM507: warning}\nstale_existing: block\n")
     history.git("add", "-A")
     assert cli(history.root, "stale", "--staged", today="2026-07-01").code == 1
+
+
+def test_staged_review_is_not_nagged_about_what_it_fixes(history, cli):  # noqa: F811
+    history.write("services/checkout/api.py", "v2\n")
+    history.commit("unreviewed change", "2026-06-10")
+    history.write("services/checkout/api.py", "v3\n")
+    assert cli(history.root, "review", PATH, "--by", "Ann", today="2026-07-01").code == 0
+    history.git("add", "-A")
+    result = cli(history.root, "stale", "--staged", today="2026-07-01")
+    assert result.code == 0 and result.out == ""
 
 
 def test_range_judges_what_it_brings(history, cli, monkeypatch):  # noqa: F811
