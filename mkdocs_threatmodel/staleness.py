@@ -106,6 +106,17 @@ def _info(rel: str, src: SourceFile) -> _Info:
                  by if isinstance(by, str) else None, parse_duration(data.get("review_every")))
 
 
+def _dependencies(infos: list[_Info]) -> tuple[GlobIndex, dict[str, list[int]]]:
+    """What each model depends on: its covered globs, and the ADR paths it cites."""
+    covers, adrs = GlobIndex(), {}
+    for n, info in enumerate(infos):
+        for glob in info.covers:
+            covers.add(glob, n)
+        for adr in info.adrs:
+            adrs.setdefault(adr, []).append(n)
+    return covers, adrs
+
+
 class _History:
     """The commits reachable from HEAD, indexed by path, with an ancestry test."""
 
@@ -242,12 +253,7 @@ class Assessment:
         model_files = {info.path for info in infos}
         points = {info.path: self._review_point(info.path, history, blobs, model_files)
                   for info in infos}
-        covers, adrs = GlobIndex(), {}
-        for n, info in enumerate(infos):
-            for glob in info.covers:
-                covers.add(glob, n)
-            for adr in info.adrs:
-                adrs.setdefault(adr, []).append(n)
+        covers, adrs = _dependencies(infos)
         covered: list[list[tuple[int, str]]] = [[] for _ in infos]
         cited: list[list[tuple[int, str]]] = [[] for _ in infos]
         for i, commit in enumerate(history.commits):
@@ -432,12 +438,7 @@ def staged_blocks(repo: Repository) -> list[StagedBlock]:
     model_files = set(paths)
     folder = cache.cache_dir()
     infos = [_info(rel, read_model_source(rel, repo.read(rel), folder)) for rel in paths]
-    covers, adrs = GlobIndex(), {}
-    for n, info in enumerate(infos):
-        for glob in info.covers:
-            covers.add(glob, n)
-        for adr in info.adrs:
-            adrs.setdefault(adr, []).append(n)
+    covers, adrs = _dependencies(infos)
     touched: dict[int, list[str]] = {}
     reviewed_now: set[str] = set()
     with git.BlobReader(repo.root) as blobs:
