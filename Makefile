@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test lint bench install clean
+.PHONY: serve test browser bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,12 @@ install: $(STAMP)
 serve: $(STAMP)
 	cd example-site && ../$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-test: $(STAMP)
+# The browser tests drive Debian's headless Chromium; npm fetches Mermaid for them once.
+browser:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	@command -v npm >/dev/null || (apt-get update && apt-get install -y npm)
+
+test: $(STAMP) browser
 	$(BIN)/ruff check mkdocs_threatmodel tests bench
 	$(BIN)/python -m pytest
 

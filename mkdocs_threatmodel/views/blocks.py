@@ -1,0 +1,39 @@
+"""What a view returns: HTML, and headings that belong in the page's table of contents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading the page composer writes as Markdown (so the theme's TOC lists it),
+    with an HTML anchor of ours just before it for links."""
+
+    level: int
+    text: str
+    anchor: str | None = None
+
+
+@dataclass(frozen=True)
+class Html:
+    """Finished HTML; placed in the page after Markdown has run."""
+
+    html: str
+
+
+Block = Heading | Html
+
+
+def html_only(blocks: list[Block]) -> str:
+    """The blocks as one HTML string (headings as HTML headings)."""
+    from .escape import h
+
+    out = []
+    for block in blocks:
+        if isinstance(block, Html):
+            out.append(block.html)
+        else:
+            ident = f' id="{h(block.anchor)}"' if block.anchor else ""
+            out.append(f"<h{block.level}{ident}>{h(block.text)}</h{block.level}>")
+    return "".join(out)

@@ -1,0 +1,50 @@
+"""Plain text of a view, for the site's search index.
+
+Search plugins parse every page's HTML with Python's HTML parser, which costs far
+more for the views' tables than rendering them. So the page the search plugin sees
+holds, in each view's place, a hidden block with this text (names, ids, titles,
+stories, mitigations: what a reader searches for), and the view's HTML takes its
+place in the finished page. Details a site withholds (``redact``) are left out here
+too.
+"""
+
+from __future__ import annotations
+
+from ..model import Model
+from .escape import one_line
+from .site import Site
+
+
+def _join(parts) -> str:
+    return one_line(" ".join(p for p in parts if p))
+
+
+def model_text(name: str, model: Model, site: Site) -> str:
+    """The search text of one section of a model page."""
+    if name == "header":
+        return _join([model.owner, model.reviewed_by])
+    if name == "scope":
+        parts = model.scope_in + model.scope_out
+        for asset in model.assets:
+            parts += [asset.name, asset.description]
+        return _join(parts)
+    if name == "diagram":
+        parts = [b.name for b in model.boundaries]
+        for element in model.elements:
+            parts += [element.name, element.description]
+        for flow in model.flows:
+            parts += [flow.label, flow.protocol, flow.auth, flow.description]
+        return _join(parts)
+    if name in ("threats", "residual"):
+        parts = []
+        for threat in model.threats:
+            if name == "residual" and threat.status != "accepted":
+                continue
+            parts.append(threat.id)
+            if site.options.withheld(threat):
+                continue
+            parts += [threat.title, threat.story, threat.mitigation, threat.rationale]
+            if threat.acceptance is not None:
+                parts += [threat.acceptance.by, threat.acceptance.rationale]
+        return _join(parts)
+    return ""

@@ -1,0 +1,276 @@
+"""Composing a page: which views go where, as Markdown with slot markers.
+
+A view goes where the author puts its placeholder, an HTML comment alone on a line::
+
+    <!-- threatmodel:diagram -->
+    <!-- threatmodel:threats guest-checkout -->   (another model's section, on any page)
+
+On a model page, the sections the author did not place are added in the default
+order: the header after the page's first heading, the others at the end under
+their own headings. Placeholders in code blocks are left alone.
+
+:meth:`Composer.prepare` returns Markdown in which each piece of view HTML is a
+slot: a hidden block, named with a per-build nonce, that holds the view's search
+text (see :mod:`.digest`). So neither Markdown nor the search plugin parses the
+views' HTML; :meth:`Composer.fill` puts it in the finished page. Headings of views
+are Markdown, so the theme's table of contents lists them.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..model import Model
+from . import (
+    backlinks,
+    coverage,
+    diagram,
+    digest,
+    header,
+    heatmap,
+    owners,
+    register,
+    residual,
+    scope,
+)
+from . import staleness as staleness_view
+from . import threats as threats_view
+from .blocks import Block, Heading, Html
+from .citations import CITATION, cite
+from .escape import anchor, h, md_text, page_title
+from .markdown import code_flags, h1_line, sub_outside_code
+from .site import Site
+
+PLACEHOLDER = re.compile(
+    r"^ {0,3}<!--[ \t]*threatmodel:([A-Za-z_-]+)(?:[ \t]+([^\s>]+))?[ \t]*-->[ \t]*$")
+MODEL_SECTIONS = ("header", "scope", "diagram", "threats", "coverage", "heatmap", "residual")
+SITE_SECTIONS = ("register", "owners", "staleness")
+PAGE_SECTIONS = ("backlinks",)
+ALL_SECTIONS = MODEL_SECTIONS + SITE_SECTIONS + PAGE_SECTIONS
+TITLES = {"scope": "Scope and assets", "diagram": "Data flow diagram",
+          "threats": "STRIDE threats", "coverage": "STRIDE coverage",
+          "heatmap": "Risk heatmap", "residual": "Residual risk",
+          "backlinks": "Threat models resting on this decision"}
+GENERATED_TITLES = {"register": "Threat register", "owners": "Threat owners",
+                    "staleness": "Threat model freshness"}
+GENERATED_INTROS = {
+    "register": "Every threat of every threat model, highest risk first.",
+    "owners": "What needs each owner's attention: open threats, expiring risk acceptances, "
+              "open threats without a ticket and stale models.",
+    "staleness": "Whether each threat model still describes the code it covers.",
+}
+
+
+def generated_page(kind: str) -> str:
+    """The Markdown of a generated page (register, owners or staleness)."""
+    return (f"# {GENERATED_TITLES[kind]}\n\n{GENERATED_INTROS[kind]}\n\n"
+            f"<!-- threatmodel:{kind} -->\n")
+
+
+@dataclass
+class Prepared:
+    """A page's Markdown with markers, the HTML for them, and what to report."""
+
+    markdown: str
+    slots: dict[str, str] = field(default_factory=dict)
+    warnings: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
+    has_diagram: bool = False
+    title: str | None = None
+
+
+@dataclass
+class _Request:
+    name: str
+    model: Model | None
+    auto: bool  # added by default (gets a heading) rather than placed by the author
+
+
+class Composer:
+    """Prepares pages for one build; the nonce keeps authors from faking markers."""
+
+    def __init__(self, site: Site, nonce: str | None = None) -> None:
+        self.site = site
+        self.nonce = nonce or secrets.token_hex(8)
+        self._marker = re.compile(
+            rf'<div class="tm-slot" data-tm-slot="{re.escape(self.nonce)}-(\d+)" hidden>'
+            r"[^<]*</div>")
+
+    # -- Markdown -----------------------------------------------------------------------
+    def prepare(self, markdown: str, *, current: str, repo_path: str | None = None,
+                model: Model | None = None, sections: tuple[str, ...] = MODEL_SECTIONS,
+                citations: bool = True, adr_backlinks: bool = True,
+                first_line: int = 1) -> Prepared:
+        """Place the views of a page whose site URL is ``current``.
+
+        ``model`` is the page's own model (a model page); ``repo_path`` the page's file,
+        for ADR backlinks; ``first_line`` the file line of the Markdown's first line."""
+        lines = markdown.splitlines()
+        flags = code_flags(lines)
+        prepared = Prepared("")
+        if model is not None:
+            prepared.title = page_title(model.title or model.id)
+        placed: dict[int, _Request] = {}
+        for i, line in enumerate(lines):
+            if flags[i]:
+                continue
+            match = PLACEHOLDER.match(line)
+            if match:
+                request = self._placeholder(match[1], match[2], model, repo_path,
+                                            first_line + i, prepared)
+                if request is not None:
+                    placed[i] = request
+            elif citations and "[[threat:" in line:
+                lines[i] = self._cite_line(line, current, first_line + i, prepared)
+        top: list[_Request] = []
+        after_h1: list[_Request] = []
+        end: list[_Request] = []
+        if model is not None:
+            own = {r.name for r in placed.values() if r.model is model}
+            for name in sections:
+                if name in own or name not in MODEL_SECTIONS:
+                    continue
+                (after_h1 if name == "header" else end).append(_Request(name, model, True))
+        if adr_backlinks and repo_path is not None and not any(
+                r.name == "backlinks" for r in placed.values()):
+            if backlinks.citing(self.site, repo_path):
+                end.append(_Request("backlinks", None, True))
+        everything = list(placed.values()) + after_h1 + end
+        with_anchors = {id(r.model) for r in everything if r.name == "diagram"}
+
+        def render(request: _Request) -> list[str]:
+            return self._render(request, current, repo_path, id(request.model) in with_anchors,
+                                prepared)
+
+        out: list[str] = []
+        h1 = h1_line(lines, flags) if after_h1 else None
+        if after_h1 and h1 is None:
+            title = md_text(model.title or model.id) if model is not None else ""
+            top = after_h1
+            after_h1 = []
+            out += [f"# {title}", ""] if title else []
+            for request in top:
+                out += render(request)
+        for i, line in enumerate(lines):
+            if i in placed:
+                out += render(placed[i])
+            else:
+                out.append(line)
+            if i == h1:
+                for request in after_h1:
+                    out += render(request)
+        for request in end:
+            out += render(request)
+        prepared.markdown = "\n".join(out) + "\n"
+        return prepared
+
+    def _placeholder(self, name: str, arg: str | None, model: Model | None,
+                     repo_path: str | None, line: int, prepared: Prepared) -> _Request | None:
+        if name not in ALL_SECTIONS:
+            prepared.warnings.append((line, f"unknown threatmodel placeholder '{name}' "
+                                            f"(known: {', '.join(ALL_SECTIONS)})"))
+            return None
+        target = model
+        if arg is not None and name in MODEL_SECTIONS:
+            target = self.site.by_id.get(arg)
+            if target is None:
+                prepared.warnings.append((line, f"placeholder 'threatmodel:{name}' names an "
+                                                f"unknown model id '{arg}'"))
+                return None
+        elif arg is not None:
+            prepared.warnings.append((line, f"placeholder 'threatmodel:{name}' takes no "
+                                            "model id"))
+        if name in MODEL_SECTIONS and target is None:
+            prepared.warnings.append((line, f"placeholder 'threatmodel:{name}' is not on a "
+                                            "model page: name the model, as in "
+                                            f"<!-- threatmodel:{name} MODEL-ID -->"))
+            return None
+        if name == "backlinks" and repo_path is None:
+            return None
+        return _Request(name, target if name in MODEL_SECTIONS else None, False)
+
+    def _cite_line(self, line: str, current: str, number: int, prepared: Prepared) -> str:
+        def repl(match: re.Match) -> str:
+            html = cite(self.site, match[1], current)
+            if html is None:
+                prepared.warnings.append((number, f"unknown threat id '{match[1]}' in "
+                                                  f"citation {match[0]}"))
+                return match[0]
+            return html
+
+        return sub_outside_code(line, CITATION, repl)
+
+    # -- views ----------------------------------------------------------------------------
+    def _render(self, request: _Request, current: str, repo_path: str | None, anchors: bool,
+                prepared: Prepared) -> list[str]:
+        try:
+            blocks = self._blocks(request, current, repo_path, anchors)
+        except Exception as exc:  # a view must never take the build down
+            where = request.model.path if request.model is not None else current
+            prepared.warnings.append((0, f"could not render the '{request.name}' view of "
+                                         f"{where}: {type(exc).__name__}: {exc}"))
+            blocks = [Html(f'<p class="tm-note">The {h(request.name)} view could not be '
+                           "drawn; see the build log.</p>")]
+        if request.name == "diagram":
+            prepared.has_diagram = True
+        text = ""
+        if request.model is not None:
+            text = digest.model_text(request.name, request.model, self.site)
+        out = [""]
+        if request.auto and request.name in TITLES:
+            out += [f"## {TITLES[request.name]}", ""]
+        for block in blocks:
+            if isinstance(block, Heading):
+                if block.anchor:
+                    out += [f'<div class="tm-anchor" id="{h(block.anchor)}"></div>', ""]
+                out += [f"{'#' * block.level} {md_text(block.text)}", ""]
+            else:
+                key = str(len(prepared.slots))
+                prepared.slots[key] = block.html
+                out += [f'<div class="tm-slot" data-tm-slot="{self.nonce}-{key}" hidden>'
+                        f"{h(text)}</div>", ""]
+                text = ""
+        return out
+
+    def _blocks(self, request: _Request, current: str, repo_path: str | None,
+                anchors: bool) -> list[Block]:
+        site, model, name = self.site, request.model, request.name
+        model_views: dict[str, Callable[..., str]] = {
+            "scope": scope.render, "diagram": diagram.render, "threats": threats_view.render,
+            "coverage": coverage.render, "residual": residual.render,
+        }
+        if name == "header":
+            return [Html(header.render(model, site, current))]
+        if name in model_views:
+            return [Html(model_views[name](model, site, current, anchors=anchors))]
+        if name == "heatmap":
+            return [Html(heatmap.render([(t, model) for t in model.threats], site, current,
+                                        anchor("tm-heat-", model.id)))]
+        if name == "register":
+            return register.render(site, current)
+        if name == "owners":
+            return owners.render(site, current)
+        if name == "staleness":
+            return staleness_view.render_dashboard(site, current)
+        models = backlinks.citing(site, repo_path) if repo_path else []
+        if not models:
+            return [Html('<p class="tm-muted">No threat model cites this page.</p>')]
+        return [Html(backlinks.render(models, site, current))]
+
+    # -- HTML -----------------------------------------------------------------------------
+    def fill(self, html: str, prepared: Prepared, scripts: str = "") -> str:
+        """Put each view's HTML in its slot of the finished page, and ``scripts`` after
+        the first diagram."""
+        if not prepared.slots:
+            return html
+        pending = [scripts]
+
+        def put(match: re.Match) -> str:
+            out = prepared.slots.get(match[1], "")
+            if pending[0] and 'class="mermaid"' in out:
+                out, pending[0] = out + pending[0], ""
+            return out
+
+        return self._marker.sub(put, html)

@@ -1,0 +1,55 @@
+"""Scope in and out, and the assets ranked by impact."""
+
+from __future__ import annotations
+
+from ..model import Model
+from .badges import table
+from .escape import anchor, h
+from .site import Site
+
+_IMPACT_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+
+def _list(items: list[str], empty: str) -> str:
+    if not items:
+        return f'<p class="tm-muted">{empty}</p>'
+    return "<ul>" + "".join(f"<li>{h(i)}</li>" for i in items) + "</ul>"
+
+
+def render(model: Model, site: Site, current: str, anchors: bool = True) -> str:
+    scope = (
+        '<div class="tm-scope">'
+        f'<div class="tm-scope-in"><p class="tm-label">In scope</p>'
+        f'{_list(model.scope_in, "Nothing listed.")}</div>'
+        f'<div class="tm-scope-out"><p class="tm-label">Out of scope</p>'
+        f'{_list(model.scope_out, "Nothing listed.")}</div></div>')
+    if not model.assets:
+        return scope + '<p class="tm-muted">No assets listed.</p>'
+    held: dict[str, list[str]] = {}
+    for element in model.elements:
+        for asset in element.assets:
+            ref = h(element.name)
+            if anchors:
+                ref = f'<a href="#{anchor("element-", element.id)}">{ref}</a>'
+            held.setdefault(asset, []).append(ref)
+    carried: dict[str, int] = {}
+    for flow in model.flows:
+        for asset in flow.data:
+            carried[asset] = carried.get(asset, 0) + 1
+    ranked = sorted(enumerate(model.assets),
+                    key=lambda ia: (_IMPACT_RANK.get(ia[1].impact or "", 4), ia[0]))
+    rows = []
+    for _, asset in ranked:
+        impact = asset.impact if asset.impact in _IMPACT_RANK else None
+        badge = (f'<span class="tm-badge tm-risk-{impact}">{impact}</span>' if impact
+                 else '<span class="tm-badge tm-risk-none">unrated</span>')
+        where = ", ".join(held.get(asset.id, []))
+        n = carried.get(asset.id, 0)
+        if n:
+            where += (", " if where else "") + f'<span class="tm-muted">{n} flow' \
+                     f'{"" if n == 1 else "s"}</span>'
+        rows.append(f'<tr id="{anchor("asset-", asset.id)}"><td><strong>{h(asset.name)}</strong>'
+                    f'</td><td data-sort="{_IMPACT_RANK.get(impact or "", 4)}">{badge}</td>'
+                    f'<td>{h(asset.description or "")}</td><td>{where}</td></tr>')
+    return scope + table(["Asset", "Impact", "What it is", "Held by / carried on"], rows,
+                         "tm-assets", caption="Assets, most valuable first")

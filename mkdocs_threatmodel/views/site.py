@@ -1,0 +1,147 @@
+"""What every view needs: the models, where their pages are, staleness and options.
+
+The MkDocs adapter fills a :class:`Site` once per build; views read it. Page
+addresses are site URLs as MkDocs gives them (``threat-models/checkout/`` or
+``threat-models/checkout.html``); views link between pages with relative URLs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from ..model import Model, Threat
+from .escape import safe_url
+
+REDACT_CHOICES = ("none", "open", "unmitigated", "all")
+_WITHHELD = {
+    "none": frozenset(),
+    "open": frozenset({"open", "mitigating"}),
+    "unmitigated": frozenset({"open", "mitigating", "accepted", "transferred"}),
+}
+KNOWN_STATUSES = ("open", "mitigating", "mitigated", "accepted", "transferred", "not-applicable")
+DEFAULT_TICKET_PATTERN = r"[A-Z][A-Z0-9]+-[0-9]+"
+
+
+@dataclass
+class Options:
+    """How views render: redaction, ticket links, diagram direction and today's date."""
+
+    redact: str = "none"
+    ticket_url: str | None = None  # with "{ticket}", e.g. https://tracker.example/browse/{ticket}
+    ticket_pattern: str = DEFAULT_TICKET_PATTERN
+    direction: str = "TB"
+    today: dt.date = field(default_factory=dt.date.today)
+    staleness_available: bool = False  # whether git staleness was judged for this build
+
+    def __post_init__(self) -> None:
+        self._ticket = re.compile(self.ticket_pattern)
+
+    def withheld(self, threat: Threat) -> bool:
+        """Whether a threat's details stay off the published pages."""
+        if self.redact == "all":
+            return True
+        status = threat.status if threat.status in KNOWN_STATUSES else "open"
+        return status in _WITHHELD.get(self.redact, frozenset())
+
+    def ticket_href(self, ticket: str | None) -> str | None:
+        """Where a ticket lives: its own http(s) URL, or the tracker URL for its id."""
+        if not ticket:
+            return None
+        url = safe_url(ticket)
+        if url is not None:
+            return url
+        if self.ticket_url and self._ticket.fullmatch(ticket.strip()):
+            from urllib.parse import quote
+
+            return self.ticket_url.replace("{ticket}", quote(ticket.strip(), safe=""))
+        return None
+
+
+@lru_cache(maxsize=65536)
+def relative_url(target: str, current: str) -> str:
+    """``target`` (a site URL, maybe with ``#fragment``) as seen from the page at ``current``."""
+    path, hashmark, fragment = target.partition("#")
+    base = current if current.endswith("/") else posixpath.dirname(current)
+    base = base.strip("/")
+    if base in ("", "."):
+        base = "."
+    clean = path.strip("/")
+    if clean in ("", "."):
+        clean = "."
+    rel = posixpath.relpath(clean, base)
+    if path.endswith("/") and rel != ".":
+        rel += "/"
+    if rel == ".":
+        rel = "./"
+    return rel + (hashmark + fragment if hashmark else "")
+
+
+class Site:
+    """Every model of the build with its page, threats by id, and staleness by path."""
+
+    def __init__(self, models: list[Model], page_urls: dict[str, str],
+                 staleness: dict[str, Any] | None = None, options: Options | None = None,
+                 titles: dict[str, str] | None = None,
+                 doc_urls: dict[str, str] | None = None) -> None:
+        self.models = sorted(models, key=lambda m: (m.title.lower(), m.path))
+        self.page_urls = page_urls  # model path -> site URL of its page
+        self.staleness = staleness or {}
+        self.options = options or Options()
+        self.titles = titles or {}  # site URL -> page title (for ADR links)
+        self.doc_urls = doc_urls or {}  # repository path of any docs page -> its site URL
+        self.by_path = {m.path: m for m in models}
+        self._citing: dict[str, list[Model]] | None = None  # ADR path -> models (backlinks)
+        self.by_id: dict[str, Model] = {}
+        self.threats: dict[str, tuple[Threat, Model]] = {}
+        for model in self.models:
+            self.by_id.setdefault(model.id, model)
+            for threat in model.threats:
+                self.threats.setdefault(threat.id, (threat, model))
+
+    def all_threats(self) -> Iterator[tuple[Threat, Model]]:
+        for model in self.models:
+            for threat in model.threats:
+                yield threat, model
+
+    def model_href(self, model: Model, current: str, fragment: str | None = None) -> str | None:
+        """A link from the page at ``current`` to a model's page (or an anchor on it)."""
+        url = self.page_urls.get(model.path)
+        if url is None:
+            return None
+        if url == current:
+            return f"#{fragment}" if fragment else "#"
+        return relative_url(url + (f"#{fragment}" if fragment else ""), current)
+
+    def threat_href(self, threat: Threat, model: Model, current: str) -> str | None:
+        return self.model_href(model, current, threat.id)
+
+    def stale(self, model: Model) -> Any:
+        """The staleness judgement of a model (duck-typed), or ``None``."""
+        return self.staleness.get(model.path)
+
+    def due(self, model: Model) -> dt.date | None:
+        """The next review date: the judgement's, else ``reviewed.date + review_every``."""
+        judged = self.stale(model)
+        if judged is not None and getattr(judged, "due", None) is not None:
+            return judged.due
+        if model.reviewed_date and model.review_every:
+            return model.reviewed_date + dt.timedelta(days=model.review_every)
+        return None
+
+    def state(self, model: Model) -> str:
+        """``current``, ``stale`` or ``unknown``: judged by git when available, else from
+        the due date alone (``stale`` when overdue, ``unknown`` with no review recorded)."""
+        judged = self.stale(model)
+        if judged is not None:
+            return judged.state
+        due = self.due(model)
+        if due is not None:
+            return "stale" if due < self.options.today else "current"
+        return "unknown"
+
