@@ -15,6 +15,7 @@ from pathlib import Path
 from . import __version__
 from .errors import UsageError
 from .git import GitError
+from .interop.commands import INTEROP_COMMANDS, add_interop_commands
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -72,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("rules", help="list every rule code")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    add_interop_commands(sub)
     return parser
 
 
@@ -234,3 +236,4 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 _COMMANDS = {"validate": cmd_validate, "stale": cmd_stale, "review": cmd_review,
              "new": cmd_new, "schema": cmd_schema, "rules": cmd_rules}
+_COMMANDS.update(INTEROP_COMMANDS)

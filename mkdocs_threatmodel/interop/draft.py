@@ -1,0 +1,101 @@
+"""A model as read from another tool, before it becomes a Markdown model.
+
+Importers (:mod:`.otm`, :mod:`.threat_dragon`) fill a :class:`Draft`; :mod:`.importer`
+turns it into front matter that validates. Keys are the importer's own unique keys for
+each entry; ``source_id`` is the id the other tool used (kept in the id table).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class DraftAsset:
+    key: str
+    name: str
+    impact: str | None = None
+    description: str | None = None
+    source_id: str | None = None
+
+
+@dataclass
+class DraftBoundary:
+    key: str
+    name: str
+    inside: str | None = None
+    description: str | None = None
+    source_id: str | None = None
+
+
+@dataclass
+class DraftElement:
+    key: str
+    name: str
+    type: str  # external | process | store
+    boundary: str | None = None
+    assets: list[str] = field(default_factory=list)
+    description: str | None = None
+    source_id: str | None = None
+
+
+@dataclass
+class DraftFlow:
+    key: str
+    source: str
+    target: str
+    label: str | None = None
+    protocol: str | None = None
+    auth: str | None = None
+    data: list[str] = field(default_factory=list)
+    description: str | None = None
+    source_id: str | None = None
+
+
+@dataclass
+class DraftThreat:
+    """A threat: its letters per target (letters of a target need not apply to it yet)."""
+
+    key: str | None
+    title: str
+    placements: list[tuple[str, list[str]]]
+    status: str = "open"
+    story: str | None = None
+    likelihood: str | None = None
+    impact: str | None = None
+    owner: str | None = None
+    ticket: str | None = None
+    mitigation: str | None = None
+    tests: list[str] = field(default_factory=list)
+    acceptance: dict | None = None
+    rationale: str | None = None
+    references: list[str] = field(default_factory=list)
+    letters: list[str] = field(default_factory=list)  # for a threat without targets
+    target_order: list[str] = field(default_factory=list)  # source ids, as the source lists
+    facts: list[str] = field(default_factory=list)  # what the source said, for the story
+    source_id: str | None = None
+    source_status: str | None = None
+
+
+@dataclass
+class Draft:
+    """A whole imported model."""
+
+    tool: str  # "Threat Dragon", "Open Threat Model"
+    format: str  # "threat-dragon", "otm"
+    title: str
+    model_id: str | None = None
+    owner: str | None = None
+    status: str = "draft"
+    reviewed: dict | None = None
+    review_every: str | None = None
+    covers: list[str] = field(default_factory=list)
+    adrs: list[str] = field(default_factory=list)
+    scope: dict | None = None
+    description: str | None = None
+    notes: list[str] = field(default_factory=list)
+    assets: list[DraftAsset] = field(default_factory=list)
+    boundaries: list[DraftBoundary] = field(default_factory=list)
+    elements: list[DraftElement] = field(default_factory=list)
+    flows: list[DraftFlow] = field(default_factory=list)
+    threats: list[DraftThreat] = field(default_factory=list)

@@ -1,0 +1,85 @@
+"""Mangled interop files never crash the import: any value swapped for another shape gives
+either a model that validates or one ``threatmodel: error:`` line."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mkdocs_threatmodel.checks.context import Context
+from mkdocs_threatmodel.checks.ownership import check_ownership
+from mkdocs_threatmodel.checks.references import check_references
+from mkdocs_threatmodel.checks.schema import check_schema
+from mkdocs_threatmodel.checks.stride import check_stride
+from mkdocs_threatmodel.interop import otm_import, threat_dragon_import
+from mkdocs_threatmodel.interop.common import InputError
+from mkdocs_threatmodel.interop.importer import build
+from mkdocs_threatmodel.model import build_model
+from mkdocs_threatmodel.source import read_source
+
+from .interop_helpers import REFUSED, SAMPLES
+
+SHAPES = [None, 7, "x", [], {"id": []}, [{"id": 1}], True]
+PER_FILE = 25  # value paths tried per sample, spread over the whole file
+# Findings an import may leave: files its source names that this repository lacks, and
+# the warnings the README explains.
+TOLERATED = {"TM207", "TM208", "TM405", "TM408", "TM409"}
+
+
+def _load(path: Path):
+    text = path.read_text("utf-8")
+    return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+
+
+def _paths(node, prefix=()):
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, prefix + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _paths(value, prefix + (i,))
+
+
+def _findings(text: str) -> list[str]:
+    src = read_source("imported.md", text.encode())
+    assert src.ok, src.findings
+    model = build_model(src)
+    ctx = Context(Path("/nonexistent"), dt.date(2026, 11, 27))
+    found = [*check_schema(src), *check_references(model, ctx), *check_stride(model),
+             *check_ownership(model, ctx)]
+    return [f"{f.code} {f.message}" for f in found if f.code not in TOLERATED]
+
+
+@pytest.mark.parametrize("sample", [p for p in SAMPLES if p.name not in REFUSED],
+                         ids=lambda p: p.name)
+def test_any_value_of_any_shape(sample):
+    data = _load(sample)
+    paths = list(_paths(data))[1:]
+    step = max(1, len(paths) // PER_FILE)
+    imported = refused = 0
+    for path in paths[::step]:
+        for shape in SHAPES:
+            mangled = copy.deepcopy(data)
+            node = mangled
+            for key in path[:-1]:
+                node = node[key]
+            node[path[-1]] = shape
+            reader = (otm_import.from_otm if otm_import.detect(mangled)
+                      else threat_dragon_import.from_threat_dragon)
+            try:
+                draft = reader(mangled, sample.name)
+            except InputError as exc:
+                assert "\n" not in str(exc)
+                refused += 1
+                continue
+            result = build(draft, source_name=sample.name, owner="team-x",
+                           today=dt.date(2026, 11, 27))
+            assert _findings(result.text) == [], (path, shape)
+            imported += 1
+    assert imported > 0 and imported + refused == len(paths[::step]) * len(SHAPES)
