@@ -85,7 +85,7 @@ def read_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
     return blobs
 
 
-@dataclass
+@dataclass(slots=True)
 class Change:
     """One path a commit changed, with the blob ids before and after."""
 
@@ -96,7 +96,7 @@ class Change:
     new_blob: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Commit:
     """A commit of the history, with the paths it changed (merges carry none)."""
 
@@ -169,7 +169,7 @@ class History:
                 size = -(-total // jobs)
                 slices = [[*base[:1], f"--max-count={size}", f"--skip={size * k}", *base[1:]]
                           for k in range(jobs)]
-        self._outputs: list[bytes | None] = [None] * len(slices)
+        self._outputs: list[list[Commit] | None] = [None] * len(slices)
         self._errors: list[str] = []
         self._threads = []
         env = {**os.environ, **_ENV}
@@ -181,27 +181,49 @@ class History:
             self._threads.append(thread)
 
     def _collect(self, k: int, proc: subprocess.Popen) -> None:
-        out, err = proc.communicate()
+        """Read one git process, parsing whole records as they arrive (while git works)."""
+        import threading
+
+        errors: list[bytes] = []
+        reader = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
+        reader.start()
+        commits: list[Commit] = []
+        pending = b""
+        while True:
+            chunk = proc.stdout.read1(1 << 20)
+            if not chunk:
+                break
+            pending += chunk
+            cut = pending.rfind(b"\x1e")
+            if cut > 0:
+                commits += _parse_records(pending[:cut])
+                pending = pending[cut:]
+        commits += _parse_records(pending)
+        proc.wait()
+        reader.join()
         if proc.returncode != 0:
-            lines = err.decode("utf-8", "replace").strip().splitlines()
+            lines = b"".join(errors).decode("utf-8", "replace").strip().splitlines()
             self._errors.append(lines[-1] if lines else "git log failed")
-        self._outputs[k] = out
+        self._outputs[k] = commits
 
     def commits(self) -> list[Commit]:
-        """Wait for git and parse its output."""
+        """Wait for git; the commits in order."""
         for thread in self._threads:
             thread.join()
         if self._errors:
             raise GitError(self._errors[0])
-        commits = []
-        for out in self._outputs:
-            for record in (out or b"").split(b"\x1e")[1:]:
-                header, _, rest = record.partition(b"\0")
-                fields = header.decode("utf-8", "replace").split("\x1f")
-                sha, date, author, subject, parents = (fields + [""] * 5)[:5]
-                commits.append(Commit(sha, sha[:8], date, author, subject, parents.split(),
-                                      parse_raw(rest.lstrip(b"\n"))))
-        return commits
+        return [commit for part in self._outputs for commit in part or []]
+
+
+def _parse_records(data: bytes) -> list[Commit]:
+    commits = []
+    for record in data.split(b"\x1e")[1:]:
+        header, _, rest = record.partition(b"\0")
+        fields = header.decode("utf-8", "replace").split("\x1f")
+        sha, date, author, subject, parents = (fields + [""] * 5)[:5]
+        commits.append(Commit(sha, sha[:8], date, author, subject, parents.split(),
+                              parse_raw(rest.lstrip(b"\n"))))
+    return commits
 
 
 def history(root: Path, rev: str = "HEAD", since: str | None = None) -> list[Commit]:

@@ -136,6 +136,14 @@ class _History:
             for i, c in enumerate(commits))
         self._ancestors: list[int] | None = None
 
+    def ancestry(self, newer: int):
+        """A fast test ``f(i)``: is commit ``i`` ``newer`` or one of its ancestors?"""
+        if self.linear:
+            return lambda older: older >= newer
+        self.is_ancestor(newer, newer)  # builds the bitsets
+        raw = self._ancestors[newer].to_bytes((len(self.commits) + 8) // 8, "little")
+        return lambda older: older >= newer and bool(raw[older >> 3] >> (older & 7) & 1)
+
     def is_ancestor(self, older: int, newer: int) -> bool:
         """Whether commit ``older`` is ``newer`` or one of its ancestors (by list index)."""
         if self.linear:
@@ -347,8 +355,9 @@ class Assessment:
     def _changed(self, code: str, hits: list[tuple[int, str]], what: str, where: tuple,
                  point: int, history: _History, command: str) -> StaleReason | None:
         by_commit: dict[int, list[str]] = {}
+        behind_review = history.ancestry(point)
         for i, path in hits:
-            if not history.is_ancestor(i, point):
+            if not behind_review(i):
                 by_commit.setdefault(i, [])
                 if path not in by_commit[i]:
                     by_commit[i].append(path)
