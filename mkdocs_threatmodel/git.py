@@ -154,12 +154,14 @@ class History:
     SPLIT_FROM = 4000  # commits; below this one process is quicker
 
     def __init__(self, root: Path, rev: str = "HEAD", since: str | None = None,
-                 pathspecs: list[str] | None = None, jobs: int = 2) -> None:
+                 pathspecs: list[str] | None = None, jobs: int = 2,
+                 after: str | None = None) -> None:
         import threading
 
         revs = [rev] + ([f"^{since}"] if since else [])
+        window = [f"--since={after}"] if after else []
         base = ["log", "--topo-order", "-z", "--raw", "-M", "--no-abbrev", "--no-color",
-                "--no-ext-diff", f"--format={_LOG_FORMAT}", "--date=short",
+                "--no-ext-diff", f"--format={_LOG_FORMAT}", "--date=short", *window,
                 "--end-of-options", *revs, "--", *(pathspecs or [])]
         slices = [base]
         if jobs > 1 and not pathspecs:

@@ -29,6 +29,9 @@ from .globs import GlobIndex, literal_prefix
 from .model import parse_date, parse_duration
 from .source import SourceFile, locate, looks_like_model, read_source
 
+# --staged reads the history of the models it judges from this many days before their
+# oldest recorded review date (all of it when a review commit is not found in that window).
+REVIEW_WINDOW_SLACK_DAYS = 31
 EVIDENCE_SHOWN = 3  # commits named in a one-line message; the JSON report has them all
 _REVIEWED_BLOCK = re.compile(
     rb"^reviewed[ \t]*:(?P<value>[^\n]*\n(?:(?:[ \t]+[^\n]*|[ \t]*)\n)*)", re.MULTILINE)
@@ -206,8 +209,8 @@ class Assessment:
                 self._not_committed(rel)
             return self.results
         tree = git.tree(self.root, self.rev)
-        pathspecs = self._pathspecs(tree, folder) if self.only is not None else None
-        pending = git.History(self.root, self.rev, pathspecs=pathspecs)  # runs meanwhile
+        pathspecs, after = self._pathspecs(tree, folder) if self.only is not None else (None, None)
+        pending = git.History(self.root, self.rev, pathspecs=pathspecs, after=after)
         with git.BlobReader(self.root) as blobs:
             infos = []
             for rel, sha in tree.items():
@@ -224,6 +227,11 @@ class Assessment:
                 if rel not in tree:
                     self._not_committed(rel)
             history = _History(pending.commits())
+            if after is not None and any(
+                    self._review_point(i.path, history, blobs, {i.path})[0] is None
+                    for i in infos):  # a review older than the window: read it all
+                history = _History(git.History(self.root, self.rev, pathspecs=pathspecs)
+                                   .commits())
             if self.since is not None:
                 base = git.resolve(self.root, self.since)
                 start = history.index.get(base) if base else None
@@ -232,14 +240,16 @@ class Assessment:
             self._judge(infos, history, tree, blobs, state.boundary)
         return self.results
 
-    def _pathspecs(self, tree: dict[str, str], folder) -> list[str]:
-        """Git pathspecs for the history of the ``only`` models: covers, ADRs, their folder."""
-        specs = []
+    def _pathspecs(self, tree: dict[str, str], folder) -> tuple[list[str], str | None]:
+        """Git pathspecs for the history of the ``only`` models (covers, ADRs, the model),
+        and a date from which to read it: a month before the oldest of their reviews."""
+        specs, reviews = [], []
         with git.BlobReader(self.root) as blobs:
             for rel in sorted(self.only):
                 if rel not in tree:
                     continue
                 info = _info(rel, read_model_source(rel, blobs.read(tree[rel]) or b"", folder))
+                reviews.append(info.reviewed)
                 # Plain pathspecs prune git's tree walk; globs are matched here afterwards.
                 for glob in info.covers:
                     prefix = literal_prefix(glob)
@@ -248,7 +258,10 @@ class Assessment:
                     specs.append(f":(literal){literal}" if literal else ":/")
                 specs += [f":(literal){adr}" for adr in info.adrs]
                 specs.append(f":(literal){rel}")
-        return list(dict.fromkeys(specs)) or [":(literal)" + next(iter(self.only))]
+        after = None
+        if reviews and None not in reviews:
+            after = (min(reviews) - dt.timedelta(days=REVIEW_WINDOW_SLACK_DAYS)).isoformat()
+        return list(dict.fromkeys(specs)) or [":(literal)" + next(iter(self.only))], after
 
     def _not_committed(self, rel: str) -> None:
         self.results[rel] = ModelStaleness(rel, "current", [StaleReason(

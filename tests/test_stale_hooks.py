@@ -171,3 +171,25 @@ def test_plain_pre_push_hook_refuses_an_unreviewed_range(history, tmp_path):  # 
     pushed = subprocess.run(["git", "push", "origin", "main"], cwd=history.root, env=_env(),
                             capture_output=True, text=True)
     assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+
+
+def test_staged_judgement_finds_a_review_older_than_its_window(repo, cli):
+    # The review records a date months after its commit: the windowed history misses the
+    # review commit, so the judgement reads the whole history instead of trusting the window.
+    late = MODEL.replace("2026-06-01", "2026-12-01")
+    repo.write("services/checkout/api.py", "v1\n")
+    repo.write("docs/adr/0007-checkout.md", "# 7\n")
+    repo.write(PATH, MODEL.replace("2026-06-01", "2026-05-01"))
+    repo.commit("add", "2026-05-01")
+    repo.write(PATH, late)
+    repo.commit("review, dated ahead", "2026-06-01")
+    repo.write("services/checkout/api.py", "v2\n")
+    change = repo.commit("unreviewed change", "2026-06-10")
+    repo.write("services/checkout/api.py", "v3\n")
+    repo.git("add", "-A")
+    result = cli(repo.root, "stale", "--staged", "--format", "json", today="2026-12-02")
+    doc = __import__("json").loads(result.out)
+    (model,) = doc["models"]
+    assert model["review_point"]["subject"] == "review, dated ahead"
+    (reason,) = [r for r in model["reasons"] if r["code"] == "TM501"]
+    assert [c["sha"] for c in reason["commits"]] == [change]
