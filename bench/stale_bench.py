@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import random
 import shutil
 import statistics
@@ -44,6 +43,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
+
+from bench_common import find_cli, verdict
+from bench_common import machine_facts as common_machine_facts
 
 FULL_TARGET_S = 3.0  # stale at HEAD, 20,000 commits and 1,000 models
 STAGED_TARGET_S = 0.5  # stale --staged, one covered file staged
@@ -496,15 +498,6 @@ def repo_facts(root: Path) -> list[str]:
 # -- running the command line --------------------------------------------------------
 
 
-def find_cli() -> str:
-    """The ``threatmodel`` script beside this Python, else the one on PATH."""
-    beside = Path(sys.executable).parent / "threatmodel"
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which("threatmodel")
-    if found is None:
-        raise SystemExit("threatmodel not found: run with the project's .venv/bin/python")
-    return found
 
 
 def run_cli(cmd: list[str], cwd: Path, cache: Path) -> Run:
@@ -596,32 +589,11 @@ def stage_change(root: Path) -> str:
 
 
 def machine_facts(cli: str) -> list[str]:
-    """Lines describing the machine and the tools measured."""
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    model = ""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.is_file():
-        names = [ln.split(":", 1)[1].strip() for ln in cpuinfo.read_text().splitlines()
-                 if ln.startswith("model name")]
-        model = names[0] if names else ""
-    version = subprocess.run([cli, "--version"], capture_output=True, text=True).stdout.strip()
-    git_version = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout
-    return [
-        f"nproc        {cpus} (os.cpu_count {os.cpu_count()}){f', {model}' if model else ''}",
-        f"python       {platform.python_version()} ({platform.python_implementation()}) "
-        f"at {sys.executable}",
-        f"platform     {platform.platform()}",
-        f"cli          {cli} ({version or 'version unknown'})",
-        f"git          {git_version.strip()}",
-        f"today        {dt.date.today().isoformat()} (review ages are judged against it)",
-    ]
+    """Lines describing the machine and the tools measured, and today's date."""
+    return [*common_machine_facts(cli),
+            f"today        {dt.date.today().isoformat()} (review ages are judged against it)"]
 
 
-def verdict(seconds: float, target: float | None) -> str:
-    """``ok`` or ``OVER (x1.7)`` against a target, or ``-`` when none applies."""
-    if target is None:
-        return "-"
-    return "ok" if seconds < target else f"OVER (x{seconds / target:.1f})"
 
 
 def print_table(rows: list[tuple[str, Timing | None, float | None]]) -> None:

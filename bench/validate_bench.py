@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import resource
 import shutil
 import statistics
@@ -29,6 +28,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from bench_common import find_cli, machine_facts, verdict
 
 FULL_TARGET_S = 2.0  # whole repository of 1,000 models
 HOOK_TARGET_S = 0.3  # one changed file in a 50-model repository
@@ -240,15 +241,6 @@ def edit_model(root: Path, index: int) -> str:
 # -- running the command line --------------------------------------------------------
 
 
-def find_cli() -> str:
-    """The ``threatmodel`` script beside this Python, else the one on PATH."""
-    beside = Path(sys.executable).parent / "threatmodel"
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which("threatmodel")
-    if found is None:
-        raise SystemExit("threatmodel not found: run with the project's .venv/bin/python")
-    return found
 
 
 def run_cli(cmd: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess]:
@@ -296,32 +288,8 @@ def peak_rss_mib() -> float:
 # -- report --------------------------------------------------------------------------
 
 
-def machine_facts(cli: str) -> list[str]:
-    """Lines describing the machine and the tools measured."""
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    model = ""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.is_file():
-        names = [ln.split(":", 1)[1].strip() for ln in cpuinfo.read_text().splitlines()
-                 if ln.startswith("model name")]
-        model = names[0] if names else ""
-    version = subprocess.run([cli, "--version"], capture_output=True, text=True).stdout.strip()
-    git_version = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout
-    return [
-        f"nproc        {cpus} (os.cpu_count {os.cpu_count()}){f', {model}' if model else ''}",
-        f"python       {platform.python_version()} ({platform.python_implementation()}) "
-        f"at {sys.executable}",
-        f"platform     {platform.platform()}",
-        f"cli          {cli} ({version or 'version unknown'})",
-        f"git          {git_version.strip()}",
-    ]
 
 
-def verdict(seconds: float, target: float | None) -> str:
-    """``ok`` or ``OVER (x1.7)`` against a target, or ``-`` when none applies."""
-    if target is None:
-        return "-"
-    return "ok" if seconds < target else f"OVER (x{seconds / target:.1f})"
 
 
 def print_table(rows: list[tuple[str, Timing, float | None]]) -> None:

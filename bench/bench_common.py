@@ -1,0 +1,49 @@
+"""What every benchmark script shares: finding the CLI, the machine's facts, verdicts."""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+
+def find_cli() -> str:
+    """The ``threatmodel`` script beside this Python, else the one on PATH."""
+    beside = Path(sys.executable).parent / "threatmodel"
+    if beside.is_file():
+        return str(beside)
+    found = shutil.which("threatmodel")
+    if found is None:
+        raise SystemExit("threatmodel not found: run with the project's .venv/bin/python")
+    return found
+
+
+def machine_facts(cli: str) -> list[str]:
+    """Lines describing the machine and the tools measured."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        names = [ln.split(":", 1)[1].strip() for ln in cpuinfo.read_text().splitlines()
+                 if ln.startswith("model name")]
+        model = names[0] if names else ""
+    version = subprocess.run([cli, "--version"], capture_output=True, text=True).stdout.strip()
+    git_version = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout
+    return [
+        f"nproc        {cpus} (os.cpu_count {os.cpu_count()}){f', {model}' if model else ''}",
+        f"python       {platform.python_version()} ({platform.python_implementation()}) "
+        f"at {sys.executable}",
+        f"platform     {platform.platform()}",
+        f"cli          {cli} ({version or 'version unknown'})",
+        f"git          {git_version.strip()}",
+    ]
+
+
+def verdict(seconds: float, target: float | None) -> str:
+    """``ok`` or ``OVER (x1.7)`` against a target, or ``-`` when none applies."""
+    if target is None:
+        return "-"
+    return "ok" if seconds < target else f"OVER (x{seconds / target:.1f})"
