@@ -99,3 +99,19 @@ class Draft:
     elements: list[DraftElement] = field(default_factory=list)
     flows: list[DraftFlow] = field(default_factory=list)
     threats: list[DraftThreat] = field(default_factory=list)
+
+    def restore_own_fields(self, extras: dict) -> None:
+        """Take back what our own export kept aside: status, review, covers, ADRs, scope."""
+        from ..spec import MODEL_STATUSES
+        from .common import mapping, text, texts
+
+        if extras.get("status") in MODEL_STATUSES:
+            self.status = extras["status"]
+        reviewed = mapping(extras.get("reviewed"))
+        if text(reviewed.get("date")):
+            self.reviewed = {k: text(reviewed.get(k)) for k in ("date", "by")
+                             if text(reviewed.get(k))}
+        self.review_every = text(extras.get("review_every"))
+        self.covers, self.adrs = texts(extras.get("covers")), texts(extras.get("adrs"))
+        scope = mapping(extras.get("scope"))
+        self.scope = {"in": texts(scope.get("in")), "out": texts(scope.get("out"))}

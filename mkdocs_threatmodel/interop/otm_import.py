@@ -88,16 +88,7 @@ class _Reader:
     def _project(self) -> None:
         d, attrs = self.draft, self.attrs
         if self.ours:
-            if attrs.get("status") in ("draft", "active", "retired"):
-                d.status = attrs["status"]
-            reviewed = mapping(attrs.get("reviewed"))
-            if text(reviewed.get("date")):
-                d.reviewed = {k: text(reviewed.get(k)) for k in ("date", "by")
-                              if text(reviewed.get(k))}
-            d.review_every = text(attrs.get("review_every"))
-            d.covers, d.adrs = texts(attrs.get("covers")), texts(attrs.get("adrs"))
-            scope = mapping(attrs.get("scope"))
-            d.scope = {"in": texts(scope.get("in")), "out": texts(scope.get("out"))}
+            d.restore_own_fields(attrs)
         else:
             for key, value in attrs.items():
                 if isinstance(value, (str, int, float)) and not isinstance(value, bool):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import STRIDE_NAMES
-from ..spec import LEVELS, MODEL_STATUSES, THREAT_STATUSES
+from ..spec import LEVELS, THREAT_STATUSES
 from .common import InputError, is_slug, mapping, one_line, stride_letter, text, texts
 from .draft import Draft, DraftAsset, DraftBoundary, DraftElement, DraftFlow, DraftThreat
 from .layout import Rect
@@ -134,15 +134,7 @@ class _Reader:
     def _model(self) -> None:
         d, x = self.draft, self.extras
         if self.ours:
-            d.status = x.get("status") if x.get("status") in MODEL_STATUSES else "draft"
-            reviewed = mapping(x.get("reviewed"))
-            if text(reviewed.get("date")):
-                d.reviewed = {k: text(reviewed.get(k)) for k in ("date", "by")
-                              if text(reviewed.get(k))}
-            d.review_every = text(x.get("review_every"))
-            d.covers, d.adrs = texts(x.get("covers")), texts(x.get("adrs"))
-            scope = mapping(x.get("scope"))
-            d.scope = {"in": texts(scope.get("in")), "out": texts(scope.get("out"))}
+            d.restore_own_fields(x)
             for a in x.get("assets") or []:
                 a = mapping(a)
                 if is_slug(a.get("id")):
