@@ -49,7 +49,8 @@ def _shadow_copy_of_project(dest: Path) -> str:
     return _git(dest, "rev-parse", "HEAD").stdout.strip()
 
 
-def test_pre_commit_framework_refuses_a_bad_model(repo, tmp_path):
+def install_framework_hook(repo, hook_id: str, tmp_path: Path, env: dict) -> None:
+    """Configure this project's hook ``hook_id`` in ``repo`` and install it with pre-commit."""
     pre_commit = shutil.which("pre-commit", path=str(BIN))
     assert pre_commit, "pre-commit is a test dependency"
     shadow = tmp_path / "hook-repo"
@@ -57,10 +58,14 @@ def test_pre_commit_framework_refuses_a_bad_model(repo, tmp_path):
     rev = _shadow_copy_of_project(shadow)
     repo.write(".pre-commit-config.yaml",
                f"repos:\n  - repo: {shadow.as_posix()}\n    rev: {rev}\n    hooks:\n"
-               "      - id: threatmodel-validate\n")
-    env = _env(PRE_COMMIT_HOME=str(PROJECT / ".venv" / "pre-commit-home"))
+               f"      - id: {hook_id}\n")
     subprocess.run([pre_commit, "install"], cwd=repo.root, env=env, check=True,
                    capture_output=True)
+
+
+def test_pre_commit_framework_refuses_a_bad_model(repo, tmp_path):
+    env = _env(PRE_COMMIT_HOME=str(PROJECT / ".venv" / "pre-commit-home"))
+    install_framework_hook(repo, "threatmodel-validate", tmp_path, env)
 
     rel = install(repo, BAD)
     _git(repo.root, "add", "-A", env=env)

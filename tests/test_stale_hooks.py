@@ -129,18 +129,11 @@ def test_plain_git_hook_refuses_then_accepts_after_review(history):  # noqa: F81
 
 
 def test_pre_commit_framework_stale_hook(history, tmp_path):  # noqa: F811
-    from .test_hooks import _shadow_copy_of_project
+    from .test_hooks import install_framework_hook
 
-    shadow = tmp_path / "hook-repo"
-    shadow.mkdir()
-    rev = _shadow_copy_of_project(shadow)
-    history.write(".pre-commit-config.yaml",
-                  f"repos:\n  - repo: {shadow.as_posix()}\n    rev: {rev}\n    hooks:\n"
-                  "      - id: threatmodel-stale\n")
-    history.commit("hook config", "2026-06-02")
     env = {**_env(), "PRE_COMMIT_HOME": str(PROJECT / ".venv" / "pre-commit-home")}
-    subprocess.run([str(BIN / "pre-commit"), "install"], cwd=history.root, env=env, check=True,
-                   capture_output=True)
+    install_framework_hook(history, "threatmodel-stale", tmp_path, env)
+    history.commit("hook config", "2026-06-02")
     history.write("services/checkout/api.py", "v2\n")
     history.git("add", "-A")
     refused = subprocess.run(["git", "commit", "-m", "change"], cwd=history.root, env=env,
