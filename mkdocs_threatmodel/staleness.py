@@ -23,6 +23,7 @@ import yaml
 
 from . import git
 from .adr import superseded_by
+from .discover import candidate_files
 from .engine import Repository, read_model_source, today
 from .findings import Finding, Severity
 from .globs import GlobIndex, literal_prefix
@@ -73,6 +74,14 @@ class _Info:
     reviewed: dt.date | None
     reviewed_by: str | None
     review_every: int | None
+
+
+def _head(path) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(65536)
+    except OSError:
+        return b""
 
 
 def review_command(path: str) -> str:
@@ -201,11 +210,10 @@ class Assessment:
         from . import cache
 
         folder = cache.cache_dir() if self.use_cache else None
-        worktree = self.repo.model_paths() if self.rev == "HEAD" and self.only is None else []
         state = git.state(self.root)
         self.shallow = state.shallow
         if state.head is None:
-            for rel in worktree:
+            for rel in self._uncommitted({}):
                 self._not_committed(rel)
             return self.results
         tree = git.tree(self.root, self.rev)
@@ -223,9 +231,8 @@ class Assessment:
                     src = read_model_source(rel, raw, folder)
                     self.sources[rel] = src
                     infos.append(_info(rel, src))
-            for rel in worktree:
-                if rel not in tree:
-                    self._not_committed(rel)
+            for rel in self._uncommitted(tree):
+                self._not_committed(rel)
             history = _History(pending.commits())
             if after is not None and any(
                     self._review_point(i.path, history, blobs, {i.path})[0] is None
@@ -262,6 +269,15 @@ class Assessment:
         if reviews and None not in reviews:
             after = (min(reviews) - dt.timedelta(days=REVIEW_WINDOW_SLACK_DAYS)).isoformat()
         return list(dict.fromkeys(specs)) or [":(literal)" + next(iter(self.only))], after
+
+    def _uncommitted(self, tree: dict[str, str]) -> list[str]:
+        """Model files of the work tree that HEAD does not have (only those are read)."""
+        if self.rev != "HEAD" or self.only is not None:
+            return []
+        config = self.repo.config
+        return [rel for rel in candidate_files(self.root, True)
+                if rel not in tree and not config.excluded(rel)
+                and looks_like_model(_head(self.root / rel))]
 
     def _not_committed(self, rel: str) -> None:
         self.results[rel] = ModelStaleness(rel, "current", [StaleReason(
