@@ -12,6 +12,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[docs,test]'
+	$(BIN)/python -m compileall -q mkdocs_threatmodel
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -11,7 +11,16 @@ from pathlib import Path
 
 
 def find_cli() -> str:
-    """The ``threatmodel`` script beside this Python, else the one on PATH."""
+    """The ``threatmodel`` script beside this Python, else the one on PATH.
+
+    The package is byte-compiled first, as pip does when it installs one: an
+    editable checkout run with ``PYTHONDONTWRITEBYTECODE`` would otherwise
+    compile its modules again on every run and time that instead.
+    """
+    import mkdocs_threatmodel
+
+    subprocess.run([sys.executable, "-m", "compileall", "-q",
+                    str(Path(mkdocs_threatmodel.__file__).parent)], check=False)
     beside = Path(sys.executable).parent / "threatmodel"
     if beside.is_file():
         return str(beside)

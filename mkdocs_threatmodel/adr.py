@@ -15,6 +15,7 @@ from .source import read_yaml
 _SUPERSEDED = re.compile(r"super[sc]eded\s+by\b[\s:]*(.*)", re.IGNORECASE | re.DOTALL)
 _STATUS_LINE = re.compile(r"^\s*status\s*:\s*(super[sc]eded\s+by\b.*)$",
                           re.IGNORECASE | re.MULTILINE)
+_MENTION = re.compile(r"super[sc]eded", re.IGNORECASE)  # no mention: nothing to parse
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
 _md = None
 
@@ -42,7 +43,7 @@ def superseded_by(text: str) -> str | None:
                 if found:
                     return _name(found[1])
             body = "".join(lines[end + 1:])
-    return _from_body(body)
+    return _from_body(body) if _MENTION.search(body) else None
 
 
 def _from_body(body: str) -> str | None:

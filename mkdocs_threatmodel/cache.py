@@ -55,13 +55,27 @@ def store(folder: Path, src: SourceFile) -> None:
         return
     entry = {"data": src.data, "body": src.body, "body_line": src.body_line,
              "newline": src.newline}
+    try:
+        data = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except (ValueError, TypeError):
+        return
+    write_atomic(folder / f"{key(src.raw)}.json", data)
+
+
+def write_atomic(target: Path, data: bytes) -> bool:
+    """Write a cache file whole or not at all (readers never see half of it)."""
     import tempfile  # only when writing: it is slow to import
 
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(entry, handle, ensure_ascii=False, separators=(",", ":"))
-        os.replace(tmp, folder / f"{key(src.raw)}.json")
-    except (OSError, ValueError, TypeError):
-        pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, target)
+        except OSError:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        return False
+    return True

@@ -10,6 +10,7 @@ import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 
 class GitError(Exception):
@@ -85,8 +86,7 @@ def read_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
     return blobs
 
 
-@dataclass(slots=True)
-class Change:
+class Change(NamedTuple):
     """One path a commit changed, with the blob ids before and after."""
 
     status: str  # A M D R C T (first letter of git's status)
@@ -110,6 +110,47 @@ class Commit:
 
 
 @dataclass
+class Log:
+    """Commits in topological order (children before parents), stored column by column.
+
+    Columns keep a long history compact and quick to persist; :meth:`commit`
+    builds one :class:`Commit` when a report needs it.
+    """
+
+    shas: list[str] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+    parents: list[tuple[str, ...]] = field(default_factory=list)
+    changes: list[tuple[Change, ...]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.shas)
+
+    def commit(self, i: int) -> Commit:
+        """Commit number ``i`` of the order, as an object."""
+        sha = self.shas[i]
+        return Commit(sha, sha[:8], self.dates[i], self.authors[i], self.subjects[i],
+                      list(self.parents[i]), list(self.changes[i]))
+
+    def extend(self, rows: list[tuple]) -> None:
+        """Append parsed records: (sha, date, author, subject, parents, changes)."""
+        for sha, date, author, subject, parents, changes in rows:
+            self.shas.append(sha)
+            self.dates.append(date)
+            self.authors.append(author)
+            self.subjects.append(subject)
+            self.parents.append(parents)
+            self.changes.append(changes)
+
+    def then(self, older: Log) -> Log:
+        """This log followed by ``older`` (whose commits are all ancestors' side)."""
+        return Log(self.shas + older.shas, self.dates + older.dates,
+                   self.authors + older.authors, self.subjects + older.subjects,
+                   self.parents + older.parents, self.changes + older.changes)
+
+
+@dataclass
 class State:
     """What kind of repository this is: its HEAD, whether it is shallow and where it stops."""
 
@@ -117,15 +158,18 @@ class State:
     shallow: bool
     boundary: set[str]
     branch: str | None
+    common_dir: Path | None = None  # the repository's own folder, shared by its worktrees
 
 
 def state(root: Path) -> State:
     """HEAD (``None`` when there are no commits), shallowness and the branch name."""
     out = run(["rev-parse", "--is-shallow-repository", "--git-path", "shallow",
-               "--abbrev-ref", "HEAD"], root, check=False).decode("utf-8", "replace")
+               "--path-format=absolute", "--git-common-dir", "--abbrev-ref", "HEAD"], root,
+              check=False).decode("utf-8", "replace")
     lines = out.splitlines()
     shallow = bool(lines) and lines[0] == "true"
-    branch = lines[2] if len(lines) > 2 and lines[2] != "HEAD" else None
+    common_dir = Path(lines[2]) if len(lines) > 2 and lines[2] else None
+    branch = lines[3] if len(lines) > 3 and lines[3] != "HEAD" else None
     head_out = run(["rev-parse", "--verify", "-q", "HEAD^{commit}"], root, check=False)
     head = head_out.decode().strip() or None
     boundary: set[str] = set()
@@ -135,7 +179,7 @@ def state(root: Path) -> State:
             boundary = set(shallow_file.read_text().split())
         except OSError:
             boundary = set()
-    return State(head, shallow, boundary, branch)
+    return State(head, shallow, boundary, branch, common_dir)
 
 
 _LOG_FORMAT = "%x1e%H%x1f%ad%x1f%an%x1f%s%x1f%P"
@@ -160,7 +204,8 @@ class History:
 
         revs = [rev] + ([f"^{since}"] if since else [])
         window = [f"--since={after}"] if after else []
-        base = ["log", "--topo-order", "-z", "--raw", "-M", "--no-abbrev", "--no-color",
+        limits = ["--full-history", "--parents"] if pathspecs else []
+        base = ["log", "--topo-order", *limits, "-z", "--raw", "-M", "--no-abbrev", "--no-color",
                 "--no-ext-diff", f"--format={_LOG_FORMAT}", "--date=short", *window,
                 "--end-of-options", *revs, "--", *(pathspecs or [])]
         slices = [base]
@@ -171,7 +216,7 @@ class History:
                 size = -(-total // jobs)
                 slices = [[*base[:1], f"--max-count={size}", f"--skip={size * k}", *base[1:]]
                           for k in range(jobs)]
-        self._outputs: list[list[Commit] | None] = [None] * len(slices)
+        self._outputs: list[list[tuple] | None] = [None] * len(slices)
         self._errors: list[str] = []
         self._threads = []
         env = {**os.environ, **_ENV}
@@ -189,7 +234,7 @@ class History:
         errors: list[bytes] = []
         reader = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
         reader.start()
-        commits: list[Commit] = []
+        commits: list[tuple] = []
         pending = b""
         while True:
             chunk = proc.stdout.read1(1 << 20)
@@ -208,29 +253,35 @@ class History:
             self._errors.append(lines[-1] if lines else "git log failed")
         self._outputs[k] = commits
 
-    def commits(self) -> list[Commit]:
+    def log(self) -> Log:
         """Wait for git; the commits in order."""
         for thread in self._threads:
             thread.join()
         if self._errors:
             raise GitError(self._errors[0])
-        return [commit for part in self._outputs for commit in part or []]
+        log = Log()
+        for part in self._outputs:
+            log.extend(part or [])
+        return log
 
 
-def _parse_records(data: bytes) -> list[Commit]:
-    commits = []
+def _parse_records(data: bytes) -> list[tuple]:
+    """(sha, date, author, subject, parents, changes) of each ``--raw`` log record."""
+    rows = []
     for record in data.split(b"\x1e")[1:]:
         header, _, rest = record.partition(b"\0")
         fields = header.decode("utf-8", "replace").split("\x1f")
         sha, date, author, subject, parents = (fields + [""] * 5)[:5]
-        commits.append(Commit(sha, sha[:8], date, author, subject, parents.split(),
-                              parse_raw(rest.lstrip(b"\n"))))
-    return commits
+        rows.append((sha, date, author, subject, tuple(parents.split()),
+                     tuple(parse_raw(rest.lstrip(b"\n")))))
+    return rows
 
 
-def history(root: Path, rev: str = "HEAD", since: str | None = None) -> list[Commit]:
-    """Every commit reachable from ``rev`` with its changed paths (see :class:`History`)."""
-    return History(root, rev, since).commits()
+def is_ancestor(root: Path, older: str, newer: str) -> bool:
+    """Whether commit ``older`` is ``newer`` or one of its ancestors."""
+    proc = subprocess.run(["git", "merge-base", "--is-ancestor", "--end-of-options", older,
+                           newer], cwd=root, env={**os.environ, **_ENV}, capture_output=True)
+    return proc.returncode == 0
 
 
 def resolve(root: Path, rev: str) -> str | None:
@@ -240,16 +291,20 @@ def resolve(root: Path, rev: str) -> str | None:
     return out.decode().strip() or None
 
 
-def tree(root: Path, rev: str = "HEAD") -> dict[str, str]:
-    """Files of a commit and their blob ids."""
-    out = run(["ls-tree", "-r", "-z", "--full-tree", rev, "--"], root)
+def tree(root: Path, rev: str = "HEAD", paths: list[str] | None = None) -> dict[str, str]:
+    """Files of a commit and their blob ids (only ``paths``, when given; no symbolic links)."""
+    if paths is not None and not paths:
+        return {}
+    specs = [f":(literal){p}" for p in paths or []]
+    out = run(["ls-tree", "-r", "-z", "--full-tree", "--end-of-options", rev, *specs],
+              root)
     files = {}
     for record in out.split(b"\0"):
         if not record:
             continue
         meta, _, path = record.partition(b"\t")
         parts = meta.split(b" ")
-        if len(parts) == 3 and parts[1] == b"blob":
+        if len(parts) == 3 and parts[1] == b"blob" and not parts[0].startswith(b"120"):
             files[os.fsdecode(path)] = parts[2].decode()
     return files
 

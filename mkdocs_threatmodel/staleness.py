@@ -6,8 +6,9 @@ added it). After that point a model goes stale when a commit changes a path its
 ``covers`` globs match (TM501), when an ADR it cites changes (TM502), when an ADR
 it cites is superseded (TM503), or when ``reviewed.date + review_every`` is past
 (TM504). Everything comes from a constant number of git processes: one ``log``
-of the whole history, one ``ls-tree`` and one ``cat-file`` that reads blobs on
-demand, whatever the number of models or commits.
+of the history (only of the commits since the persisted snapshot of
+:mod:`.history_cache`, when there is one), one ``ls-tree`` and one ``cat-file``
+that reads blobs on demand, whatever the number of models or commits.
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from typing import Any
 
 import yaml
 
-from . import git
+from . import git, history_cache
 from .adr import superseded_by
-from .discover import candidate_files
+from .discover import MARKDOWN_SUFFIXES, candidate_files
 from .engine import Repository, read_model_source, today
 from .findings import Finding, Severity
 from .globs import GlobIndex, literal_prefix
 from .model import parse_date, parse_duration
+from .model_index import declared, staged_declarations
 from .source import SourceFile, locate, looks_like_model, read_source
 
 # --staged reads the history of the models it judges from this many days before their
@@ -107,15 +109,18 @@ def reviewed_value(raw: bytes | None) -> Any:
 
 
 def _info(rel: str, src: SourceFile) -> _Info:
-    data = src.data if src.ok else {}
+    data = src.data if src.ok and isinstance(src.data, dict) else {}
     reviewed = data.get("reviewed") if isinstance(data.get("reviewed"), dict) else {}
-    base = posixpath.dirname(rel)
-    adrs = [posixpath.normpath(posixpath.join(base, a)) for a in data.get("adrs") or []
-            if isinstance(a, str)]
-    covers = [c for c in data.get("covers") or [] if isinstance(c, str)]
+    covers, adrs = declared(data)
     by = reviewed.get("by")
-    return _Info(rel, covers, adrs, parse_date(reviewed.get("date")),
+    return _Info(rel, list(covers), _from_model(rel, adrs), parse_date(reviewed.get("date")),
                  by if isinstance(by, str) else None, parse_duration(data.get("review_every")))
+
+
+def _from_model(rel: str, adrs) -> list[str]:
+    """ADR paths as written in the model at ``rel``, made repository-relative."""
+    base = posixpath.dirname(rel)
+    return [posixpath.normpath(posixpath.join(base, a)) for a in adrs]
 
 
 def _dependencies(infos: list[_Info]) -> tuple[GlobIndex, dict[str, list[int]]]:
@@ -132,40 +137,73 @@ def _dependencies(infos: list[_Info]) -> tuple[GlobIndex, dict[str, list[int]]]:
 class _History:
     """The commits reachable from HEAD, indexed by path, with an ancestry test."""
 
-    def __init__(self, commits: list[git.Commit]) -> None:
-        self.commits = commits
-        self.index = {c.sha: i for i, c in enumerate(commits)}
+    def __init__(self, log: git.Log) -> None:
+        self.log = log
+        self.index = {sha: i for i, sha in enumerate(log.shas)}
         self.by_path: dict[str, list[tuple[int, git.Change]]] = {}
-        for i, commit in enumerate(commits):
-            for change in commit.changes:
-                self.by_path.setdefault(change.path, []).append((i, change))
+        by_path = self.by_path
+        for i, group in enumerate(log.changes):
+            for change in group:
+                by_path.setdefault(change.path, []).append((i, change))
                 if change.old_path is not None:
-                    self.by_path.setdefault(change.old_path, []).append((i, change))
-        self._positions = {p: [i for i, _ in entries] for p, entries in self.by_path.items()}
+                    by_path.setdefault(change.old_path, []).append((i, change))
+        self._positions: dict[str, list[int]] = {}
+        shas, count = log.shas, len(log)
         self.linear = all(
-            len(c.parents) <= 1
-            and (not c.parents or (i + 1 < len(commits) and commits[i + 1].sha == c.parents[0]))
-            for i, c in enumerate(commits))
+            len(parents) <= 1 and (not parents or (i + 1 < count and shas[i + 1] == parents[0]))
+            for i, parents in enumerate(log.parents))
         self._ancestors: list[int] | None = None
+        self._walks: dict[int, set[int]] = {}
+        self._commits: dict[int, git.Commit] = {}
 
-    def ancestry(self, newer: int):
-        """A fast test ``f(i)``: is commit ``i`` ``newer`` or one of its ancestors?"""
+    def __len__(self) -> int:
+        return len(self.log)
+
+    def commit(self, i: int) -> git.Commit:
+        """Commit number ``i`` (children first), built once."""
+        if i not in self._commits:
+            self._commits[i] = self.log.commit(i)
+        return self._commits[i]
+
+    def ancestry(self, newer: int, few: bool = False):
+        """A fast test ``f(i)``: is commit ``i`` ``newer`` or one of its ancestors?
+
+        ``few`` says only a few commits will be asked about: their ancestors are
+        walked one by one instead of building every commit's ancestor set.
+        """
         if self.linear:
             return lambda older: older >= newer
+        if few and self._ancestors is None:
+            if newer not in self._walks:
+                self._walks[newer] = self._walk(newer)
+            return self._walks[newer].__contains__
         self.is_ancestor(newer, newer)  # builds the bitsets
-        raw = self._ancestors[newer].to_bytes((len(self.commits) + 8) // 8, "little")
+        raw = self._ancestors[newer].to_bytes((len(self) + 8) // 8, "little")
         return lambda older: older >= newer and bool(raw[older >> 3] >> (older & 7) & 1)
+
+    def _walk(self, newer: int) -> set[int]:
+        """Commit ``newer`` and all its ancestors (by list index)."""
+        index, parents = self.index, self.log.parents
+        seen, stack = {newer}, [newer]
+        while stack:
+            for parent in parents[stack.pop()]:
+                j = index.get(parent)
+                if j is not None and j not in seen:
+                    seen.add(j)
+                    stack.append(j)
+        return seen
 
     def is_ancestor(self, older: int, newer: int) -> bool:
         """Whether commit ``older`` is ``newer`` or one of its ancestors (by list index)."""
         if self.linear:
             return older >= newer
         if self._ancestors is None:
-            bits = [0] * len(self.commits)
-            for i in range(len(self.commits) - 1, -1, -1):
+            bits = [0] * len(self)
+            index = self.index
+            for i in range(len(self) - 1, -1, -1):
                 mask = 1 << i
-                for parent in self.commits[i].parents:
-                    j = self.index.get(parent)
+                for parent in self.log.parents[i]:
+                    j = index.get(parent)
                     if j is not None:
                         mask |= bits[j]
                 bits[i] = mask
@@ -175,7 +213,32 @@ class _History:
     def entries_after(self, path: str, cursor: int) -> list[tuple[int, git.Change]]:
         """Changes of ``path`` in commits older than list index ``cursor``."""
         entries = self.by_path.get(path, [])
-        return entries[bisect_right(self._positions.get(path, []), cursor):]
+        if path not in self._positions:
+            self._positions[path] = [i for i, _ in entries]
+        return entries[bisect_right(self._positions[path], cursor):]
+
+
+class _Pending:
+    """A history being read in a thread while the models are read."""
+
+    def __init__(self, read) -> None:
+        import threading
+
+        self._result: list = []
+        self._thread = threading.Thread(target=self._run, args=(read,), daemon=True)
+        self._thread.start()
+
+    def _run(self, read) -> None:
+        try:
+            self._result.append(read())
+        except git.GitError as exc:
+            self._result.append(exc)
+
+    def log(self) -> git.Log:
+        self._thread.join()
+        if not self._result or isinstance(self._result[0], git.GitError):
+            raise self._result[0] if self._result else git.GitError("git log failed")
+        return self._result[0]
 
 
 class Assessment:
@@ -216,9 +279,16 @@ class Assessment:
             for rel in self._uncommitted({}):
                 self._not_committed(rel)
             return self.results
-        tree = git.tree(self.root, self.rev)
-        pathspecs, after = self._pathspecs(tree, folder) if self.only is not None else (None, None)
-        pending = git.History(self.root, self.rev, pathspecs=pathspecs, after=after)
+        # The judged models only, when there are few; their ADRs are looked up once read.
+        tree = git.tree(self.root, self.rev, sorted(self.only) if self.only is not None else None)
+        pathspecs = after = None
+        if folder is not None:  # the whole history, from the persisted snapshot when it can
+            head = state.head if self.rev == "HEAD" else self.rev
+            pending = _Pending(lambda: history_cache.read_log(self.root, head, state, folder))
+        else:  # no cache: read only the history of what the judged models depend on
+            if self.only is not None:
+                pathspecs, after = self._pathspecs(tree, folder)
+            pending = git.History(self.root, self.rev, pathspecs=pathspecs, after=after)
         with git.BlobReader(self.root) as blobs:
             infos = []
             for rel, sha in tree.items():
@@ -233,16 +303,18 @@ class Assessment:
                     infos.append(_info(rel, src))
             for rel in self._uncommitted(tree):
                 self._not_committed(rel)
-            history = _History(pending.commits())
+            if self.only is not None:
+                cited = sorted({adr for info in infos for adr in info.adrs})
+                tree.update(git.tree(self.root, self.rev, cited))
+            history = _History(pending.log())
             if after is not None and any(
                     self._review_point(i.path, history, blobs, {i.path})[0] is None
                     for i in infos):  # a review older than the window: read it all
-                history = _History(git.History(self.root, self.rev, pathspecs=pathspecs)
-                                   .commits())
+                history = _History(git.History(self.root, self.rev, pathspecs=pathspecs).log())
             if self.since is not None:
                 base = git.resolve(self.root, self.since)
                 start = history.index.get(base) if base else None
-                self.new_commits = {i for i in range(len(history.commits))
+                self.new_commits = {i for i in range(len(history))
                                     if start is None or not history.is_ancestor(i, start)}
             self._judge(infos, history, tree, blobs, state.boundary)
         return self.results
@@ -293,15 +365,16 @@ class Assessment:
         covers, adrs = _dependencies(infos)
         covered: list[list[tuple[int, str]]] = [[] for _ in infos]
         cited: list[list[tuple[int, str]]] = [[] for _ in infos]
-        for i, commit in enumerate(history.commits):
-            for change in commit.changes:
-                for path in {change.path, change.old_path} - {None}:
-                    if path in model_files:
-                        continue
-                    for n in covers.owners(path):
-                        covered[n].append((i, path))
-                    for n in adrs.get(path, ()):
-                        cited[n].append((i, path))
+        for path, entries in history.by_path.items():
+            if path in model_files:
+                continue
+            owners, citing = covers.owners(path), adrs.get(path, ())
+            if owners or citing:
+                hits = [(i, path) for i, _ in entries]
+                for n in owners:
+                    covered[n] += hits
+                for n in citing:
+                    cited[n] += hits
         for n, info in enumerate(infos):
             self.results[info.path] = self._one(info, points[info.path], covered[n], cited[n],
                                                 history, tree, blobs, boundary)
@@ -349,8 +422,8 @@ class Assessment:
                     f"review: {command}", paths=[adr], command=command, where=("adrs", n)))
         index, how = point
         if index is not None:
-            result.review_point = history.commits[index]
-        lost = index is None or (how == "added" and history.commits[index].sha in boundary)
+            result.review_point = history.commit(index)
+        lost = index is None or (how == "added" and history.log.shas[index] in boundary)
         if lost:
             fetch = ("git fetch --unshallow" if self.shallow else "git fetch")
             result.reasons.append(StaleReason(
@@ -384,7 +457,7 @@ class Assessment:
     def _changed(self, code: str, hits: list[tuple[int, str]], what: str, where: tuple,
                  point: int, history: _History, command: str) -> StaleReason | None:
         by_commit: dict[int, list[str]] = {}
-        behind_review = history.ancestry(point)
+        behind_review = history.ancestry(point, few=self.only is not None)
         for i, path in hits:
             if not behind_review(i):
                 by_commit.setdefault(i, [])
@@ -393,9 +466,11 @@ class Assessment:
         if not by_commit:
             return None
         order = sorted(by_commit)
-        commits = [history.commits[i] for i in order]
+        commits = [history.commit(i) for i in order]
+        for i in order:
+            by_commit[i].sort()
         paths = sorted({p for i in order for p in by_commit[i]})
-        review = history.commits[point]
+        review = history.commit(point)
         shown = "; ".join(
             f"{c.short} {c.date} {c.author}: {c.subject} ({', '.join(by_commit[i][:3])}"
             f"{', ...' if len(by_commit[i]) > 3 else ''})"
@@ -472,10 +547,13 @@ def staged_blocks(repo: Repository) -> list[StagedBlock]:
     if not changes:
         return []
     repo.staged = True
-    paths = repo.model_paths()
-    model_files = set(paths)
-    folder = cache.cache_dir()
-    infos = [_info(rel, read_model_source(rel, repo.read(rel), folder)) for rel in paths]
+    index = repo.index()
+    markdown = {rel: sha for rel, sha in index.items()
+                if rel.lower().endswith(MARKDOWN_SUFFIXES) and not repo.config.excluded(rel)}
+    declarations = staged_declarations(repo.root, markdown, cache.cache_dir())
+    model_files = set(declarations)
+    infos = [_Info(rel, list(covers), _from_model(rel, adrs), None, None, None)
+             for rel, (covers, adrs) in declarations.items()]
     covers, adrs = _dependencies(infos)
     touched: dict[int, list[str]] = {}
     reviewed_now: set[str] = set()
@@ -492,6 +570,9 @@ def staged_blocks(repo: Repository) -> list[StagedBlock]:
                     touched.setdefault(n, [])
                     if path not in touched[n]:
                         touched[n].append(path)
+        for n in touched:  # the blocked models' text, for the findings' line numbers
+            sha = index[infos[n].path]
+            repo.remember(sha, blobs.read(sha) or b"")
     return [StagedBlock(infos[n].path, sorted(p), infos[n].path in reviewed_now)
             for n, p in sorted(touched.items())]
 

@@ -9,7 +9,6 @@ or removed.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,17 +117,8 @@ def _add(snapshot: Snapshot, rel: str, raw: bytes) -> None:
 def at_commit(root: Path, commit: str, label: str, excluded) -> Snapshot:
     """The models in a commit's tree."""
     snapshot = Snapshot(label, commit)
-    out = git.run(["ls-tree", "-r", "-z", "--full-tree", commit], root)
-    wanted: dict[str, str] = {}
-    for record in out.split(b"\0"):
-        if not record:
-            continue
-        meta, _, raw_path = record.partition(b"\t")
-        mode, kind, sha = meta.split(b" ")
-        rel = os.fsdecode(raw_path)
-        if (kind == b"blob" and not mode.startswith(b"120")
-                and rel.lower().endswith(MARKDOWN_SUFFIXES) and not excluded(rel)):
-            wanted[rel] = sha.decode()
+    wanted = {rel: sha for rel, sha in git.tree(root, commit).items()
+              if rel.lower().endswith(MARKDOWN_SUFFIXES) and not excluded(rel)}
     blobs = git.read_blobs(root, list(wanted.values()))
     for rel in sorted(wanted):
         raw = blobs.get(wanted[rel], b"")

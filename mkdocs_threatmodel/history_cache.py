@@ -1,0 +1,132 @@
+"""A persisted copy of the history, so that a run reads only the commits that are new.
+
+Reading 20,000 commits with their changed paths costs git about a second; the
+pre-commit hook cannot pay that on every commit. After a run reads a history,
+it is kept under the cache folder (see :mod:`.cache`), in ``history/<repository>/``,
+as one snapshot per branch named by the commit it was read at. The next run
+starts from the snapshot of its branch (or the newest snapshot that is an
+ancestor of the commit it judges) and asks git only for the commits since:
+``git log <snapshot>..<commit>``, a handful of milliseconds for a few commits.
+
+A snapshot is used only when it is an ancestor of the commit being judged and
+was read with the same shallow boundary, so a rewritten branch, a fetch that
+deepens a shallow clone or a snapshot of another line of history never leaves
+out a commit: the history is then read whole again. The snapshot is trusted
+like the rest of the cache folder, which belongs to the user running the tool.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import re
+from hashlib import blake2b
+from pathlib import Path
+
+from . import git
+from .cache import write_atomic
+
+FORMAT = 1
+SNAPSHOTS_KEPT = 4  # per repository: the branches worked on most recently
+_SNAPSHOT_NAME = re.compile(r"(?P<branch>[0-9a-f]{16})-(?P<head>[0-9a-f]{40,64})\.log")
+
+
+def read_log(root: Path, head: str, state: git.State, folder: Path | None) -> git.Log:
+    """Every commit reachable from ``head`` with its changes: from a snapshot when possible."""
+    place = _place(folder, state)
+    if place is None:
+        return git.History(root, head).log()
+    branch = _branch_key(state.branch)
+    boundary = tuple(sorted(state.boundary))
+    for path, snap_head in _candidates(place, branch):
+        if snap_head != head and not git.is_ancestor(root, snap_head, head):
+            continue
+        older = _load(path, snap_head, boundary)
+        if older is None:
+            continue
+        if snap_head == head:
+            _touch(path)
+            return older
+        log = git.History(root, head, since=snap_head).log().then(older)
+        _save(place, branch, head, boundary, log)
+        return log
+    log = git.History(root, head).log()
+    _save(place, branch, head, boundary, log)
+    return log
+
+
+def _place(folder: Path | None, state: git.State) -> Path | None:
+    """This repository's snapshot folder, or ``None`` when caching is off."""
+    if folder is None or state.common_dir is None:
+        return None
+    name = os.fsencode(os.path.realpath(state.common_dir))
+    return folder / "history" / blake2b(name, digest_size=12).hexdigest()
+
+
+def _branch_key(branch: str | None) -> str:
+    return blake2b((branch or "(detached)").encode("utf-8", "surrogateescape"),
+                   digest_size=8).hexdigest()
+
+
+def _candidates(place: Path, branch: str) -> list[tuple[Path, str]]:
+    """Snapshots of the repository: this branch's first, then the newest first."""
+    found = []
+    try:
+        entries = list(os.scandir(place))
+    except OSError:
+        return []
+    for entry in entries:
+        match = _SNAPSHOT_NAME.fullmatch(entry.name)
+        if match:
+            try:
+                mtime = entry.stat().st_mtime
+            except OSError:
+                continue
+            found.append((match["branch"] != branch, -mtime, Path(entry.path), match["head"]))
+    found.sort()
+    return [(path, head) for _, _, path, head in found[:SNAPSHOTS_KEPT]]
+
+
+def _load(path: Path, head: str, boundary: tuple[str, ...]) -> git.Log | None:
+    """A snapshot's commits, or ``None`` when it is unreadable or was read differently."""
+    try:
+        data = marshal.loads(path.read_bytes())
+        version, snap_head, snap_boundary, shas, dates, authors, subjects, parents, \
+            changes = data
+        if (version, snap_head, tuple(snap_boundary)) != (FORMAT, head, boundary):
+            return None
+        if not len(shas) == len(dates) == len(authors) == len(subjects) == len(parents) \
+                == len(changes):
+            return None
+        make = git.Change._make
+        return git.Log(shas, dates, authors, subjects, parents,
+                       [tuple(map(make, group)) for group in changes])
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+
+
+def _save(place: Path, branch: str, head: str, boundary: tuple[str, ...], log: git.Log) -> None:
+    """Keep ``log`` as this branch's snapshot; drop older ones. Never fails the run."""
+    changes = [tuple(tuple(change) for change in group) for group in log.changes]
+    data = marshal.dumps((FORMAT, head, boundary, log.shas, log.dates, log.authors,
+                          log.subjects, log.parents, changes))
+    target = place / f"{branch}-{head}.log"
+    if not write_atomic(target, data):
+        return
+    try:
+        for path, _ in _candidates(place, branch):
+            if path != target and path.name.startswith(branch + "-"):
+                path.unlink(missing_ok=True)
+        for entry in sorted(os.scandir(place), key=lambda e: e.stat().st_mtime,
+                            reverse=True)[SNAPSHOTS_KEPT:]:
+            os.unlink(entry.path)
+    except OSError:
+        pass
+
+
+def _touch(path: Path) -> None:
+    """Mark a snapshot as just used, so it is kept over older ones."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass

@@ -1,0 +1,138 @@
+"""The persisted history snapshot: same judgement as a fresh read, whatever git did since."""
+
+from __future__ import annotations
+
+import json
+import marshal
+import os
+from pathlib import Path
+
+import pytest
+
+from .test_stale import PATH, history, stale  # noqa: F401  (the fixture)
+
+
+@pytest.fixture(autouse=True)
+def _cache_of_this_test(tmp_path, monkeypatch):
+    monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def snapshots(cache: Path) -> list[Path]:
+    return sorted(cache.glob("history/*/*.log"))
+
+
+def cache_folder() -> Path:
+    return Path(os.environ["THREATMODEL_CACHE_DIR"])
+
+
+def judged(cli, repo, *args) -> dict:
+    """The JSON report, with the parts that name the mode left out."""
+    doc = json.loads(stale(cli, repo, "--format", "json", *args).out)
+    return {"models": doc["models"], "findings": doc["findings"]}
+
+
+def review_after_a_covered_change(repo) -> None:
+    """A covered change, an unrelated commit, then a review: the change is behind it."""
+    repo.write("services/checkout/old.py", "before the review\n")
+    repo.commit("before", "2026-05-20")
+    repo.write("services/other/api.py", "unrelated\n")
+    repo.commit("unrelated", "2026-05-22")
+    repo.write(PATH, (repo.root / PATH).read_text().replace("2026-06-01", "2026-05-25"))
+    repo.commit("review again", "2026-05-25")
+
+
+def grow(repo) -> None:
+    """Covered changes before and after the review, a merged branch and a rename."""
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("services/checkout/feature.py", "x\n")
+    repo.commit("feature work", "2026-06-05")
+    repo.git("checkout", "-q", "main")
+    repo.write("services/checkout/api.py", "v2\n")
+    repo.commit("Add refund endpoint", "2026-06-10", author="Eve Ops")
+    repo.git_env({"GIT_AUTHOR_DATE": "2026-06-12T12:00:00+00:00",
+                  "GIT_COMMITTER_DATE": "2026-06-12T12:00:00+00:00"},
+                 "merge", "-q", "--no-ff", "-m", "merge feature", "feature")
+    repo.git("mv", "services/checkout/feature.py", "services/checkout/feature2.py")
+    repo.commit("rename", "2026-06-14")
+
+
+def test_snapshot_then_new_commits_judge_as_a_fresh_read(history, cli):  # noqa: F811
+    review_after_a_covered_change(history)
+    first = judged(cli, history)  # reads the whole history and keeps it
+    assert judged(cli, history, "--no-cache") == first
+    (snap,) = snapshots(cache_folder())
+    head = history.git("rev-parse", "HEAD").strip()
+    assert snap.name.endswith(f"-{head}.log")
+    grow(history)
+    grown = judged(cli, history)  # the snapshot, then only the commits since
+    assert grown == judged(cli, history, "--no-cache")
+    (reason,) = grown["models"][0]["reasons"]
+    assert reason["code"] == "TM501"
+    assert sorted(c["subject"] for c in reason["commits"]) == [
+        "Add refund endpoint", "feature work", "rename"]
+    assert "services/checkout/old.py" not in reason["paths"]  # it came before the review
+    (snap,) = snapshots(cache_folder())
+    assert snap.name.endswith("-" + history.git("rev-parse", "HEAD").strip() + ".log")
+
+
+def test_snapshot_is_what_the_next_run_reads(history, cli):  # noqa: F811
+    history.write("services/checkout/api.py", "v2\n")
+    history.commit("Add refund endpoint", "2026-06-10")
+    stale(cli, history)
+    (snap,) = snapshots(cache_folder())
+    data = list(marshal.loads(snap.read_bytes()))
+    data[6] = [s.replace("Add refund endpoint", "Subject from the snapshot") for s in data[6]]
+    snap.write_bytes(marshal.dumps(tuple(data)))
+    assert "Subject from the snapshot" in stale(cli, history).out
+    assert "Subject from the snapshot" not in stale(cli, history, "--no-cache").out
+
+
+def test_rewritten_history_is_read_again(history, cli):  # noqa: F811
+    history.write("services/checkout/api.py", "v2\n")
+    history.commit("Add refund endpoint", "2026-06-10")
+    assert stale(cli, history).code == 1
+    history.git("reset", "-q", "--hard", "HEAD~1")  # the snapshot's head is gone from main
+    history.write("README.md", "docs\n")
+    history.commit("docs only", "2026-06-11")
+    result = stale(cli, history)
+    assert result.code == 0, result.out
+    assert judged(cli, history) == judged(cli, history, "--no-cache")
+
+
+def test_branches_keep_their_own_snapshots(history, cli):  # noqa: F811
+    history.git("checkout", "-q", "-b", "topic")
+    history.write("services/checkout/topic.py", "x\n")
+    history.commit("topic change", "2026-06-10")
+    on_topic = stale(cli, history)
+    assert "topic change" in on_topic.out
+    history.git("checkout", "-q", "main")
+    on_main = stale(cli, history)
+    assert on_main.code == 0 and on_main.out == ""
+    heads = {p.name.rsplit("-", 1)[1][:-4] for p in snapshots(cache_folder())}
+    assert heads == {history.git("rev-parse", "topic").strip(),
+                     history.git("rev-parse", "main").strip()}
+    history.git("checkout", "-q", "topic")
+    assert stale(cli, history).out == on_topic.out
+
+
+def test_unreadable_snapshot_is_replaced(history, cli):  # noqa: F811
+    history.write("services/checkout/api.py", "v2\n")
+    history.commit("Add refund endpoint", "2026-06-10")
+    expected = judged(cli, history)
+    (snap,) = snapshots(cache_folder())
+    snap.write_bytes(b"\x00not a snapshot")
+    assert judged(cli, history) == expected
+    assert marshal.loads(snap.read_bytes())[1] == history.git("rev-parse", "HEAD").strip()
+
+
+def test_staged_judgement_matches_the_whole_history(history, cli):  # noqa: F811
+    """What --staged says of the staleness already there equals what stale at HEAD says."""
+    review_after_a_covered_change(history)
+    grow(history)
+    at_head = {r["code"]: r["commits"] for r in judged(cli, history)["models"][0]["reasons"]}
+    history.write("services/checkout/api.py", "v3\n")
+    history.git("add", "-A")
+    for args in ((), ("--no-cache",)):
+        doc = judged(cli, history, "--staged", *args)
+        staged = {r["code"]: r["commits"] for r in doc["models"][0]["reasons"]}
+        assert staged == at_head, args
