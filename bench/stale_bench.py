@@ -4,8 +4,15 @@ It builds, in a temporary folder, one real git repository with ``--commits N`` c
 (20,000 by default) and ``--models M`` threat models (1,000 by default), written in one
 ``git fast-import`` process, then times the real command line with process start included:
 
-* ``threatmodel stale`` at the repository root: every model judged at HEAD;
-* ``threatmodel stale --staged``: the pre-commit case, one covered source file staged.
+* ``threatmodel stale`` at the repository root: every model judged at HEAD, with the
+  cache (a warm run reads the history snapshot a cold run left) and with ``--no-cache``
+  (every run reads the whole history from git);
+* ``threatmodel stale --staged``: the pre-commit case, one covered source file staged,
+  after five new commits: warm (the snapshot is at HEAD), with the snapshot five
+  commits behind (restored before every run: the usual hook run, which reads only the
+  new commits from git), and with ``--no-cache`` (a path-limited ``git log``).
+
+A cold run starts from an empty cache: no parsed models, no history snapshot.
 
 The repository: ``--services S`` services (400 by default) of five files each
 (``services/svc-XXXX/api.py``, ``handlers/h1..h3.py``, ``schema.yaml``), shared libraries
@@ -66,6 +73,7 @@ AUTHORS = ("Dana Reyes", "Marcus Oyelaran", "Priya Raman", "Lena Fischer", "TomÃ
            "Aiko Tanaka", "Samuel Osei", "Ingrid Holm")
 VERBS = ("adjust", "fix", "refactor", "harden", "tidy", "extend", "speed up", "document")
 STAGED_SERVICE = 1  # the staged scenario appends a line to services/svc-0001/api.py
+BEHIND_COMMITS = 5  # commits made since the history snapshot, in the hook's usual case
 ENV_DROPPED = ("PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF", "GIT_DIR", "GIT_INDEX_FILE",
                "GIT_WORK_TREE")
 
@@ -557,17 +565,43 @@ def report_failure(label: str, why: str, run: Run) -> None:
 
 
 def measure(label: str, cmd: list[str], cwd: Path, cache: Path, runs: int,
-            shown: int) -> Timing | None:
-    """One cold run (also the warm-up, reported), then ``runs`` timed runs; None on error."""
+            shown: int, prepare=None) -> Timing | None:
+    """One cold run (also the warm-up, reported), then ``runs`` timed runs; None on error.
+
+    ``prepare``, when given, is called (untimed) before every run, to put the cache
+    back in the state the scenario starts from.
+    """
+    if prepare is not None:
+        prepare()
     cold = run_cli(cmd, cwd, cache)
     why = failure(cold)
     if why is not None:
         report_failure(label, why, cold)
         return None
     report_run(label, cold, shown)
-    timed = [run_cli(cmd, cwd, cache) for _ in range(runs)]
+    timed = []
+    for _ in range(runs):
+        if prepare is not None:
+            prepare()
+        timed.append(run_cli(cmd, cwd, cache))
     return Timing(label, cold.seconds, [r.seconds for r in timed],
                   max(r.rss_mib for r in [cold, *timed]))
+
+
+def restore(saved: Path, cache: Path):
+    """A ``prepare`` step: make ``cache`` a copy of ``saved`` again."""
+    def prepare() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.copytree(saved, cache)
+    return prepare
+
+
+def commit_elsewhere(root: Path, count: int) -> None:
+    """``count`` commits that change an uncovered file, as colleagues' work would."""
+    for k in range(count):
+        with open(root / "README.md", "a", encoding="utf-8", newline="\n") as handle:
+            handle.write(f"Note {k}.\n")
+        git(["commit", "-q", "-m", f"README: note {k}", "--", "README.md"], root)
 
 
 def stale_help(cli: str) -> str:
@@ -598,14 +632,14 @@ def machine_facts(cli: str) -> list[str]:
 
 def print_table(rows: list[tuple[str, Timing | None, float | None]]) -> None:
     """The results: median, cold and fastest wall time next to the target."""
-    print(f"{'scenario':<46} {'median':>8} {'cold':>8} {'min':>8} {'target':>8}  verdict")
-    print("-" * 92)
+    print(f"{'scenario':<48} {'median':>8} {'cold':>8} {'min':>8} {'target':>8}  verdict")
+    print("-" * 94)
     for label, timing, target in rows:
         shown = f"< {target:g} s" if target is not None else "-"
         if timing is None:
-            print(f"{label:<46} {'-':>8} {'-':>8} {'-':>8} {shown:>8}  not timed (see above)")
+            print(f"{label:<48} {'-':>8} {'-':>8} {'-':>8} {shown:>8}  not timed (see above)")
             continue
-        print(f"{label:<46} {timing.median:>7.3f}s {timing.cold:>7.3f}s "
+        print(f"{label:<48} {timing.median:>7.3f}s {timing.cold:>7.3f}s "
               f"{min(timing.runs):>7.3f}s {shown:>8}  {verdict(timing.median, target)}")
 
 
@@ -661,8 +695,8 @@ def main(argv: list[str] | None = None) -> int:
         for line in repo_facts(repo):
             print(f"  {line}")
 
-        print(f"\nJudging (cold run = empty parse cache of its own, also the warm-up; then "
-              f"median of {args.runs} warm runs)")
+        print(f"\nJudging (cold run = empty cache of its own: no parse cache, no history "
+              f"snapshot; it is also the warm-up; then median of {args.runs} warm runs)")
         help_text = stale_help(cli)
         if not help_text:
             print("  note: `threatmodel stale --help` fails: the command seems not to exist yet")
@@ -672,11 +706,26 @@ def main(argv: list[str] | None = None) -> int:
         label = f"stale at HEAD, {args.commits:,} commits, {args.models:,} models"
         rows = [(label, measure(label, [cli, "stale"], repo, base / "cache-head", args.runs, 2),
                  full_target)]
+        label = "stale at HEAD, --no-cache"
+        rows.append((label, measure(label, [cli, "stale", "--no-cache"], repo,
+                                    base / "cache-none", args.runs, 0), full_target))
+        # The hook's usual case: the snapshot is from the last run, a few commits behind.
+        behind = base / "cache-behind"
+        run_cli([cli, "stale"], repo, behind)
+        commit_elsewhere(repo, BEHIND_COMMITS)
+        print(f"  (then {BEHIND_COMMITS} new commits that change README.md only)")
         staged = stage_change(repo)
         print(f"  (staged: a line appended to {staged})")
         label = "stale --staged, 1 covered file staged"
         rows.append((label, measure(label, [cli, "stale", "--staged"], repo,
                                     base / "cache-staged", args.runs, 5), staged_target))
+        label = f"stale --staged, snapshot {BEHIND_COMMITS} commits behind"
+        rows.append((label, measure(label, [cli, "stale", "--staged"], repo,
+                                    base / "cache-scratch", args.runs, 0,
+                                    restore(behind, base / "cache-scratch")), staged_target))
+        label = "stale --staged, --no-cache"
+        rows.append((label, measure(label, [cli, "stale", "--staged", "--no-cache"], repo,
+                                    base / "cache-none", args.runs, 0), None))
         # A real repository of this age has a commit-graph file: `git gc` (automatic) or
         # `git maintenance` writes it. fast-import does not; measure both states.
         subprocess.run(["git", "commit-graph", "write", "--reachable"], cwd=repo, check=True,
@@ -684,10 +733,12 @@ def main(argv: list[str] | None = None) -> int:
         print("  (then `git commit-graph write --reachable`, as `git gc` leaves a repository)")
         for label, cmd, target in (
                 ("stale at HEAD, with a commit-graph", [cli, "stale"], full_target),
+                ("stale at HEAD, --no-cache, with a commit-graph",
+                 [cli, "stale", "--no-cache"], full_target),
                 ("stale --staged, with a commit-graph", [cli, "stale", "--staged"],
                  staged_target)):
             rows.append((label, measure(label, cmd, repo, base / f"cache-{len(rows)}",
-                                        args.runs, 2), target))
+                                        args.runs, 0), target))
 
         print("\nResults (wall time, process start included)")
         print_table(rows)
