@@ -6,7 +6,8 @@ it is kept under the cache folder (see :mod:`.cache`), in ``history/<repository>
 as one snapshot per branch named by the commit it was read at. The next run
 starts from the snapshot of its branch (or the newest snapshot that is an
 ancestor of the commit it judges) and asks git only for the commits since:
-``git log <snapshot>..<commit>``, a handful of milliseconds for a few commits.
+``git log <snapshot>..<commit>``, a handful of milliseconds for a few commits. The
+snapshot is written again only once a few hundred commits came after it.
 
 A snapshot is used only when it is an ancestor of the commit being judged and
 was read with the same shallow boundary, so a rewritten branch, a fetch that
@@ -28,6 +29,9 @@ from .cache import write_atomic
 
 FORMAT = 1
 SNAPSHOTS_KEPT = 4  # per repository: the branches worked on most recently
+# A snapshot is written again once this many commits came after it: below that, asking
+# git for them costs less than writing the whole history out again.
+RESAVE_AFTER = 200
 _SNAPSHOT_NAME = re.compile(r"(?P<branch>[0-9a-f]{16})-(?P<head>[0-9a-f]{40,64})\.log")
 
 
@@ -47,8 +51,12 @@ def read_log(root: Path, head: str, state: git.State, folder: Path | None) -> gi
         if snap_head == head:
             _touch(path)
             return older
-        log = git.History(root, head, since=snap_head).log().then(older)
-        _save(place, branch, head, boundary, log)
+        newer = git.History(root, head, since=snap_head).log()
+        log = newer.then(older)
+        if len(newer) >= RESAVE_AFTER:
+            _save(place, branch, head, boundary, log)
+        else:
+            _touch(path)
         return log
     log = git.History(root, head).log()
     _save(place, branch, head, boundary, log)

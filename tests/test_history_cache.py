@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from mkdocs_threatmodel import history_cache
+
 from .test_stale import PATH, history, stale  # noqa: F401  (the fixture)
 
 
@@ -71,8 +73,20 @@ def test_snapshot_then_new_commits_judge_as_a_fresh_read(history, cli):  # noqa:
     assert sorted(c["subject"] for c in reason["commits"]) == [
         "Add refund endpoint", "feature work", "rename"]
     assert "services/checkout/old.py" not in reason["paths"]  # it came before the review
+    (kept,) = snapshots(cache_folder())
+    assert kept == snap  # a few new commits are read from git, not written out again
+
+
+def test_snapshot_is_written_again_once_far_behind(history, cli, monkeypatch):  # noqa: F811
+    first = judged(cli, history)
     (snap,) = snapshots(cache_folder())
-    assert snap.name.endswith("-" + history.git("rev-parse", "HEAD").strip() + ".log")
+    monkeypatch.setattr(history_cache, "RESAVE_AFTER", 3)
+    grow(history)  # four commits, a merge among them
+    grown = judged(cli, history)
+    (again,) = snapshots(cache_folder())
+    assert again != snap
+    assert again.name.endswith("-" + history.git("rev-parse", "HEAD").strip() + ".log")
+    assert judged(cli, history) == grown == judged(cli, history, "--no-cache") != first
 
 
 def test_snapshot_is_what_the_next_run_reads(history, cli):  # noqa: F811
