@@ -10,6 +10,7 @@ import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 from typing import NamedTuple
 
 
@@ -98,7 +99,7 @@ class Change(NamedTuple):
 
 @dataclass(slots=True)
 class Commit:
-    """A commit of the history, with the paths it changed (merges carry none)."""
+    """A commit of the history, as a report names it."""
 
     sha: str
     short: str
@@ -106,15 +107,19 @@ class Commit:
     author: str
     subject: str
     parents: list[str]
-    changes: list[Change] = field(default_factory=list)
 
 
 @dataclass
 class Log:
-    """Commits in topological order (children before parents), stored column by column.
+    """Commits in topological order (children before parents) and the paths they changed.
 
-    Columns keep a long history compact and quick to persist; :meth:`commit`
-    builds one :class:`Commit` when a report needs it.
+    Commits are stored column by column; changes are stored by path, newest
+    first, each with its commit's *age* (0 for the oldest commit), so that newer
+    commits can be put in front without renumbering the older ones. A rename is
+    listed under both its paths. Blob ids are kept for Markdown files only (the
+    models' reviews are read from them); other changes carry empty ids. The change
+    tuples are plain (status, path, old_path, old_blob, new_blob) tuples: they are
+    made :class:`Change` objects when a path's changes are asked for.
     """
 
     shas: list[str] = field(default_factory=list)
@@ -122,32 +127,48 @@ class Log:
     authors: list[str] = field(default_factory=list)
     subjects: list[str] = field(default_factory=list)
     parents: list[tuple[str, ...]] = field(default_factory=list)
-    changes: list[tuple[Change, ...]] = field(default_factory=list)
+    paths: dict[str, list[tuple[int, tuple]]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.shas)
 
     def commit(self, i: int) -> Commit:
-        """Commit number ``i`` of the order, as an object."""
+        """Commit number ``i`` of the order (0 is the newest), as an object."""
         sha = self.shas[i]
         return Commit(sha, sha[:8], self.dates[i], self.authors[i], self.subjects[i],
-                      list(self.parents[i]), list(self.changes[i]))
+                      list(self.parents[i]))
 
-    def extend(self, rows: list[tuple]) -> None:
-        """Append parsed records: (sha, date, author, subject, parents, changes)."""
-        for sha, date, author, subject, parents, changes in rows:
-            self.shas.append(sha)
-            self.dates.append(date)
-            self.authors.append(author)
-            self.subjects.append(subject)
-            self.parents.append(parents)
-            self.changes.append(changes)
+    @classmethod
+    def of(cls, rows: list[tuple]) -> Log:
+        """A log of parsed records, newest first: (sha, date, author, subject, parents,
+        changes)."""
+        log, count = cls(), len(rows)
+        paths = log.paths
+        for i, (sha, date, author, subject, parents, changes) in enumerate(rows):
+            log.shas.append(sha)
+            log.dates.append(date)
+            log.authors.append(author)
+            log.subjects.append(subject)
+            log.parents.append(parents)
+            age = count - 1 - i
+            for change in changes:
+                paths.setdefault(change[1], []).append((age, change))
+                if change[2] is not None:
+                    paths.setdefault(change[2], []).append((age, change))
+        return log
 
     def then(self, older: Log) -> Log:
-        """This log followed by ``older`` (whose commits are all ancestors' side)."""
+        """This log followed by ``older``, all of whose commits are ancestors' side.
+
+        ``older`` is taken over (its path lists are extended in place).
+        """
+        shift, paths = len(older), older.paths
+        for path, entries in self.paths.items():
+            paths[path] = [(age + shift, change) for age, change in entries] + \
+                paths.get(path, [])
         return Log(self.shas + older.shas, self.dates + older.dates,
                    self.authors + older.authors, self.subjects + older.subjects,
-                   self.parents + older.parents, self.changes + older.changes)
+                   self.parents + older.parents, paths)
 
 
 @dataclass
@@ -182,6 +203,7 @@ def state(root: Path) -> State:
     return State(head, shallow, boundary, branch, common_dir)
 
 
+_MARKDOWN = (".md", ".markdown")  # the files whose blob ids a history keeps
 _LOG_FORMAT = "%x1e%H%x1f%ad%x1f%an%x1f%s%x1f%P"
 
 
@@ -259,10 +281,7 @@ class History:
             thread.join()
         if self._errors:
             raise GitError(self._errors[0])
-        log = Log()
-        for part in self._outputs:
-            log.extend(part or [])
-        return log
+        return Log.of([row for part in self._outputs for row in part or []])
 
 
 def _parse_records(data: bytes) -> list[tuple]:
@@ -272,8 +291,16 @@ def _parse_records(data: bytes) -> list[tuple]:
         header, _, rest = record.partition(b"\0")
         fields = header.decode("utf-8", "replace").split("\x1f")
         sha, date, author, subject, parents = (fields + [""] * 5)[:5]
-        rows.append((sha, date, author, subject, tuple(parents.split()),
-                     tuple(parse_raw(rest.lstrip(b"\n")))))
+        changes = []
+        for change in parse_raw(rest.lstrip(b"\n")):
+            status, path, old_path, old_blob, new_blob = change
+            if not (path.lower().endswith(_MARKDOWN)
+                    or (old_path or "").lower().endswith(_MARKDOWN)):
+                old_blob = new_blob = ""
+            changes.append((status, intern(path), old_path and intern(old_path), old_blob,
+                            new_blob))
+        rows.append((sha, intern(date), intern(author), subject, tuple(parents.split()),
+                     changes))
     return rows
 
 

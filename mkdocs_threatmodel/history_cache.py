@@ -27,7 +27,7 @@ from pathlib import Path
 from . import git
 from .cache import write_atomic
 
-FORMAT = 1
+FORMAT = 2
 SNAPSHOTS_KEPT = 4  # per repository: the branches worked on most recently
 # A snapshot is written again once this many commits came after it: below that, asking
 # git for them costs less than writing the whole history out again.
@@ -100,24 +100,25 @@ def _load(path: Path, head: str, boundary: tuple[str, ...]) -> git.Log | None:
     try:
         data = marshal.loads(path.read_bytes())
         version, snap_head, snap_boundary, shas, dates, authors, subjects, parents, \
-            changes = data
-        if (version, snap_head, tuple(snap_boundary)) != (FORMAT, head, boundary):
-            return None
-        if not len(shas) == len(dates) == len(authors) == len(subjects) == len(parents) \
-                == len(changes):
-            return None
-        make = git.Change._make
-        return git.Log(shas, dates, authors, subjects, parents,
-                       [tuple(map(make, group)) for group in changes])
+            paths = data
     except (OSError, ValueError, EOFError, TypeError):
         return None
+    if (version, snap_head, snap_boundary) != (FORMAT, head, boundary):
+        return None
+    columns = (shas, dates, authors, subjects, parents)
+    if not all(isinstance(c, list) and len(c) == len(shas) for c in columns) \
+            or not isinstance(paths, dict):
+        return None
+    return git.Log(shas, dates, authors, subjects, parents, paths)
 
 
 def _save(place: Path, branch: str, head: str, boundary: tuple[str, ...], log: git.Log) -> None:
     """Keep ``log`` as this branch's snapshot; drop older ones. Never fails the run."""
-    changes = [tuple(tuple(change) for change in group) for group in log.changes]
-    data = marshal.dumps((FORMAT, head, boundary, log.shas, log.dates, log.authors,
-                          log.subjects, log.parents, changes))
+    try:
+        data = marshal.dumps((FORMAT, head, boundary, log.shas, log.dates, log.authors,
+                              log.subjects, log.parents, log.paths))
+    except ValueError:  # not plain data: nothing is kept
+        return
     target = place / f"{branch}-{head}.log"
     if not write_atomic(target, data):
         return

@@ -135,23 +135,21 @@ def _dependencies(infos: list[_Info]) -> tuple[GlobIndex, dict[str, list[int]]]:
 
 
 class _History:
-    """The commits reachable from HEAD, indexed by path, with an ancestry test."""
+    """The commits reachable from HEAD, indexed by path, with an ancestry test.
+
+    Commits are numbered in the log's order: 0 is the newest.
+    """
 
     def __init__(self, log: git.Log) -> None:
         self.log = log
-        self.index = {sha: i for i, sha in enumerate(log.shas)}
-        self.by_path: dict[str, list[tuple[int, git.Change]]] = {}
-        by_path = self.by_path
-        for i, group in enumerate(log.changes):
-            for change in group:
-                by_path.setdefault(change.path, []).append((i, change))
-                if change.old_path is not None:
-                    by_path.setdefault(change.old_path, []).append((i, change))
-        self._positions: dict[str, list[int]] = {}
+        self._last = len(log) - 1
         shas, count = log.shas, len(log)
         self.linear = all(
             len(parents) <= 1 and (not parents or (i + 1 < count and shas[i + 1] == parents[0]))
             for i, parents in enumerate(log.parents))
+        self._index: dict[str, int] | None = None
+        self._entries: dict[str, list[tuple[int, git.Change]]] = {}
+        self._positions: dict[str, list[int]] = {}
         self._ancestors: list[int] | None = None
         self._walks: dict[int, set[int]] = {}
         self._commits: dict[int, git.Commit] = {}
@@ -159,11 +157,38 @@ class _History:
     def __len__(self) -> int:
         return len(self.log)
 
+    @property
+    def index(self) -> dict[str, int]:
+        """Commit id -> number."""
+        if self._index is None:
+            self._index = {sha: i for i, sha in enumerate(self.log.shas)}
+        return self._index
+
     def commit(self, i: int) -> git.Commit:
-        """Commit number ``i`` (children first), built once."""
+        """Commit number ``i``, built once."""
         if i not in self._commits:
             self._commits[i] = self.log.commit(i)
         return self._commits[i]
+
+    def paths(self):
+        """Every path a commit changed (renames under both names)."""
+        return self.log.paths.keys()
+
+    def numbers(self, path: str) -> list[int]:
+        """The numbers of the commits that changed ``path``, newest first."""
+        if path not in self._positions:
+            last = self._last
+            self._positions[path] = [last - age for age, _ in self.log.paths.get(path, ())]
+        return self._positions[path]
+
+    def entries(self, path: str) -> list[tuple[int, git.Change]]:
+        """(commit number, change) for each change of ``path``, newest first."""
+        if path not in self._entries:
+            make = git.Change._make
+            self._entries[path] = [(i, make(change)) for i, (_, change) in
+                                   zip(self.numbers(path), self.log.paths.get(path, ()),
+                                       strict=True)]
+        return self._entries[path]
 
     def ancestry(self, newer: int, few: bool = False):
         """A fast test ``f(i)``: is commit ``i`` ``newer`` or one of its ancestors?
@@ -182,7 +207,7 @@ class _History:
         return lambda older: older >= newer and bool(raw[older >> 3] >> (older & 7) & 1)
 
     def _walk(self, newer: int) -> set[int]:
-        """Commit ``newer`` and all its ancestors (by list index)."""
+        """Commit ``newer`` and all its ancestors (by number)."""
         index, parents = self.index, self.log.parents
         seen, stack = {newer}, [newer]
         while stack:
@@ -194,7 +219,7 @@ class _History:
         return seen
 
     def is_ancestor(self, older: int, newer: int) -> bool:
-        """Whether commit ``older`` is ``newer`` or one of its ancestors (by list index)."""
+        """Whether commit ``older`` is ``newer`` or one of its ancestors (by number)."""
         if self.linear:
             return older >= newer
         if self._ancestors is None:
@@ -211,11 +236,8 @@ class _History:
         return bool((self._ancestors[newer] >> older) & 1)
 
     def entries_after(self, path: str, cursor: int) -> list[tuple[int, git.Change]]:
-        """Changes of ``path`` in commits older than list index ``cursor``."""
-        entries = self.by_path.get(path, [])
-        if path not in self._positions:
-            self._positions[path] = [i for i, _ in entries]
-        return entries[bisect_right(self._positions[path], cursor):]
+        """Changes of ``path`` in commits older than number ``cursor``."""
+        return self.entries(path)[bisect_right(self.numbers(path), cursor):]
 
 
 class _Pending:
@@ -365,12 +387,12 @@ class Assessment:
         covers, adrs = _dependencies(infos)
         covered: list[list[tuple[int, str]]] = [[] for _ in infos]
         cited: list[list[tuple[int, str]]] = [[] for _ in infos]
-        for path, entries in history.by_path.items():
+        for path in history.paths():
             if path in model_files:
                 continue
             owners, citing = covers.owners(path), adrs.get(path, ())
             if owners or citing:
-                hits = [(i, path) for i, _ in entries]
+                hits = [(i, path) for i in history.numbers(path)]
                 for n in owners:
                     covered[n] += hits
                 for n in citing:
