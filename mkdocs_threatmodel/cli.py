@@ -53,7 +53,9 @@ def _parser() -> argparse.ArgumentParser:
                    "sets it at the pre-push stage; it then takes precedence over --staged)")
     p.add_argument("--to-ref", metavar="B", help="(default: PRE_COMMIT_TO_REF)")
     p.add_argument("--today", metavar="YYYY-MM-DD", help="judge review ages as of this date")
-    p.add_argument("--no-cache", action="store_true")
+    p.add_argument("--no-cache", action="store_true",
+                   help="neither read nor keep history snapshots, model declarations or "
+                   "parsed models")
     p.add_argument("-C", dest="directory", metavar="DIR", default=".")
 
     p = sub.add_parser("review", help="record a review of models (reviewed.date and .by)")

@@ -185,11 +185,11 @@ class State:
 def state(root: Path) -> State:
     """HEAD (``None`` when there are no commits), shallowness and the branch name."""
     out = run(["rev-parse", "--is-shallow-repository", "--git-path", "shallow",
-               "--path-format=absolute", "--git-common-dir", "--abbrev-ref", "HEAD"], root,
+               "--git-common-dir", "--abbrev-ref", "HEAD"], root,
               check=False).decode("utf-8", "replace")
     lines = out.splitlines()
     shallow = bool(lines) and lines[0] == "true"
-    common_dir = Path(lines[2]) if len(lines) > 2 and lines[2] else None
+    common_dir = root / lines[2] if len(lines) > 2 and lines[2] else None  # may be relative
     branch = lines[3] if len(lines) > 3 and lines[3] != "HEAD" else None
     head_out = run(["rev-parse", "--verify", "-q", "HEAD^{commit}"], root, check=False)
     head = head_out.decode().strip() or None

@@ -557,7 +557,7 @@ class StagedBlock:
     reviewed: bool = False
 
 
-def staged_blocks(repo: Repository) -> list[StagedBlock]:
+def staged_blocks(repo: Repository, use_cache: bool = True) -> list[StagedBlock]:
     """Models whose covered paths (or cited ADRs) the staged change touches.
 
     ``StagedBlock.reviewed`` says whether the same change records the model's
@@ -572,7 +572,8 @@ def staged_blocks(repo: Repository) -> list[StagedBlock]:
     index = repo.index()
     markdown = {rel: sha for rel, sha in index.items()
                 if rel.lower().endswith(MARKDOWN_SUFFIXES) and not repo.config.excluded(rel)}
-    declarations = staged_declarations(repo.root, markdown, cache.cache_dir())
+    declarations = staged_declarations(repo.root, markdown,
+                                       cache.cache_dir() if use_cache else None)
     model_files = set(declarations)
     infos = [_Info(rel, list(covers), _from_model(rel, adrs), None, None, None)
              for rel, (covers, adrs) in declarations.items()]

@@ -150,3 +150,13 @@ def test_staged_judgement_matches_the_whole_history(history, cli):  # noqa: F811
         doc = judged(cli, history, "--staged", *args)
         staged = {r["code"]: r["commits"] for r in doc["models"][0]["reasons"]}
         assert staged == at_head, args
+
+
+def test_no_cache_neither_reads_nor_writes(history, cli):  # noqa: F811
+    history.write("services/checkout/api.py", "v2\n")
+    history.commit("Add refund endpoint", "2026-06-10")
+    history.write("services/checkout/api.py", "v3\n")
+    history.git("add", "-A")
+    for args in (("--no-cache",), ("--staged", "--no-cache")):
+        assert stale(cli, history, *args).code == 1
+    assert not cache_folder().exists()
