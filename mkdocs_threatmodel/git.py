@@ -304,11 +304,10 @@ def _parse_records(data: bytes) -> list[tuple]:
     return rows
 
 
-def is_ancestor(root: Path, older: str, newer: str) -> bool:
-    """Whether commit ``older`` is ``newer`` or one of its ancestors."""
-    proc = subprocess.run(["git", "merge-base", "--is-ancestor", "--end-of-options", older,
-                           newer], cwd=root, env={**os.environ, **_ENV}, capture_output=True)
-    return proc.returncode == 0
+def merge_base(root: Path, one: str, other: str) -> str | None:
+    """A best common ancestor of two commits, or ``None`` when they share none."""
+    out = run(["merge-base", "--end-of-options", one, other], root, check=False)
+    return out.decode().strip() or None
 
 
 def resolve(root: Path, rev: str) -> str | None:

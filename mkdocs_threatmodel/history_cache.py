@@ -4,15 +4,16 @@ Reading 20,000 commits with their changed paths costs git about a second; the
 pre-commit hook cannot pay that on every commit. After a run reads a history,
 it is kept under the cache folder (see :mod:`.cache`), in ``history/<repository>/``,
 as one snapshot per branch named by the commit it was read at. The next run
-starts from the snapshot of its branch (or the newest snapshot that is an
-ancestor of the commit it judges) and asks git only for the commits since:
+starts from the snapshot of its branch (or else the newest one) and asks git
+only for the commits since:
 ``git log <snapshot>..<commit>``, a handful of milliseconds for a few commits. The
 snapshot is written again only once a few hundred commits came after it.
 
-A snapshot is used only when it is an ancestor of the commit being judged and
-was read with the same shallow boundary, so a rewritten branch, a fetch that
-deepens a shallow clone or a snapshot of another line of history never leaves
-out a commit: the history is then read whole again. The snapshot is trusted
+When the snapshot's commit is not an ancestor of the one judged (a rebase, a
+reset, a switch to another branch), only the part both share is kept: the
+ancestors of their merge base, with ``git log <merge base>..<commit>`` for the
+rest. A snapshot read with another shallow boundary (a fetch deepened the
+clone) is not used, so no commit is ever left out. The snapshot is trusted
 like the rest of the cache folder, which belongs to the user running the tool.
 """
 
@@ -42,25 +43,61 @@ def read_log(root: Path, head: str, state: git.State, folder: Path | None) -> gi
         return git.History(root, head).log()
     branch = _branch_key(state.branch)
     boundary = tuple(sorted(state.boundary))
-    for path, snap_head in _candidates(place, branch):
-        if snap_head != head and not git.is_ancestor(root, snap_head, head):
-            continue
-        older = _load(path, snap_head, boundary)
-        if older is None:
-            continue
-        if snap_head == head:
-            _touch(path)
-            return older
-        newer = git.History(root, head, since=snap_head).log()
-        log = newer.then(older)
-        if len(newer) >= RESAVE_AFTER:
-            _save(place, branch, head, boundary, log)
-        else:
-            _touch(path)
-        return log
-    log = git.History(root, head).log()
-    _save(place, branch, head, boundary, log)
+    log = _from_snapshot(root, head, place, branch, boundary)
+    if log is None:
+        log = git.History(root, head).log()
+        _save(place, branch, head, boundary, log)
     return log
+
+
+def _from_snapshot(root: Path, head: str, place: Path, branch: str,
+                   boundary: tuple[str, ...]) -> git.Log | None:
+    """The history from the best snapshot (this branch's, else the newest) and git."""
+    candidates = _candidates(place, branch)
+    if not candidates:
+        return None
+    path, snap_head = candidates[0]
+    base = snap_head if snap_head == head else git.merge_base(root, snap_head, head)
+    older = _load(path, snap_head, boundary) if base else None
+    if older is None:
+        return None
+    if base != snap_head:  # rebased, reset or another branch: keep what both share
+        older = ancestors(older, base)
+        if older is None:
+            return None
+    newer = git.History(root, head, since=base).log() if base != head else git.Log()
+    log = newer.then(older)
+    if base != snap_head or len(newer) >= RESAVE_AFTER:
+        _save(place, branch, head, boundary, log)
+    else:
+        _touch(path)
+    return log
+
+
+def ancestors(log: git.Log, sha: str) -> git.Log | None:
+    """The part of ``log`` that is ``sha`` and its ancestors (``None`` if ``sha`` is not in it)."""
+    index = {commit: i for i, commit in enumerate(log.shas)}
+    start = index.get(sha)
+    if start is None:
+        return None
+    seen, stack = {start}, [start]
+    while stack:
+        for parent in log.parents[stack.pop()]:
+            j = index.get(parent)
+            if j is not None and j not in seen:
+                seen.add(j)
+                stack.append(j)
+    order = sorted(seen)  # a part of a topological order is one
+    last, count = len(log) - 1, len(order)
+    ages = {last - old: count - 1 - new for new, old in enumerate(order)}
+    paths = {}
+    for path, entries in log.paths.items():
+        kept = [(ages[age], change) for age, change in entries if age in ages]
+        if kept:
+            paths[path] = kept
+    return git.Log([log.shas[i] for i in order], [log.dates[i] for i in order],
+                   [log.authors[i] for i in order], [log.subjects[i] for i in order],
+                   [log.parents[i] for i in order], paths)
 
 
 def _place(folder: Path | None, state: git.State) -> Path | None:

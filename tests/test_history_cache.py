@@ -160,3 +160,31 @@ def test_no_cache_neither_reads_nor_writes(history, cli):  # noqa: F811
     for args in (("--no-cache",), ("--staged", "--no-cache")):
         assert stale(cli, history, *args).code == 1
     assert not cache_folder().exists()
+
+
+def test_rebased_branch_keeps_what_it_shares_with_its_snapshot(history, cli):  # noqa: F811
+    history.git("checkout", "-q", "-b", "topic")
+    history.write("services/checkout/topic.py", "x\n")
+    history.commit("topic change", "2026-06-10")
+    stale(cli, history)  # the snapshot of topic
+    (snap,) = snapshots(cache_folder())
+    data = list(marshal.loads(snap.read_bytes()))
+    data[6] = [s.replace("review checkout model", "Review, as the snapshot has it")
+               for s in data[6]]
+    snap.write_bytes(marshal.dumps(tuple(data)))
+    history.git("checkout", "-q", "main")
+    history.write("services/checkout/api.py", "v2\n")
+    history.commit("main moves on", "2026-06-11")
+    history.git("checkout", "-q", "topic")
+    history.git_env({"GIT_COMMITTER_DATE": "2026-06-12T12:00:00+00:00"},
+                    "rebase", "-q", "main")
+    doc = judged(cli, history)
+    (reason,) = doc["models"][0]["reasons"]
+    assert sorted(c["subject"] for c in reason["commits"]) == ["main moves on", "topic change"]
+    # the shared part came from the snapshot: the review point's subject as it was kept
+    assert doc["models"][0]["review_point"]["subject"] == "Review, as the snapshot has it"
+    (rewritten,) = [p for p in snapshots(cache_folder()) if p != snap]
+    assert rewritten.name.endswith("-" + history.git("rev-parse", "HEAD").strip() + ".log")
+    fresh = judged(cli, history, "--no-cache")
+    assert fresh["models"][0]["review_point"]["subject"] == "review checkout model"
+    assert fresh["models"][0]["reasons"] == doc["models"][0]["reasons"]
