@@ -329,10 +329,14 @@ class Assessment:
                 cited = sorted({adr for info in infos for adr in info.adrs})
                 tree.update(git.tree(self.root, self.rev, cited))
             history = _History(pending.log())
-            if after is not None and any(
-                    self._review_point(i.path, history, blobs, {i.path})[0] is None
-                    for i in infos):  # a review older than the window: read it all
-                history = _History(git.History(self.root, self.rev, pathspecs=pathspecs).log())
+            if pathspecs is not None:
+                found = {self._review_point(i.path, history, blobs, {i.path})[1]
+                         for i in infos}
+                if "added" in found:  # maybe moved there: only all paths' history follows
+                    history = _History(git.History(self.root, self.rev).log())
+                elif "lost" in found and after is not None:  # reviewed before the window
+                    history = _History(git.History(self.root, self.rev, pathspecs=pathspecs)
+                                       .log())
             if self.since is not None:
                 base = git.resolve(self.root, self.since)
                 start = history.index.get(base) if base else None

@@ -188,3 +188,21 @@ def test_rebased_branch_keeps_what_it_shares_with_its_snapshot(history, cli):  #
     fresh = judged(cli, history, "--no-cache")
     assert fresh["models"][0]["review_point"]["subject"] == "review checkout model"
     assert fresh["models"][0]["reasons"] == doc["models"][0]["reasons"]
+
+
+def test_staged_judgement_of_a_moved_model_follows_it(history, cli):  # noqa: F811
+    (history.root / "security").mkdir()
+    history.git("mv", "--", PATH, "security/checkout.md")
+    text = (history.root / "security/checkout.md").read_text()
+    (history.root / "security/checkout.md").write_text(text.replace("../adr/", "../docs/adr/"))
+    history.commit("move the model", "2026-06-15")
+    history.write("services/checkout/api.py", "v2\n")
+    history.commit("Add refund endpoint", "2026-06-20")
+    at_head = judged(cli, history)["models"][0]
+    assert at_head["review_point"]["subject"] == "review checkout model"
+    history.write("services/checkout/api.py", "v3\n")
+    history.git("add", "-A")
+    for args in ((), ("--no-cache",)):
+        staged = judged(cli, history, "--staged", *args)["models"][0]
+        assert staged["review_point"] == at_head["review_point"], args
+        assert [r["code"] for r in staged["reasons"]] == ["TM501"]
