@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from sys import intern
@@ -375,15 +376,15 @@ class BlobReader:
         self.root = root
         self.proc: subprocess.Popen | None = None
 
-    def read(self, sha: str) -> bytes | None:
-        if not sha or set(sha) == {"0"}:
-            return None
+    def _process(self) -> subprocess.Popen:
         if self.proc is None:
             self.proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.root,
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                          env={**os.environ, **_ENV})
-        self.proc.stdin.write(sha.encode() + b"\n")
-        self.proc.stdin.flush()
+        return self.proc
+
+    def _answer(self) -> bytes | None:
+        """Read git's answer to the oldest request not yet answered."""
         header = self.proc.stdout.readline().split()
         if len(header) < 3 or header[1] == b"missing":
             return None
@@ -391,6 +392,49 @@ class BlobReader:
         data = self.proc.stdout.read(size)
         self.proc.stdout.read(1)
         return data
+
+    def read(self, sha: str) -> bytes | None:
+        """One blob's bytes (``None`` when there is no such blob)."""
+        if not sha or set(sha) == {"0"}:
+            return None
+        proc = self._process()
+        proc.stdin.write(sha.encode() + b"\n")
+        proc.stdin.flush()
+        return self._answer()
+
+    def each(self, shas: list[str]) -> Iterator[tuple[str, bytes | None]]:
+        """(blob id, bytes) of many blobs, in order, without waiting on each in turn.
+
+        The requests are written by a thread while the answers are read here, so
+        git never waits for this process, nor this process for git, between two
+        blobs; each blob's bytes can be dropped once used.
+        """
+        import threading
+
+        wanted = [sha for sha in dict.fromkeys(shas) if sha and set(sha) != {"0"}]
+        if not wanted:
+            return
+        proc = self._process()
+
+        def ask() -> None:
+            try:
+                proc.stdin.write("".join(sha + "\n" for sha in wanted).encode())
+                proc.stdin.flush()
+            except OSError:
+                pass
+
+        writer = threading.Thread(target=ask, daemon=True)
+        writer.start()
+        done = 0
+        try:
+            for sha in wanted:
+                answer = self._answer()
+                done += 1
+                yield sha, answer
+        finally:
+            for _ in range(done, len(wanted)):  # left early: keep the process in step
+                self._answer()
+            writer.join()
 
     def close(self) -> None:
         if self.proc is not None:

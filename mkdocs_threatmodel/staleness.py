@@ -286,6 +286,7 @@ class Assessment:
         self.sources: dict[str, SourceFile] = {}
         self.shallow = False
         self._adr_status: dict[str, str | None] = {}
+        self._reviewed: dict[str, Any] = {}
 
     # -- reading ----------------------------------------------------------------------
     def run(self) -> dict[str, ModelStaleness]:
@@ -313,16 +314,18 @@ class Assessment:
             pending = git.History(self.root, self.rev, pathspecs=pathspecs, after=after)
         with git.BlobReader(self.root) as blobs:
             infos = []
+            wanted: dict[str, list[str]] = {}  # blob id -> paths (copies share one)
             for rel, sha in tree.items():
-                if not rel.lower().endswith((".md", ".markdown")) or self.repo.config.excluded(rel):
-                    continue
-                if self.only is not None and rel not in self.only:
-                    continue
-                raw = blobs.read(sha) or b""
-                if looks_like_model(raw[:65536]):
-                    src = read_model_source(rel, raw, folder)
-                    self.sources[rel] = src
-                    infos.append(_info(rel, src))
+                if (rel.lower().endswith(MARKDOWN_SUFFIXES) and not self.repo.config.excluded(rel)
+                        and (self.only is None or rel in self.only)):
+                    wanted.setdefault(sha, []).append(rel)
+            for sha, raw in blobs.each(list(wanted)):
+                if raw and looks_like_model(raw[:65536]):
+                    for rel in wanted[sha]:
+                        src = read_model_source(rel, raw, folder)
+                        self.sources[rel] = src
+                        infos.append(_info(rel, src))
+            infos.sort(key=lambda info: info.path)
             for rel in self._uncommitted(tree):
                 self._not_committed(rel)
             if self.only is not None:
@@ -386,6 +389,12 @@ class Assessment:
     def _judge(self, infos: list[_Info], history: _History, tree: dict[str, str],
                blobs: git.BlobReader, boundary: set[str]) -> None:
         model_files = {info.path for info in infos}
+        # The reviews of the models' newest versions, read in one go: the review point
+        # is most often among them (older ones are read one by one when it is not).
+        recent = [blob for info in infos for _, change in history.entries(info.path)[:2]
+                  for blob in (change.old_blob, change.new_blob)]
+        for sha, raw in blobs.each([b for b in recent if b not in self._reviewed]):
+            self._reviewed[sha] = reviewed_value(raw)
         points = {info.path: self._review_point(info.path, history, blobs, model_files)
                   for info in infos}
         covers, adrs = _dependencies(infos)
@@ -418,13 +427,18 @@ class Assessment:
             if change.status == "A":
                 return cursor, "added"
             if change.status in ("M", "T", "R", "C"):
-                before = reviewed_value(blobs.read(change.old_blob))
-                after = reviewed_value(blobs.read(change.new_blob))
-                if before != after:
+                if self._review_of(change.old_blob, blobs) != \
+                        self._review_of(change.new_blob, blobs):
                     return cursor, "reviewed"
                 if change.status in ("R", "C") and change.old_path:
                     name = change.old_path
                     model_files.add(name)
+
+    def _review_of(self, sha: str, blobs: git.BlobReader) -> Any:
+        """The ``reviewed`` value of a model blob (each blob read once per run)."""
+        if sha not in self._reviewed:
+            self._reviewed[sha] = reviewed_value(blobs.read(sha))
+        return self._reviewed[sha]
 
     def _one(self, info: _Info, point: tuple[int | None, str], covered, cited,
              history: _History, tree: dict[str, str], blobs: git.BlobReader,

@@ -277,3 +277,15 @@ def test_sarif_output(history, cli):
     (result,) = doc["runs"][0]["results"]
     assert result["ruleId"] == "TM501"
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 8
+
+
+def test_two_identical_model_files_are_both_judged(history, cli):
+    history.write("docs/tm/copy.md", (history.root / PATH).read_text())
+    history.commit("copy the model", "2026-06-02")
+    history.write("services/checkout/api.py", "v2\n")
+    history.commit("change", "2026-06-10")
+    doc = json.loads(stale(cli, history, "--format", "json").out)
+    assert {m["path"]: m["state"] for m in doc["models"]} == {
+        PATH: "stale", "docs/tm/copy.md": "stale"}
+    copy = next(m for m in doc["models"] if m["path"] == "docs/tm/copy.md")
+    assert copy["review_point"]["subject"] == "copy the model"  # added there, never reviewed

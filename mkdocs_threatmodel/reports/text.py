@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from ..findings import Finding, Severity
@@ -10,9 +11,14 @@ from ..findings import Finding, Severity
 
 def display_path(root: Path, relpath: str) -> str:
     """A repository-relative path as seen from the current folder."""
+    return _shown(root, relpath, os.getcwd())
+
+
+@lru_cache(maxsize=4096)
+def _shown(root: Path, relpath: str, cwd: str) -> str:
     absolute = root / relpath
     try:
-        shown = os.path.relpath(absolute)
+        shown = os.path.relpath(absolute, cwd)
     except ValueError:  # another drive on Windows
         return str(absolute)
     return relpath if shown.startswith("..") else shown.replace(os.sep, "/")
