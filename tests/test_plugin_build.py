@@ -3,14 +3,17 @@ and with MkDocs' own theme, asserting on the generated HTML and on the build log
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
 import pytest
+import yaml
 
 from tests.fixtures.sites import (
     ADR,
     CHECKOUT,
+    EXAMPLE,
     FixtureSite,
     build,
     example_config,
@@ -38,7 +41,11 @@ def example(tmp_path_factory, cache):
 def test_example_site_builds_strictly_with_every_view(example):
     page = example.page("threat-models/guest-checkout/")
     assert 'class="tm-header' in page and "team-checkout" in page
-    assert "2026-11-20 by Priya Raman" in page and "2027-05-19" in page
+    front = yaml.safe_load((EXAMPLE / "docs/threat-models/guest-checkout.md")
+                           .read_text("utf-8").split("---\n")[1])
+    reviewed, every = front["reviewed"], int(front["review_every"].rstrip("d"))
+    assert f"{reviewed['date'].isoformat()} by {reviewed['by']}" in page
+    assert (reviewed["date"] + dt.timedelta(days=every)).isoformat() in page  # when it is due
     assert page.count('<pre class="mermaid"><code>') == 1  # the hand-drawn one is gone
     assert "flowchart TB" in page
     for threat in ("CHK-001", "CHK-012", "CHK-036"):
