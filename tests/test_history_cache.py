@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import marshal
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,31 @@ def test_staged_judgement_of_a_moved_model_follows_it(history, cli):  # noqa: F8
         staged = judged(cli, history, "--staged", *args)["models"][0]
         assert staged["review_point"] == at_head["review_point"], args
         assert [r["code"] for r in staged["reasons"]] == ["TM501"]
+
+
+def test_a_new_repository_at_the_same_place_is_read_afresh(history, cli):  # noqa: F811
+    history.write("services/checkout/api.py", "v2\n")
+    history.commit("Add refund endpoint", "2026-06-10")
+    assert stale(cli, history).code == 1  # keeps a snapshot of this history
+    shutil.rmtree(history.root / ".git")  # cloned again, say, with another history
+    history.git("init", "-q", "-b", "main")
+    history.commit("everything at once", "2026-06-01")
+    result = stale(cli, history)
+    assert (result.code, result.out) == (0, "")
+    assert judged(cli, history) == judged(cli, history, "--no-cache")
+
+
+def test_an_unusable_cache_folder_changes_nothing(history, cli, tmp_path,  # noqa: F811
+                                                  monkeypatch):
+    history.write("services/checkout/api.py", "v2\n")
+    history.commit("Add refund endpoint", "2026-06-10")
+    expected = judged(cli, history, "--no-cache")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be\n")
+    monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(blocker))
+    assert judged(cli, history) == expected
+    history.write("services/checkout/api.py", "v3\n")
+    history.git("add", "-A")
+    result = stale(cli, history, "--staged")
+    assert result.code == 1 and "TM507" in result.out
+    assert blocker.read_text() == "a file where the cache folder should be\n"
