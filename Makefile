@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test browser bench install clean
+.PHONY: serve test browser bench bench-stale bench-site install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,15 @@ test: $(STAMP) browser
 	$(BIN)/ruff check mkdocs_threatmodel tests bench
 	$(BIN)/python -m pytest
 
+# Figures, not tests: each script prints its measurements next to the targets.
 bench: $(STAMP)
 	$(BIN)/python bench/validate_bench.py
+
+bench-stale: $(STAMP)
+	$(BIN)/python bench/stale_bench.py
+
+bench-site: $(STAMP)
+	$(BIN)/python bench/site_bench.py --models 500 --runs 3
 
 clean:
 	rm -rf $(VENV) site example-site/site .pytest_cache
