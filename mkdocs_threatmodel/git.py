@@ -139,6 +139,18 @@ class Log:
         return Commit(sha, sha[:8], self.dates[i], self.authors[i], self.subjects[i],
                       list(self.parents[i]))
 
+    def reachable(self, start: int, index: dict[str, int]) -> set[int]:
+        """Commit number ``start`` and the numbers of its ancestors in this log
+        (``index`` maps commit ids to numbers)."""
+        seen, stack = {start}, [start]
+        while stack:
+            for parent in self.parents[stack.pop()]:
+                j = index.get(parent)
+                if j is not None and j not in seen:
+                    seen.add(j)
+                    stack.append(j)
+        return seen
+
     @classmethod
     def of(cls, rows: list[tuple]) -> Log:
         """A log of parsed records, newest first: (sha, date, author, subject, parents,

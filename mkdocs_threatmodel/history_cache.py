@@ -80,14 +80,7 @@ def ancestors(log: git.Log, sha: str) -> git.Log | None:
     start = index.get(sha)
     if start is None:
         return None
-    seen, stack = {start}, [start]
-    while stack:
-        for parent in log.parents[stack.pop()]:
-            j = index.get(parent)
-            if j is not None and j not in seen:
-                seen.add(j)
-                stack.append(j)
-    order = sorted(seen)  # a part of a topological order is one
+    order = sorted(log.reachable(start, index))  # a part of a topological order is one
     last, count = len(log) - 1, len(order)
     ages = {last - old: count - 1 - new for new, old in enumerate(order)}
     paths = {}

@@ -200,23 +200,11 @@ class _History:
             return lambda older: older >= newer
         if few and self._ancestors is None:
             if newer not in self._walks:
-                self._walks[newer] = self._walk(newer)
+                self._walks[newer] = self.log.reachable(newer, self.index)
             return self._walks[newer].__contains__
         self.is_ancestor(newer, newer)  # builds the bitsets
         raw = self._ancestors[newer].to_bytes((len(self) + 8) // 8, "little")
         return lambda older: older >= newer and bool(raw[older >> 3] >> (older & 7) & 1)
-
-    def _walk(self, newer: int) -> set[int]:
-        """Commit ``newer`` and all its ancestors (by number)."""
-        index, parents = self.index, self.log.parents
-        seen, stack = {newer}, [newer]
-        while stack:
-            for parent in parents[stack.pop()]:
-                j = index.get(parent)
-                if j is not None and j not in seen:
-                    seen.add(j)
-                    stack.append(j)
-        return seen
 
     def is_ancestor(self, older: int, newer: int) -> bool:
         """Whether commit ``older`` is ``newer`` or one of its ancestors (by number)."""
