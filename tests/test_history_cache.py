@@ -235,3 +235,20 @@ def test_an_unusable_cache_folder_changes_nothing(history, cli, tmp_path,  # noq
     result = stale(cli, history, "--staged")
     assert result.code == 1 and "TM507" in result.out
     assert blocker.read_text() == "a file where the cache folder should be\n"
+
+
+def test_ranges_judge_as_a_fresh_read(history, cli):  # noqa: F811
+    """A pushed range (pre-push) judged with snapshots of HEAD and of an older commit."""
+    base = history.git("rev-parse", "HEAD").strip()
+    stale(cli, history)  # a snapshot at the range's base
+    grow(history)
+    tip = history.git("rev-parse", "HEAD").strip()
+    history.write("services/other/api.py", "v9\n")
+    history.commit("after the range", "2026-06-20")
+    stale(cli, history)  # and one past the range's end
+    for to_ref in (tip, "HEAD"):
+        args = ("--from-ref", base, "--to-ref", to_ref)
+        cached = judged(cli, history, *args)
+        assert cached == judged(cli, history, *args, "--no-cache"), to_ref
+        (reason,) = cached["models"][0]["reasons"]
+        assert reason["introduced"] and reason["code"] == "TM501"
