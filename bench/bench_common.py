@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -56,3 +58,33 @@ def verdict(seconds: float, target: float | None) -> str:
     if target is None:
         return "-"
     return "ok" if seconds < target else f"OVER (x{seconds / target:.1f})"
+
+
+@dataclass
+class Timing:
+    """Wall times of one command: the first (cold) run and the measured runs after it."""
+
+    label: str
+    cold: float
+    runs: list[float]
+    peak_rss_mib: float = 0.0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs)
+
+
+def print_table(rows: list[tuple[str, Timing | None, float | None]]) -> None:
+    """The results: median, cold and fastest wall time next to the target (``None``: not
+    timed)."""
+    width = max(46, *(len(label) for label, _, _ in rows))
+    print(f"{'scenario':<{width}} {'median':>8} {'cold':>8} {'min':>8} {'target':>8}  verdict")
+    print("-" * (width + 46))
+    for label, timing, target in rows:
+        shown = f"< {target:g} s" if target is not None else "-"
+        if timing is None:
+            print(f"{label:<{width}} {'-':>8} {'-':>8} {'-':>8} {shown:>8}  "
+                  "not timed (see above)")
+            continue
+        print(f"{label:<{width}} {timing.median:>7.3f}s {timing.cold:>7.3f}s "
+              f"{min(timing.runs):>7.3f}s {shown:>8}  {verdict(timing.median, target)}")

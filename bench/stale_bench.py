@@ -42,7 +42,6 @@ import datetime as dt
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -51,7 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from bench_common import find_cli, verdict
+from bench_common import Timing, find_cli, print_table
 from bench_common import machine_facts as common_machine_facts
 
 FULL_TARGET_S = 3.0  # stale at HEAD, 20,000 commits and 1,000 models
@@ -76,20 +75,6 @@ STAGED_SERVICE = 1  # the staged scenario appends a line to services/svc-0001/ap
 BEHIND_COMMITS = 5  # commits made since the history snapshot, in the hook's usual case
 ENV_DROPPED = ("PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF", "GIT_DIR", "GIT_INDEX_FILE",
                "GIT_WORK_TREE")
-
-
-@dataclass
-class Timing:
-    """Wall times of one command: the first (cold) run and the measured runs after it."""
-
-    label: str
-    cold: float
-    runs: list[float]
-    peak_rss_mib: float
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.runs)
 
 
 @dataclass
@@ -628,19 +613,6 @@ def machine_facts(cli: str) -> list[str]:
             f"today        {dt.date.today().isoformat()} (review ages are judged against it)"]
 
 
-
-
-def print_table(rows: list[tuple[str, Timing | None, float | None]]) -> None:
-    """The results: median, cold and fastest wall time next to the target."""
-    print(f"{'scenario':<48} {'median':>8} {'cold':>8} {'min':>8} {'target':>8}  verdict")
-    print("-" * 94)
-    for label, timing, target in rows:
-        shown = f"< {target:g} s" if target is not None else "-"
-        if timing is None:
-            print(f"{label:<48} {'-':>8} {'-':>8} {'-':>8} {shown:>8}  not timed (see above)")
-            continue
-        print(f"{label:<48} {timing.median:>7.3f}s {timing.cold:>7.3f}s "
-              f"{min(timing.runs):>7.3f}s {shown:>8}  {verdict(timing.median, target)}")
 
 
 # -- main ----------------------------------------------------------------------------

@@ -21,15 +21,13 @@ import argparse
 import os
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from bench_common import find_cli, machine_facts, verdict
+from bench_common import Timing, find_cli, machine_facts, print_table
 
 FULL_TARGET_S = 2.0  # whole repository of 1,000 models
 HOOK_TARGET_S = 0.3  # one changed file in a 50-model repository
@@ -74,19 +72,6 @@ ELEMENT_THREATS = (
     (["store-01"], "TI"), (["store-02", "store-03"], "I"), (["store-04"], "R"),
     (["store-05", "store-06"], "D"), (["flow-05", "proc-01"], "T"),
 )
-
-
-@dataclass
-class Timing:
-    """Wall times of one command: the first (cold) run and the measured runs after it."""
-
-    label: str
-    cold: float
-    runs: list[float]
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.runs)
 
 
 # -- synthetic models ---------------------------------------------------------------
@@ -290,16 +275,6 @@ def peak_rss_mib() -> float:
 
 
 
-
-
-def print_table(rows: list[tuple[str, Timing, float | None]]) -> None:
-    """The results: median and cold wall time next to the target."""
-    print(f"{'scenario':<46} {'median':>8} {'cold':>8} {'min':>8} {'target':>8}  verdict")
-    print("-" * 92)
-    for label, timing, target in rows:
-        shown = f"< {target:g} s" if target is not None else "-"
-        print(f"{label:<46} {timing.median:>7.3f}s {timing.cold:>7.3f}s "
-              f"{min(timing.runs):>7.3f}s {shown:>8}  {verdict(timing.median, target)}")
 
 
 # -- main ----------------------------------------------------------------------------
