@@ -171,7 +171,7 @@ class Log:
         return log
 
     def then(self, older: Log) -> Log:
-        """This log followed by ``older``, all of whose commits are ancestors' side.
+        """This log followed by ``older``, none of whose commits descends from one of ours.
 
         ``older`` is taken over (its path lists are extended in place).
         """

@@ -296,10 +296,10 @@ class Assessment:
         if folder is not None:  # the whole history, from the persisted snapshot when it can
             head = state.head if self.rev == "HEAD" else self.rev
             pending = _Pending(lambda: history_cache.read_log(self.root, head, state, folder))
-        else:  # no cache: read only the history of what the judged models depend on
-            if self.only is not None:
-                pathspecs, after = self._pathspecs(tree, folder)
-            pending = git.History(self.root, self.rev, pathspecs=pathspecs, after=after)
+        elif self.only is None:
+            pending = git.History(self.root, self.rev)
+        else:  # no cache: once the judged models are read, only the history they depend on
+            pending = None
         with git.BlobReader(self.root) as blobs:
             infos = []
             wanted: dict[str, list[str]] = {}  # blob id -> paths (copies share one)
@@ -319,6 +319,9 @@ class Assessment:
             if self.only is not None:
                 cited = sorted({adr for info in infos for adr in info.adrs})
                 tree.update(git.tree(self.root, self.rev, cited))
+            if pending is None:
+                pathspecs, after = self._pathspecs(infos)
+                pending = git.History(self.root, self.rev, pathspecs=pathspecs, after=after)
             history = _History(pending.log())
             if pathspecs is not None:
                 found = {self._review_point(i.path, history, blobs, {i.path})[1]
@@ -336,24 +339,20 @@ class Assessment:
             self._judge(infos, history, tree, blobs, state.boundary)
         return self.results
 
-    def _pathspecs(self, tree: dict[str, str], folder) -> tuple[list[str], str | None]:
-        """Git pathspecs for the history of the ``only`` models (covers, ADRs, the model),
+    def _pathspecs(self, infos: list[_Info]) -> tuple[list[str], str | None]:
+        """Git pathspecs for the history of the judged models (covers, ADRs, the model),
         and a date from which to read it: a month before the oldest of their reviews."""
-        specs, reviews = [], []
-        with git.BlobReader(self.root) as blobs:
-            for rel in sorted(self.only):
-                if rel not in tree:
-                    continue
-                info = _info(rel, read_model_source(rel, blobs.read(tree[rel]) or b"", folder))
-                reviews.append(info.reviewed)
-                # Plain pathspecs prune git's tree walk; globs are matched here afterwards.
-                for glob in info.covers:
-                    prefix = literal_prefix(glob)
-                    folder_end = prefix.rfind("/") if any(c in glob for c in "*?[") else -2
-                    literal = prefix if folder_end == -2 else prefix[:max(folder_end, 0)]
-                    specs.append(f":(literal){literal}" if literal else ":/")
-                specs += [f":(literal){adr}" for adr in info.adrs]
-                specs.append(f":(literal){rel}")
+        specs = []
+        for info in infos:
+            # Plain pathspecs prune git's tree walk; globs are matched here afterwards.
+            for glob in info.covers:
+                prefix = literal_prefix(glob)
+                folder_end = prefix.rfind("/") if any(c in glob for c in "*?[") else -2
+                literal = prefix if folder_end == -2 else prefix[:max(folder_end, 0)]
+                specs.append(f":(literal){literal}" if literal else ":/")
+            specs += [f":(literal){adr}" for adr in info.adrs]
+            specs.append(f":(literal){info.path}")
+        reviews = [info.reviewed for info in infos]
         after = None
         if reviews and None not in reviews:
             after = (min(reviews) - dt.timedelta(days=REVIEW_WINDOW_SLACK_DAYS)).isoformat()
