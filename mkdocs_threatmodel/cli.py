@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import UsageError
-from .git import GitError
+from .git import MARKDOWN_SUFFIXES, GitError
 from .interop.commands import INTEROP_COMMANDS, add_interop_commands
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -167,7 +167,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if not re.match(ID_PATTERN, args.id):
         raise UsageError(f"--id {args.id!r}: use letters, digits, '.', '_' and '-'")
-    if path.suffix.lower() not in (".md", ".markdown"):
+    if path.suffix.lower() not in MARKDOWN_SUFFIXES:
         raise UsageError(f"{args.path}: a model is a Markdown file (.md)")
     if path.exists():
         print(f"threatmodel: error: {args.path} already exists; not overwriting it",

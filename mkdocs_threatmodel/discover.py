@@ -6,9 +6,10 @@ import os
 from pathlib import Path
 
 from . import git
+from .git import MARKDOWN_SUFFIXES
 from .source import looks_like_model
 
-MARKDOWN_SUFFIXES = (".md", ".markdown")
+__all__ = ["MARKDOWN_SUFFIXES", "candidate_files", "find_models", "find_root"]
 _SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "site", "__pycache__", ".tox",
               ".threatmodel_cache"}
 _HEAD_BYTES = 65536

@@ -216,7 +216,8 @@ def state(root: Path) -> State:
     return State(head, shallow, boundary, branch, common_dir)
 
 
-_MARKDOWN = (".md", ".markdown")  # the files whose blob ids a history keeps
+# Model files are Markdown; a history keeps the blob ids of these files only.
+MARKDOWN_SUFFIXES = (".md", ".markdown")
 _LOG_FORMAT = "%x1e%H%x1f%ad%x1f%an%x1f%s%x1f%P"
 
 
@@ -307,8 +308,8 @@ def _parse_records(data: bytes) -> list[tuple]:
         changes = []
         for change in parse_raw(rest.lstrip(b"\n")):
             status, path, old_path, old_blob, new_blob = change
-            if not (path.lower().endswith(_MARKDOWN)
-                    or (old_path or "").lower().endswith(_MARKDOWN)):
+            if not (path.lower().endswith(MARKDOWN_SUFFIXES)
+                    or (old_path or "").lower().endswith(MARKDOWN_SUFFIXES)):
                 old_blob = new_blob = ""
             changes.append((status, intern(path), old_path and intern(old_path), old_blob,
                             new_blob))

@@ -24,6 +24,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import git
+from .discover import MARKDOWN_SUFFIXES
 from .engine import Repository, today, validate
 from .findings import Finding, Severity
 from .model import Model
@@ -197,7 +198,7 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         """Findings of files in docs_dir, and of the configuration file."""
         if self._docs_path(repo_path) is not None:
             return True
-        return "/" not in repo_path and not repo_path.lower().endswith((".md", ".markdown"))
+        return "/" not in repo_path and not repo_path.lower().endswith(MARKDOWN_SUFFIXES)
 
     def _staleness(self, repo: Repository, on: dt.date,
                    paths: list[str]) -> tuple[dict | None, list[Finding]]:

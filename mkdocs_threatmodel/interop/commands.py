@@ -13,6 +13,8 @@ from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 
+from ..git import MARKDOWN_SUFFIXES
+
 EXPORT_FORMATS = ("otm", "threat-dragon", "csv", "json")
 IMPORT_FORMATS = ("otm", "threat-dragon")
 _TOOL_NAMES = {"otm": "an Open Threat Model file", "threat-dragon": "a Threat Dragon model"}
@@ -164,7 +166,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.model_id is not None and not re.match(ID_PATTERN, args.model_id):
         raise UsageError(f"--id {args.model_id!r}: use letters, digits, '.', '_' and '-'")
     output = Path(args.output) if args.output else None
-    if output is not None and output.suffix.lower() not in (".md", ".markdown"):
+    if output is not None and output.suffix.lower() not in MARKDOWN_SUFFIXES:
         raise UsageError(f"{args.output}: a model is a Markdown file (.md)")
     if output is not None and output.exists() and not args.force:
         raise InputError(f"{args.output} already exists; pass --force to overwrite it")
