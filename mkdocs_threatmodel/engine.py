@@ -55,11 +55,16 @@ class Repository:
         if not self.staged:
             self._files = find_models(self.root, self.in_git, exclude=self.config.excluded)
             return list(self._files)
-        index = self.index()
-        markdown = [p for p in index if p.lower().endswith(MARKDOWN_SUFFIXES)
-                    and not self.config.excluded(p)]
-        self._blobs = git.read_blobs(self.root, [index[p] for p in markdown])
-        return sorted(p for p in markdown if looks_like_model(self._blobs.get(index[p], b"")))
+        markdown = self.staged_markdown()
+        self._blobs = git.read_blobs(self.root, list(markdown.values()))
+        return sorted(p for p, sha in markdown.items()
+                      if looks_like_model(self._blobs.get(sha, b"")))
+
+    def staged_markdown(self) -> dict[str, str]:
+        """Markdown files in git's index that the configuration does not exclude, with
+        their blob ids: where the staged models are."""
+        return {p: sha for p, sha in self.index().items()
+                if p.lower().endswith(MARKDOWN_SUFFIXES) and not self.config.excluded(p)}
 
     def index(self) -> dict[str, str]:
         if self._index is None:

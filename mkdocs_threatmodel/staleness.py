@@ -575,9 +575,7 @@ def staged_blocks(repo: Repository, use_cache: bool = True) -> list[StagedBlock]
         return []
     repo.staged = True
     index = repo.index()
-    markdown = {rel: sha for rel, sha in index.items()
-                if rel.lower().endswith(MARKDOWN_SUFFIXES) and not repo.config.excluded(rel)}
-    declarations = staged_declarations(repo.root, markdown,
+    declarations = staged_declarations(repo.root, repo.staged_markdown(),
                                        cache.cache_dir() if use_cache else None)
     model_files = set(declarations)
     infos = [_Info(rel, list(covers), _from_model(rel, adrs), None, None, None)
