@@ -71,10 +71,6 @@ class Repository:
             self._index = git.index_blobs(self.root)
         return self._index
 
-    def remember(self, sha: str, raw: bytes) -> None:
-        """Keep a blob read elsewhere, for :meth:`read` of a staged file."""
-        self._blobs[sha] = raw
-
     def read(self, relpath: str) -> bytes:
         """A file's bytes: from the index when staged, else from the work tree."""
         if self.staged:

@@ -30,7 +30,9 @@ def run_stale(start: Path, fmt: str, *, staged: bool = False, since: str | None 
     mode = "head"
     if staged:
         mode = "staged"
-        touched = staged_blocks(Repository.at(start), use_cache)
+        # The blocks read the index; the judgement below reads HEAD and the work tree.
+        staged_view = Repository(repo.root, repo.in_git, repo.config)
+        touched = staged_blocks(staged_view, use_cache)
         findings += [staged_finding(repo, b) for b in touched if not b.reviewed]
         # Staleness already there is judged for the models this change touches (and does
         # not review) only: the hook stays fast, and speaks of what the commit is about.

@@ -574,7 +574,6 @@ def staged_blocks(repo: Repository, use_cache: bool = True) -> list[StagedBlock]
     if not changes:
         return []
     repo.staged = True
-    index = repo.index()
     declarations = staged_declarations(repo.root, repo.staged_markdown(),
                                        cache.cache_dir() if use_cache else None)
     model_files = set(declarations)
@@ -596,9 +595,6 @@ def staged_blocks(repo: Repository, use_cache: bool = True) -> list[StagedBlock]
                     touched.setdefault(n, [])
                     if path not in touched[n]:
                         touched[n].append(path)
-        for n in touched:  # the blocked models' text, for the findings' line numbers
-            sha = index[infos[n].path]
-            repo.remember(sha, blobs.read(sha) or b"")
     return [StagedBlock(infos[n].path, sorted(p), infos[n].path in reviewed_now)
             for n, p in sorted(touched.items())]
 
