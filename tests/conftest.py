@@ -11,6 +11,8 @@ import pytest
 
 from mkdocs_threatmodel.cli import main
 
+from .self_contained import OutsideReads
+
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test Author", "GIT_AUTHOR_EMAIL": "author@example.test",
     "GIT_COMMITTER_NAME": "Test Author", "GIT_COMMITTER_EMAIL": "author@example.test",
@@ -68,6 +70,21 @@ class Repo:
         env = {**os.environ, **GIT_ENV, **extra}
         return subprocess.run(["git", *args], cwd=self.root, env=env, check=True,
                               capture_output=True, text=True).stdout
+
+
+OUTSIDE_READS = OutsideReads().install()
+
+
+@pytest.fixture(autouse=True)
+def _stays_inside_the_repository():
+    """Fail a test that opens or lists anything beside the repository: a clone has nothing
+    there (test data belongs in tests/data)."""
+    OUTSIDE_READS.taken()
+    yield
+    seen = OUTSIDE_READS.taken()
+    if seen:
+        pytest.fail("read outside the repository: " + ", ".join(sorted(set(seen))[:5]),
+                    pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -7,15 +7,17 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "interop"
-OTM_SCHEMA = SHARED / "otm" / "otm_schema.json"
+# Real files from Threat Dragon and the Open Threat Model project, kept in the repository
+# (tests/data/README.md names their sources, commits and licences).
+INTEROP_DATA = ROOT / "tests" / "data" / "interop"
+OTM_SCHEMA = INTEROP_DATA / "otm" / "otm_schema.json"
 EXAMPLES = ROOT / "example-site" / "docs" / "threat-models"
 EXAMPLE_MODELS = sorted(p for p in EXAMPLES.glob("*.md") if p.name != "index.md")
-SAMPLES = sorted(p for p in SHARED.rglob("*") if p.is_file() and p.name != "README.md")
+SAMPLES = sorted(p for p in INTEROP_DATA.rglob("*") if p.is_file())
 # Samples that an import must refuse, and the words of its one-line error.
 REFUSED = {"v2-malformed-new-model.json": "not a Threat Dragon model",
            "otm_schema.json": "neither an Open Threat Model file nor a Threat Dragon model"}
-MALFORMED = SHARED / "threat-dragon" / "v2-malformed-new-model.json"
+MALFORMED = INTEROP_DATA / "threat-dragon" / "v2-malformed-new-model.json"
 
 
 def build_site(tmp: Path, pages: dict[str, str]) -> tuple[subprocess.CompletedProcess, Path]:

@@ -1,8 +1,10 @@
-"""Real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) on built sites
+"""Real headless Chromium (found by ``tests.tools``, driven by Playwright) on built sites
 served from 127.0.0.1, with Mermaid served locally.
 
-Mermaid comes from the npm registry once (``npm pack mermaid@11``) into a cache under
-``.venv``; nothing else leaves the machine: every request not for 127.0.0.1 is refused,
+Where no Chromium or no Mermaid can be had these tests are skipped with one line saying how to
+get them (a failure under ``THREATMODEL_REQUIRE_BROWSER=1``, as in CI). Mermaid comes from the
+npm registry once (``npm pack mermaid@11``) into a cache under ``.venv``; nothing else leaves
+the machine: every request not for 127.0.0.1 is refused,
 and the sites load no web fonts or CDN scripts. Material draws diagrams into closed
 shadow roots; an init script opens them so that the test can look inside.
 """
@@ -11,9 +13,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
-import subprocess
-import tarfile
 import threading
 from pathlib import Path
 
@@ -21,8 +20,8 @@ import pytest
 
 from mkdocs_threatmodel.engine import Repository, validate
 from tests.fixtures.sites import EXAMPLE, HOSTILE, ROOT, build, example_config, hostile_site
+from tests.tools import fetch_mermaid, find_chromium, unavailable
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -40,39 +39,23 @@ DIAGRAMS = """() => Array.from(document.querySelectorAll('div.mermaid, div.tm-me
       handlers: svg.querySelectorAll('[onclick],[onerror],[onload],[onmouseover]').length,
       text: svg.textContent})"""
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="Debian's chromium is not installed (.ci/run installs it)")
-
 
 @pytest.fixture(scope="session")
 def mermaid_js() -> Path:
-    """mermaid.min.js of Mermaid 11, from the npm registry, cached under .venv."""
-    cache = ROOT / ".venv" / "cache" / "mermaid"
-    target = cache / "mermaid.min.js"
-    if target.is_file():
-        return target
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.skip("npm is needed once to fetch Mermaid from the npm registry")
-    cache.mkdir(parents=True, exist_ok=True)
-    out = subprocess.run([npm, "pack", "mermaid@11", "--pack-destination", str(cache),
-                          "--silent"], capture_output=True, text=True, timeout=600)
-    assert out.returncode == 0, out.stderr
-    tarball = cache / out.stdout.strip().splitlines()[-1]
-    with tarfile.open(tarball) as archive:
-        member = archive.getmember("package/dist/mermaid.min.js")
-        data = archive.extractfile(member).read()
-    target.write_bytes(data)
-    tarball.unlink()
-    return target
+    """mermaid.min.js of Mermaid 11, from the npm registry once, cached under .venv."""
+    return fetch_mermaid()
 
 
 @pytest.fixture(scope="session")
 def chromium():
+    """A headless Chromium found by ``tests.tools.find_chromium``, driven by Playwright."""
+    executable, account = find_chromium()
+    if executable is None:
+        unavailable(account)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = playwright.chromium.launch(executable_path=str(executable), args=ARGS)
         yield browser
         browser.close()
 

@@ -15,7 +15,7 @@ import yaml
 from mkdocs_threatmodel.interop.csv_export import COLUMNS, page_path
 from mkdocs_threatmodel.interop.layout import Rect
 
-from .interop_helpers import EXAMPLE_MODELS, OTM_SCHEMA, SHARED
+from .interop_helpers import EXAMPLE_MODELS, INTEROP_DATA, OTM_SCHEMA
 from .models import install, mutate
 
 OTM_VALIDATOR = jsonschema.Draft7Validator(json.loads(OTM_SCHEMA.read_text("utf-8")))
@@ -96,7 +96,8 @@ def test_otm_export_rates_levels_as_numbers_and_puts_loose_elements_in_an_outsid
 
 def _sample_shapes() -> dict:
     """Keys of each kind of cell, cell data and threat in Threat Dragon's v2 sample."""
-    sample = json.loads((SHARED / "threat-dragon" / "v2-threat-model.json").read_text("utf-8"))
+    sample_path = INTEROP_DATA / "threat-dragon" / "v2-threat-model.json"
+    sample = json.loads(sample_path.read_text("utf-8"))
     shapes: dict = {"top": set(sample), "summary": set(sample["summary"]),
                     "detail": set(sample["detail"]) - {"diagrams"},
                     "diagram": set(sample["detail"]["diagrams"][0]) - {"cells"}}

@@ -13,7 +13,7 @@ import pytest
 from mkdocs_threatmodel.model import APPLICABLE, build_model
 from mkdocs_threatmodel.source import read_source
 
-from .interop_helpers import EXAMPLE_MODELS, MALFORMED, REFUSED, SAMPLES, SHARED, build_site
+from .interop_helpers import EXAMPLE_MODELS, INTEROP_DATA, MALFORMED, REFUSED, SAMPLES, build_site
 from .models import ADR, TEST_FILE, VALID
 
 IMPORTABLE = [p for p in SAMPLES if p.name not in REFUSED]
@@ -35,7 +35,7 @@ def _import(repo, cli, sample, name, *extra):
     return result, repo.root / "docs" / f"{name}.md"
 
 
-def test_every_shared_sample_is_covered():
+def test_every_interop_sample_is_covered():
     names = {p.name for p in SAMPLES}
     assert {"EXAMPLE.json", "EXAMPLE.yaml", "v2-threat-model.json",
             "demo-threat-model.json"} <= names
@@ -246,7 +246,7 @@ def test_import_needs_an_owner_for_threats(repo, cli):
 
 
 def test_import_never_overwrites_without_force(repo, cli):
-    sample = SHARED / "otm" / "EXAMPLE.json"
+    sample = INTEROP_DATA / "otm" / "EXAMPLE.json"
     target = repo.write("docs/imported.md", "# mine\n")
     result, _ = _import(repo, cli, sample, "imported")
     assert result.code == 1 and "--force" in result.err
@@ -256,11 +256,11 @@ def test_import_never_overwrites_without_force(repo, cli):
 
 
 def test_import_refuses_the_wrong_format_and_taken_ids(repo, cli):
-    otm_file = SHARED / "threat-dragon" / "example-open-threat-model.json"
+    otm_file = INTEROP_DATA / "threat-dragon" / "example-open-threat-model.json"
     result, _ = _import(repo, cli, otm_file, "x", "--from", "threat-dragon")
     assert result.code == 1 and "use --from otm" in result.err
-    assert _import(repo, cli, SHARED / "otm" / "EXAMPLE.json", "first")[0].code == 0
-    result, path = _import(repo, cli, SHARED / "otm" / "EXAMPLE.yaml", "second")
+    assert _import(repo, cli, INTEROP_DATA / "otm" / "EXAMPLE.json", "first")[0].code == 0
+    result, path = _import(repo, cli, INTEROP_DATA / "otm" / "EXAMPLE.yaml", "second")
     assert result.code == 1 and "model id 'test-project' is already used" in result.err
     assert not path.exists()
     result, path = _import(repo, cli, repo.root / "nope.json", "x")
@@ -271,12 +271,12 @@ def test_import_refuses_the_wrong_format_and_taken_ids(repo, cli):
     repo.write("tagged.yaml", "otmVersion: !!python/object:os.system x\n")
     result, _ = _import(repo, cli, repo.root / "tagged.yaml", "x")
     assert result.code == 1 and "tag" in result.err and len(result.err.splitlines()) == 1
-    result = cli(repo.root, "import", str(SHARED / "otm" / "EXAMPLE.json"), "-o", "x.txt")
+    result = cli(repo.root, "import", str(INTEROP_DATA / "otm" / "EXAMPLE.json"), "-o", "x.txt")
     assert result.code == 2
 
 
 def test_taken_threat_ids_get_the_model_id_as_prefix(repo, cli):
-    model = SHARED / "otm" / "EXAMPLE.json"
+    model = INTEROP_DATA / "otm" / "EXAMPLE.json"
     doc = json.loads(model.read_text("utf-8"))
     doc["threats"][0]["id"] = "CHK-001"  # a readable id that another model already uses
     for item in doc["components"] + doc["dataflows"]:
@@ -327,7 +327,7 @@ def test_round_trip_keeps_ids_names_links_letters_and_statuses(repo, cli, tmp_pa
 
 
 def test_ids_from_another_tool_go_back_to_it_on_export(repo, cli, tmp_path):
-    sample = SHARED / "threat-dragon" / "v2-threat-model.json"
+    sample = INTEROP_DATA / "threat-dragon" / "v2-threat-model.json"
     result, path = _import(repo, cli, sample, "demo")
     assert result.code == 0
     exported = json.loads(cli(repo.root, "export", str(path), "--to", "threat-dragon").out)
