@@ -1,7 +1,7 @@
 """The ``threatmodel`` command: validate, new, schema and rules.
 
-Exit status: 0 when nothing failed, 1 when a check found errors or input was
-bad, 2 for usage errors.
+Exit status (:mod:`.errors`): 0 when nothing failed, 1 when a check found errors or input
+was bad, 2 for usage errors.
 """
 
 from __future__ import annotations
@@ -13,13 +13,19 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import UsageError
-from .git import MARKDOWN_SUFFIXES, GitError
+from .errors import (
+    EXIT_FAIL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    Failure,
+    InputError,
+    UsageError,
+    exit_status,
+    print_error,
+)
+from .git import MARKDOWN_SUFFIXES
 from .interop.commands import INTEROP_COMMANDS, add_interop_commands
-
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-
-
+from .options import date, folder
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -88,14 +94,14 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return _COMMANDS[args.command](args)
-    except UsageError as exc:
-        print(f"threatmodel: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except (GitError, OSError) as exc:
-        print(f"threatmodel: error: {exc}", file=sys.stderr)
+    except Failure as exc:
+        print_error(exc)
+        return exc.exit_code
+    except OSError as exc:
+        print_error(exc)
         return EXIT_FAIL
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
 
 
 def run() -> None:
@@ -108,27 +114,14 @@ def run() -> None:
     sys.exit(main())
 
 
-def _date(value: str | None, flag: str = "--today"):
-    import datetime as dt
-
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{flag} {value!r} is not a YYYY-MM-DD date") from None
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
     from .engine import Repository, validate
     from .reports import FORMATS
     from .reports.text import summary
     from .source import looks_like_model
 
-    start = Path(args.directory)
-    if not start.is_dir():
-        raise UsageError(f"-C {args.directory}: not a folder")
-    on = _date(args.today)
+    start = folder(args.directory)
+    on = date(args.today)
     os.chdir(start)
     repo = Repository.at(Path.cwd())
     if args.staged:
@@ -155,7 +148,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     sys.stdout.write(FORMATS[args.format](repo.root, result.findings, len(result.checked)))
     if args.format == "text":
         print(summary(result.findings, len(result.checked)), file=sys.stderr)
-    return EXIT_FAIL if result.failed else EXIT_OK
+    return exit_status(result.failed)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -170,9 +163,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if path.suffix.lower() not in MARKDOWN_SUFFIXES:
         raise UsageError(f"{args.path}: a model is a Markdown file (.md)")
     if path.exists():
-        print(f"threatmodel: error: {args.path} already exists; not overwriting it",
-              file=sys.stderr)
-        return EXIT_FAIL
+        raise InputError(f"{args.path} already exists; not overwriting it")
     adrs = []
     for adr in args.adr:
         if not Path(adr).is_file():
@@ -222,9 +213,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def cmd_stale(args: argparse.Namespace) -> int:
     from .stale_report import run_stale
 
-    start = Path(args.directory)
-    if not start.is_dir():
-        raise UsageError(f"-C {args.directory}: not a folder")
+    start = folder(args.directory)
     if bool(args.from_ref) != bool(args.to_ref):
         raise UsageError("--from-ref and --to-ref go together")
     if args.staged and args.from_ref:
@@ -233,7 +222,7 @@ def cmd_stale(args: argparse.Namespace) -> int:
         args.from_ref = os.environ["PRE_COMMIT_FROM_REF"]
         args.to_ref = os.environ.get("PRE_COMMIT_TO_REF") or "HEAD"
         args.staged = False  # pre-push: the range, not the index
-    on = _date(args.today)
+    on = date(args.today)
     os.chdir(start)
     return run_stale(Path.cwd(), args.format, staged=args.staged, since=args.from_ref,
                      until=args.to_ref, on=on, use_cache=not args.no_cache)
@@ -242,7 +231,7 @@ def cmd_stale(args: argparse.Namespace) -> int:
 def cmd_review(args: argparse.Namespace) -> int:
     from .review import run_review
 
-    on = _date(args.date, "--date")
+    on = date(args.date, "--date")
     return run_review([Path(m) for m in args.models], by=args.by, on=on)
 
 

@@ -14,10 +14,7 @@ from pathlib import Path
 from sys import intern
 from typing import NamedTuple
 
-
-class GitError(Exception):
-    """Git failed, or is not there; the message is fit for a user."""
-
+from .errors import GitError
 
 _ENV = {"GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
 

@@ -4,8 +4,8 @@ Everything shown is made by :mod:`mkdocs_threatmodel.views` (which knows nothing
 MkDocs). Here: typed options (``on_config``), one validation and one staleness
 judgement per build, reported as ``path:line: CODE message`` warnings, generated
 pages and assets (``on_files``), views placed in the Markdown (``on_page_markdown``)
-and their HTML filled in after it (``on_page_content``), with the Mermaid scripts
-on pages that have a diagram.
+and their HTML filled in once the page is rendered (``on_post_page``), with the Mermaid
+scripts on pages that have a diagram.
 """
 
 from __future__ import annotations
@@ -206,23 +206,17 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         same), and its findings; ``(None, [])`` when git history is not available."""
         if self.config.staleness == "off" or not repo.in_git:
             return None, []
-        try:
-            from . import staleness
-        except ImportError:  # pragma: no cover - staleness ships with the package now
-            return None, []
-        head = git.run(["rev-parse", "--verify", "-q", "HEAD^{commit}"], repo.root,
-                       check=False).strip()
-        key = (str(repo.root), head, tuple(paths), on, repr(repo.config))
+        from .staleness import Assessment
+
+        key = (str(repo.root), git.resolve(repo.root, "HEAD"), tuple(paths), on,
+               repr(repo.config))
         try:
             if key != self._stale_key or self._assessment is None:
-                assessment = (staleness.Assessment(repo, on)
-                              if hasattr(staleness, "Assessment") else None)
-                judged = assessment.run() if assessment is not None else \
-                    staleness.assess(repo, list(self._models.values()), on)
-                self._assessment = (assessment, judged)
+                assessment = Assessment(repo, on)
+                self._assessment = (assessment, assessment.run())
                 self._stale_key = key
             assessment, judged = self._assessment
-            found = assessment.findings() if assessment is not None else []
+            found = assessment.findings()
         except git.GitError as exc:
             log.info(f"threatmodel: staleness not judged: {exc}")
             self._stale_key = self._assessment = None

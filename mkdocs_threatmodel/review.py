@@ -21,7 +21,7 @@ import yaml
 
 from . import git
 from .engine import Repository, validate
-from .errors import UsageError
+from .errors import EXIT_FAIL, EXIT_OK, UsageError, print_error
 from .findings import Severity
 from .reports.text import line as finding_line
 from .source import looks_like_model
@@ -131,8 +131,7 @@ def record_review(path: Path, date: str, by: str) -> bool:
     if errors:
         for finding in errors:
             print(finding_line(repo.root, finding))
-        print(f"threatmodel: error: not recording a review of {path}: fix the model first",
-              file=sys.stderr)
+        print_error(f"not recording a review of {path}: fix the model first")
         return False
     raw = path.read_bytes()
     bom = raw.startswith(b"\xef\xbb\xbf")
@@ -170,15 +169,15 @@ def run_review(paths: list[Path], by: str | None, on: dt.date | None) -> int:
         by = git.config_value(files[0].parent, "user.name")
         if not by:
             raise UsageError("who reviewed? pass --by NAME or set git's user.name")
-    status = 0
+    status = EXIT_OK
     for path in files:
         try:
             ok = record_review(path, date, by)
         except (ValueError, yaml.YAMLError) as exc:
-            print(f"threatmodel: error: {exc}", file=sys.stderr)
+            print_error(exc)
             ok = False
         if ok:
             print(f"{path}: review recorded ({date}, {by})", file=sys.stderr)
         else:
-            status = 1
+            status = EXIT_FAIL
     return status

@@ -186,8 +186,3 @@ _RULES = [
 ]
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
-
-
-def rule(code: str) -> Rule:
-    """The rule for ``code``; raises ``KeyError`` for an unknown code."""
-    return RULES[code]

@@ -8,14 +8,12 @@ from pathlib import Path
 
 from . import __version__, git
 from .engine import Repository
-from .errors import UsageError
+from .errors import UsageError, exit_status
 from .findings import Finding, Severity
 from .reports import FORMATS
 from .reports.json_report import finding_dict
 from .reports.text import display_path
 from .staleness import Assessment, ModelStaleness, staged_blocks, staged_finding
-
-_ZERO = "0" * 40
 
 
 def run_stale(start: Path, fmt: str, *, staged: bool = False, since: str | None = None,
@@ -64,7 +62,7 @@ def run_stale(start: Path, fmt: str, *, staged: bool = False, since: str | None 
         sys.stdout.write(FORMATS[fmt](repo.root, findings, len(results)))
     if fmt == "text":
         print(_summary(repo, results, findings, mode), file=sys.stderr)
-    return 1 if any(f.severity is Severity.ERROR for f in findings) else 0
+    return exit_status(any(f.severity is Severity.ERROR for f in findings))
 
 
 def _summary(repo: Repository, results: dict[str, ModelStaleness], findings: list[Finding],

@@ -542,16 +542,6 @@ class Assessment:
             return src.raw if src is not None else b""
 
 
-def assess(repo: Repository, models: Any = None, today: dt.date | None = None
-           ) -> dict[str, ModelStaleness]:
-    """Judge every model of ``repo`` at HEAD; keyed by repository-relative model path.
-
-    ``models`` is accepted for callers that hold typed models already; the
-    judgement reads the committed versions itself.
-    """
-    return Assessment(repo, today).run()
-
-
 # -- the commit being made ---------------------------------------------------------------
 @dataclass
 class StagedBlock:

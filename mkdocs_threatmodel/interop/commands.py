@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 
+from ..errors import EXIT_OK, InputError, UsageError, exit_status
 from ..git import MARKDOWN_SUFFIXES
+from ..options import folder
 
 EXPORT_FORMATS = ("otm", "threat-dragon", "csv", "json")
 IMPORT_FORMATS = ("otm", "threat-dragon")
@@ -54,29 +55,7 @@ def add_interop_commands(sub: argparse._SubParsersAction) -> None:
                    help="run as if started in DIR")
 
 
-def _handled(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Input errors become one ``threatmodel: error:`` line and exit 1 (2 for usage)."""
-
-    @wraps(func)
-    def run(args: argparse.Namespace) -> int:
-        from ..cli import UsageError
-        from .common import InputError
-        from .importer import MissingOwner
-
-        try:
-            return func(args)
-        except MissingOwner as exc:
-            raise UsageError(str(exc)) from None
-        except InputError as exc:
-            print(f"threatmodel: error: {exc}", file=sys.stderr)
-            return 1
-
-    return run
-
-
 def _write(output: str | None, text: str, force: bool) -> None:
-    from .common import InputError
-
     if output is None:
         sys.stdout.write(text)
         return
@@ -91,13 +70,10 @@ def _write(output: str | None, text: str, force: bool) -> None:
     print(f"wrote {output}", file=sys.stderr)
 
 
-@_handled
 def cmd_export(args: argparse.Namespace) -> int:
     import json
 
-    from ..cli import UsageError
     from ..reports.text import line
-    from .common import InputError
     from .loading import load_models
 
     if args.to != "csv" and len(args.models) != 1:
@@ -138,7 +114,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             from .json_export import model_to_json as convert
         text = json.dumps(convert(models[0]), indent=2, ensure_ascii=False) + "\n"
     _write(args.output, text, args.force)
-    return 0
+    return EXIT_OK
 
 
 def _detect(data: object) -> str | None:
@@ -151,15 +127,12 @@ def _detect(data: object) -> str | None:
     return None
 
 
-@_handled
 def cmd_import(args: argparse.Namespace) -> int:
     import re
 
-    from ..cli import UsageError
     from ..engine import Repository, today, validate
     from ..reports.text import line, summary
     from ..spec import ID_PATTERN
-    from .common import InputError
     from .importer import build
     from .loading import read_input
 
@@ -203,12 +176,12 @@ def cmd_import(args: argparse.Namespace) -> int:
                          f"{taken_models[imported.model_id]}; pass --id")
     _write(args.output, imported.text, args.force)
     if repo is None or rel is None:
-        return 0
+        return EXIT_OK
     result = validate(repo, only=[rel])
     for finding in result.findings:
         print(line(repo.root, finding))
     print(summary(result.findings, 1), file=sys.stderr)
-    return 1 if result.failed else 0
+    return exit_status(result.failed)
 
 
 def _taken_ids(repo, skip: str | None) -> tuple[dict[str, str], set[str]]:
@@ -231,19 +204,13 @@ def _taken_ids(repo, skip: str | None) -> tuple[dict[str, str], set[str]]:
     return models, threats
 
 
-@_handled
 def cmd_diff(args: argparse.Namespace) -> int:
-    from ..cli import UsageError
-    from .diff import NoBase, run_diff
+    from .diff import compare, snapshots
+    from .diff_report import to_json, to_markdown
 
-    start = Path(args.directory)
-    if not start.is_dir():
-        raise UsageError(f"-C {args.directory}: not a folder")
-    try:
-        sys.stdout.write(run_diff(start, args.base, args.head, args.format))
-    except NoBase as exc:
-        raise UsageError(str(exc)) from None
-    return 0
+    diff = compare(*snapshots(folder(args.directory), args.base, args.head))
+    sys.stdout.write(to_json(diff) if args.format == "json" else to_markdown(diff))
+    return EXIT_OK
 
 
 INTEROP_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -1,4 +1,4 @@
-"""Shared pieces of the interop modules: errors, level numbers, STRIDE words, safe text."""
+"""Shared pieces of the interop modules: level numbers, STRIDE words, safe text."""
 
 from __future__ import annotations
 
@@ -8,11 +8,6 @@ from typing import Any
 
 from ..model import STRIDE_NAMES
 from ..spec import ID_PATTERN, LEVELS
-
-
-class InputError(Exception):
-    """Input that cannot be used (a file, a ref); the message is one line for the user."""
-
 
 # Likelihood and impact as OTM numbers (0-100): each level is the top of its quarter.
 LEVEL_NUMBER = {"low": 25, "medium": 50, "high": 75, "critical": 100}

@@ -16,16 +16,12 @@ from .. import git
 from ..config import load_config
 from ..discover import MARKDOWN_SUFFIXES, find_root
 from ..engine import Repository
+from ..errors import InputError, UsageError
 from ..model import Model, Threat, build_model
 from ..source import looks_like_model, read_source
-from .common import InputError
 
 BASE_BRANCHES = ("main", "master", "origin/HEAD", "origin/main", "origin/master")
 WATCHED = ("status", "risk", "owner", "mitigation")
-
-
-class NoBase(Exception):
-    """No default base to compare with (a usage error: pass BASE)."""
 
 
 @dataclass
@@ -78,23 +74,17 @@ class Diff:
     changed: list[ModelDiff] = field(default_factory=list)
 
 
-def _rev(root: Path, ref: str) -> str | None:
-    out = git.run(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root,
-                  check=False)
-    return out.decode().strip() or None
-
-
 def default_base(root: Path) -> tuple[str, str]:
     """The merge base of HEAD with the main branch: (commit, description)."""
-    if _rev(root, "HEAD") is None:
-        raise NoBase("the repository has no commit yet; pass BASE")
+    if git.resolve(root, "HEAD") is None:
+        raise UsageError("the repository has no commit yet; pass BASE")
     for branch in BASE_BRANCHES:
-        if _rev(root, branch) is None:
+        if git.resolve(root, branch) is None:
             continue
-        base = git.run(["merge-base", "HEAD", branch], root, check=False).decode().strip()
+        base = git.merge_base(root, "HEAD", branch)
         if base:
             return base, f"merge base with {branch}"
-    raise NoBase("no main branch to compare with (looked for " + ", ".join(BASE_BRANCHES)
+    raise UsageError("no main branch to compare with (looked for " + ", ".join(BASE_BRANCHES)
                  + "); pass BASE, for example: threatmodel diff origin/develop")
 
 
@@ -202,13 +192,13 @@ def snapshots(start: Path, base: str | None, head: str | None) -> tuple[Snapshot
     working tree)."""
     root, in_git = find_root(start.resolve())
     if not in_git:
-        raise NoBase(f"{start} is not in a git repository; diff compares git refs")
+        raise UsageError(f"{start} is not in a git repository; diff compares git refs")
     excluded = load_config(root).excluded
     if base is None:
         commit, label = default_base(root)
     else:
         _check_ref(base)
-        commit = _rev(root, base)
+        commit = git.resolve(root, base)
         if commit is None:
             raise InputError(f"{base!r} is not a commit of this repository")
         label = base
@@ -217,16 +207,9 @@ def snapshots(start: Path, base: str | None, head: str | None) -> tuple[Snapshot
         after = in_work_tree(root)
     else:
         _check_ref(head)
-        head_commit = _rev(root, head)
+        head_commit = git.resolve(root, head)
         if head_commit is None:
             raise InputError(f"{head!r} is not a commit of this repository")
         after = at_commit(root, head_commit, head, excluded)
     return before, after
 
-
-def run_diff(start: Path, base: str | None, head: str | None, fmt: str) -> str:
-    """The diff report as Markdown or JSON text."""
-    from .diff_report import to_json, to_markdown
-
-    diff = compare(*snapshots(start, base, head))
-    return to_json(diff) if fmt == "json" else to_markdown(diff)

@@ -28,10 +28,11 @@ from typing import Any
 
 import yaml
 
+from ..errors import UsageError
 from ..model import APPLICABLE, STRIDE_NAMES
 from ..risk import rate
 from ..spec import FORMAT_VERSION, LEVELS, MODEL_STATUSES, THREAT_STATUSES
-from .common import InputError, md_escape, md_inline, one_line, slugify
+from .common import md_escape, md_inline, one_line, slugify
 from .draft import Draft, DraftThreat
 from .ids import IdMaker, id_table, keepable, name_base
 
@@ -40,7 +41,7 @@ _KIND_NAMES = {"external": "external entity", "process": "process", "store": "da
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class MissingOwner(InputError):
+class MissingOwner(UsageError):
     """Threats need an owner and neither the source nor ``--owner`` names one."""
 
 

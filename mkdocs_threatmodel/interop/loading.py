@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import Repository, validate
+from ..errors import InputError
 from ..findings import Finding, Severity
 from ..model import Model
 from ..source import looks_like_model, read_yaml
-from .common import InputError
 
 MAX_INPUT_BYTES = 32 * 1024 * 1024
 _BLOCKING = ("TM0", "TM1", "TM201", "TM202", "TM203", "TM204", "TM205", "TM206", "TM209")

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..errors import InputError
 from ..spec import ELEMENT_TYPES, THREAT_STATUSES
-from .common import LEVEL_NUMBER, InputError, level_from_number, mapping, stride_letter, text, texts
+from .common import LEVEL_NUMBER, level_from_number, mapping, stride_letter, text, texts
 from .draft import Draft, DraftAsset, DraftBoundary, DraftElement, DraftFlow, DraftThreat
 from .otm import GENERATOR
 
