@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .frontmatter import OPENING, closing_index
 from .source import read_yaml
 
 _SUPERSEDED = re.compile(r"super[sc]eded\s+by\b[\s:]*(.*)", re.IGNORECASE | re.DOTALL)
@@ -32,9 +33,9 @@ def _parser():
 def superseded_by(text: str) -> str | None:
     """What supersedes the ADR (a link target or its words), or ``None`` if it is not."""
     body = text
-    if text.startswith("---"):
+    if text.startswith(OPENING):
         lines = text.splitlines(keepends=True)
-        end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+        end = closing_index(lines)
         if end is not None:
             front = read_yaml("adr", "".join(lines[1:end]).encode("utf-8"))
             status = front.data.get("status") if isinstance(front.data, dict) else None

@@ -143,7 +143,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 only.append(repo.relative(path))
             except ValueError:
                 raise UsageError(f"{given}: outside the repository at {repo.root}") from None
-        only = [p for p in only if looks_like_model(repo.read(p)[:65536])]
+        only = [p for p in only if looks_like_model(repo.read(p))]
     result = validate(repo, only, on, use_cache=not args.no_cache)
     sys.stdout.write(FORMATS[args.format](repo.root, result.findings, len(result.checked)))
     if args.format == "text":

@@ -12,7 +12,6 @@ from .source import looks_like_model
 __all__ = ["MARKDOWN_SUFFIXES", "candidate_files", "find_models", "find_root"]
 _SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "site", "__pycache__", ".tox",
               ".threatmodel_cache"}
-_HEAD_BYTES = 65536
 
 
 def find_root(start: Path) -> tuple[Path, bool]:
@@ -55,6 +54,6 @@ def find_models(root: Path, in_git: bool, exclude=None) -> dict[str, bytes]:
                 raw = handle.read()
         except OSError:
             continue
-        if looks_like_model(raw[:_HEAD_BYTES]):
+        if looks_like_model(raw):
             found[rel] = raw
     return found

@@ -13,12 +13,12 @@ from typing import Any
 
 from .risk import Risk, rate
 from .source import SourceFile
+from .spec import OPEN_STATUSES
 
 STRIDE_NAMES = {"S": "Spoofing", "T": "Tampering", "R": "Repudiation",
                 "I": "Information disclosure", "D": "Denial of service",
                 "E": "Elevation of privilege"}
 APPLICABLE = {"external": "SR", "process": "STRIDE", "store": "TRID", "flow": "TID"}
-OPEN_STATUSES = ("open", "mitigating")
 
 
 def _text(value: Any) -> str | None:

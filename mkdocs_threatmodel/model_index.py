@@ -50,7 +50,7 @@ def staged_declarations(root: Path, blobs: dict[str, str], folder: Path | None
         for sha in missing:
             raw = raws.get(sha, b"")
             known[sha] = None
-            if looks_like_model(raw[:65536]):
+            if looks_like_model(raw):
                 src = read_model_source(sha, raw, folder)
                 known[sha] = declared(src.data if src.ok else None)
         if place is not None:

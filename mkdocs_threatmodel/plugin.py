@@ -40,7 +40,7 @@ log = logging.getLogger("mkdocs.plugins.threatmodel")
 
 MERMAID_CDN = "https://unpkg.com/mermaid@11/dist/mermaid.min.js"
 ASSET_DIR = "assets/threatmodel"
-FAIL_RANK = {"error": 2, "warning": 1, "note": 0, "never": 99}
+FAIL_RANK = {**{s.value: s.rank for s in Severity}, "never": 99}
 
 
 class ThreatModelConfig(Config):

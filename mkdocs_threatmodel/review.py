@@ -23,6 +23,7 @@ from . import git
 from .engine import Repository, validate
 from .errors import EXIT_FAIL, EXIT_OK, UsageError, print_error
 from .findings import Severity
+from .frontmatter import CLOSING_LINE
 from .reports.text import line as finding_line
 from .source import looks_like_model
 from .staleness import reviewed_value
@@ -56,7 +57,7 @@ def plan_review(text: str, date: str, by: str) -> str:
     """The model text with ``reviewed`` set to ``date`` and ``by``; the rest unchanged."""
     first = text.index("\n") + 1
     newline = "\r\n" if text[:first].endswith("\r\n") else "\n"
-    closing = re.search(r"^(?:---|\.\.\.)[ \t]*\r?$", text[first:], re.MULTILINE)
+    closing = CLOSING_LINE.search(text[first:])
     front = text[first:first + closing.start()]
     root = yaml.compose(front, Loader=yaml.SafeLoader)
     edits: list[Edit] = []
@@ -124,7 +125,7 @@ def record_review(path: Path, date: str, by: str) -> bool:
     """Validate the model, then record the review; False (with findings printed) if invalid."""
     repo = Repository.at(path.parent)
     rel = repo.relative(path)
-    if not looks_like_model(path.read_bytes()[:65536]):
+    if not looks_like_model(path.read_bytes()):
         raise UsageError(f"{path}: not a threat model (no 'threatmodel' key in front matter)")
     result = validate(repo, [rel])
     errors = [f for f in result.findings if f.severity is Severity.ERROR]

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .findings import Finding, Position
+from .frontmatter import CLOSING_LINE_BYTES, closing_index, opens
 
 try:  # libyaml's parser when PyYAML was built with it
     _Loader = yaml.CSafeLoader
@@ -28,8 +29,8 @@ _PLAIN_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timest
 _COLLECTION_TAGS = {_TAG + "map", _TAG + "seq"}
 _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s,\]}]")
 _MODEL_KEY = re.compile(rb"^[ \t-]*threatmodel[ \t]*:", re.MULTILINE)
-_CLOSING = re.compile(rb"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _constructor = yaml.constructor.SafeConstructor()
+HEAD_BYTES = 65536  # a model's front matter opens within this many bytes of the file
 
 
 @dataclass
@@ -92,13 +93,15 @@ class SourceFile:
         return isinstance(self.data, dict)
 
 
-def looks_like_model(head: bytes) -> bool:
-    """Cheap test on a file's bytes: front matter with a top-level ``threatmodel`` key."""
+def looks_like_model(raw: bytes) -> bool:
+    """Cheap test on a file's bytes (its first :data:`HEAD_BYTES`): front matter with a
+    top-level ``threatmodel`` key."""
+    head = raw[:HEAD_BYTES]
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
     if not (head.startswith(b"---\n") or head.startswith(b"---\r\n")):
         return False
-    closing = _CLOSING.search(head, 4)
+    closing = CLOSING_LINE_BYTES.search(head, 4)
     return _MODEL_KEY.search(head, 0, closing.start() if closing else len(head)) is not None
 
 
@@ -125,12 +128,11 @@ def read_source(path: str, raw: bytes, positions: bool = False) -> SourceFile:
         text = text[1:]
     src.newline = "\r\n" if "\r\n" in text[:2000] else "\n"
     lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip("\r\n").rstrip() != "---":
+    if not lines or not opens(lines[0]):
         src.findings.append(Finding(path, Position(1, 1), "TM003",
                                     "file has no YAML front matter (it must start with '---')"))
         return src
-    end = next((i for i in range(1, len(lines))
-                if lines[i].rstrip("\r\n").rstrip() in ("---", "...")), None)
+    end = closing_index(lines)
     if end is None:
         src.findings.append(Finding(path, Position(1, 1), "TM002",
                                     "front matter opened on line 1 never closes",
@@ -272,8 +274,7 @@ def locate(raw: bytes, path: tuple, *, key: bool = False) -> Position:
     file are wanted; falls back to the nearest position it can find.
     """
     lines = raw.decode("utf-8", "replace").lstrip("\ufeff").splitlines()
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")),
-               len(lines))
+    end = closing_index(lines) or len(lines)
     start = next((i for i in range(1, end) if (m := _TOP_KEY.match(lines[i]))
                   and m[1] == path[0]), None) if path else None
     if start is None:

@@ -15,6 +15,10 @@ LEVELS = ("low", "medium", "high", "critical")
 MODEL_STATUSES = ("draft", "active", "retired")
 ELEMENT_TYPES = ("external", "process", "store")
 THREAT_STATUSES = ("open", "mitigating", "mitigated", "accepted", "transferred", "not-applicable")
+OPEN_STATUSES = THREAT_STATUSES[:2]  # the threats still to be dealt with
+TARGET_NAMES = {"external": "external entity", "process": "process", "store": "data store",
+                "flow": "data flow"}  # what a threat's target is, in words
+ACCEPTANCE_WARNING_DAYS = 30  # an acceptance expiring this soon is flagged (TM405)
 STRIDE = ("S", "T", "R", "I", "D", "E")
 
 

@@ -27,10 +27,11 @@ from .adr import superseded_by
 from .discover import MARKDOWN_SUFFIXES, candidate_files
 from .engine import Repository, read_model_source, today
 from .findings import Finding, Severity
+from .frontmatter import CLOSING_LINE_BYTES
 from .globs import GlobIndex, literal_prefix
 from .model import parse_date, parse_duration
 from .model_index import declared, staged_declarations
-from .source import SourceFile, locate, looks_like_model, read_source
+from .source import HEAD_BYTES, SourceFile, locate, looks_like_model, read_source
 
 # --staged reads the history of the models it judges from this many days before their
 # oldest recorded review date (all of it when a review commit is not found in that window).
@@ -81,7 +82,7 @@ class _Info:
 def _head(path) -> bytes:
     try:
         with open(path, "rb") as handle:
-            return handle.read(65536)
+            return handle.read(HEAD_BYTES)
     except OSError:
         return b""
 
@@ -96,7 +97,7 @@ def reviewed_value(raw: bytes | None) -> Any:
     """The ``reviewed`` value of a model's bytes (for comparing versions), or ``None``."""
     if not raw or not raw.startswith(b"---"):
         return None
-    end = re.search(rb"^(?:---|\.\.\.)[ \t]*\r?$", raw[3:], re.MULTILINE)
+    end = CLOSING_LINE_BYTES.search(raw[3:])
     front = raw[: end.start() + 3] if end else raw
     match = _REVIEWED_BLOCK.search(front.replace(b"\r\n", b"\n") + b"\n")
     if not match:
@@ -308,7 +309,7 @@ class Assessment:
                         and (self.only is None or rel in self.only)):
                     wanted.setdefault(sha, []).append(rel)
             for sha, raw in blobs.each(list(wanted)):
-                if raw and looks_like_model(raw[:65536]):
+                if raw and looks_like_model(raw):
                     for rel in wanted[sha]:
                         src = read_model_source(rel, raw, folder)
                         self.sources[rel] = src

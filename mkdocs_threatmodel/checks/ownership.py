@@ -8,9 +8,10 @@ from collections.abc import Iterator
 
 from ..findings import Finding
 from ..model import Model
+from ..spec import ACCEPTANCE_WARNING_DAYS
 from .context import Context
 
-EXPIRY_WARNING_DAYS = 30
+EXPIRY_WARNING_DAYS = ACCEPTANCE_WARNING_DAYS
 
 
 def check_ownership(model: Model, ctx: Context) -> Iterator[Finding]:

@@ -6,9 +6,7 @@ from collections.abc import Iterator
 
 from ..findings import Finding
 from ..model import APPLICABLE, STRIDE_NAMES, Model
-
-_TYPE_NAMES = {"external": "external entity", "process": "process", "store": "data store",
-               "flow": "data flow"}
+from ..spec import TARGET_NAMES
 
 
 def check_stride(model: Model, strict: bool = False) -> Iterator[Finding]:
@@ -25,7 +23,7 @@ def check_stride(model: Model, strict: bool = False) -> Iterator[Finding]:
                     yield Finding(
                         model.path, src.at(threat.path + ("stride", i)), "TM301",
                         f"'{letter}' ({STRIDE_NAMES[letter]}) does not apply to "
-                        f"{_TYPE_NAMES[kind]} '{target}' (it takes "
+                        f"{TARGET_NAMES[kind]} '{target}' (it takes "
                         f"{' '.join(APPLICABLE[kind])})",
                         hint="move the letter to a threat on a target it applies to")
 
@@ -62,7 +60,7 @@ def coverage(model: Model) -> dict[str, dict[str, list]]:
 
 def _gaps(model: Model) -> Iterator[Finding]:
     table = coverage(model)
-    items = [(e, _TYPE_NAMES.get(e.type or "", "element")) for e in model.elements]
+    items = [(e, TARGET_NAMES.get(e.type or "", "element")) for e in model.elements]
     items += [(f, "data flow") for f in model.flows]
     for item, kind in items:
         missing = [letter for letter, threats in table.get(item.id, {}).items() if not threats]

@@ -112,7 +112,7 @@ def at_commit(root: Path, commit: str, label: str, excluded) -> Snapshot:
     blobs = git.read_blobs(root, list(wanted.values()))
     for rel in sorted(wanted):
         raw = blobs.get(wanted[rel], b"")
-        if looks_like_model(raw[:65536]):
+        if looks_like_model(raw):
             _add(snapshot, rel, raw)
     return snapshot
 

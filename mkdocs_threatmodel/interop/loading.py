@@ -49,7 +49,7 @@ def load_models(paths: list[str], skip_others: bool = False
             rel = path.relative_to(repo.root).as_posix()
         except ValueError:
             raise InputError(f"{given}: not in the repository at {repo.root}") from None
-        if not looks_like_model(path.read_bytes()[:65536]):
+        if not looks_like_model(path.read_bytes()):
             if skip_others:
                 continue
             raise InputError(f"{given}: not a threat model (no 'threatmodel' key in its "
