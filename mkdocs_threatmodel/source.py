@@ -22,7 +22,7 @@ try:  # libyaml's parser when PyYAML was built with it
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
-Path = tuple  # a path into the front matter: keys (str) and list indexes (int)
+KeyPath = tuple  # a path into the front matter: keys (str) and list indexes (int)
 
 _TAG = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -67,22 +67,22 @@ class SourceFile:
     newline: str = "\n"
     raw: bytes = field(default=b"", repr=False)
     schema_findings: list[Finding] | None = field(default=None, repr=False)
-    _spots: dict[Path, Spot] | None = field(default=None, repr=False)
+    _spots: dict[KeyPath, Spot] | None = field(default=None, repr=False)
 
     @property
-    def spots(self) -> dict[Path, Spot]:
+    def spots(self) -> dict[KeyPath, Spot]:
         if self._spots is None:
             self._spots = read_source(self.path, self.raw, positions=True)._spots or {}
         return self._spots
 
-    def spot(self, path: Path) -> Spot:
+    def spot(self, path: KeyPath) -> Spot:
         """The spot of ``path``, or of its nearest ancestor that has one."""
         path = tuple(path)
         while path and path not in self.spots:
             path = path[:-1]
         return self.spots.get(path) or Spot(1, 1, 1, 1)
 
-    def at(self, path: Path, *, key: bool = False) -> Position:
+    def at(self, path: KeyPath, *, key: bool = False) -> Position:
         """The position of the value at ``path`` (or of its key)."""
         spot = self.spot(path)
         return spot.key if key else spot.value
@@ -213,7 +213,7 @@ class _Walker:
         self.offset = line_offset
         self.spots = src._spots  # None: positions are not recorded
 
-    def value(self, node: Any, path: Path, key_node: Any) -> Any:
+    def value(self, node: Any, path: KeyPath, key_node: Any) -> Any:
         if self.spots is not None:
             mark, kmark = node.start_mark, key_node.start_mark
             self.spots[path] = Spot(mark.line + 1 + self.offset, mark.column + 1,

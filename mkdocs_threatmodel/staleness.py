@@ -18,6 +18,7 @@ import posixpath
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -79,7 +80,8 @@ class _Info:
     review_every: int | None
 
 
-def _head(path) -> bytes:
+def _file_start(path: Path) -> bytes:
+    """The first bytes of a work tree file (enough to tell a model), or none."""
     try:
         with open(path, "rb") as handle:
             return handle.read(HEAD_BYTES)
@@ -293,52 +295,72 @@ class Assessment:
             return self.results
         # The judged models only, when there are few; their ADRs are looked up once read.
         tree = git.tree(self.root, self.rev, sorted(self.only) if self.only is not None else None)
-        pathspecs = after = None
-        if folder is not None:  # the whole history, from the persisted snapshot when it can
-            head = state.head if self.rev == "HEAD" else self.rev
-            pending = _Pending(lambda: history_cache.read_log(self.root, head, state, folder))
-        elif self.only is None:
-            pending = git.History(self.root, self.rev)
-        else:  # no cache: once the judged models are read, only the history they depend on
-            pending = None
+        pending = self._start_history(state, folder)
         with git.BlobReader(self.root) as blobs:
-            infos = []
-            wanted: dict[str, list[str]] = {}  # blob id -> paths (copies share one)
-            for rel, sha in tree.items():
-                if (rel.lower().endswith(MARKDOWN_SUFFIXES) and not self.repo.config.excluded(rel)
-                        and (self.only is None or rel in self.only)):
-                    wanted.setdefault(sha, []).append(rel)
-            for sha, raw in blobs.each(list(wanted)):
-                if raw and looks_like_model(raw):
-                    for rel in wanted[sha]:
-                        src = read_model_source(rel, raw, folder)
-                        self.sources[rel] = src
-                        infos.append(_info(rel, src))
-            infos.sort(key=lambda info: info.path)
+            infos = self._read_models(tree, blobs, folder)
             for rel in self._uncommitted(tree):
                 self._not_committed(rel)
             if self.only is not None:
                 cited = sorted({adr for info in infos for adr in info.adrs})
                 tree.update(git.tree(self.root, self.rev, cited))
-            if pending is None:
-                pathspecs, after = self._pathspecs(infos)
-                pending = git.History(self.root, self.rev, pathspecs=pathspecs, after=after)
-            history = _History(pending.log())
-            if pathspecs is not None:
-                found = {self._review_point(i.path, history, blobs, {i.path})[1]
-                         for i in infos}
-                if "added" in found:  # maybe moved there: only all paths' history follows
-                    history = _History(git.History(self.root, self.rev).log())
-                elif "lost" in found and after is not None:  # reviewed before the window
-                    history = _History(git.History(self.root, self.rev, pathspecs=pathspecs)
-                                       .log())
+            history = self._history(pending, infos, blobs)
             if self.since is not None:
-                base = git.resolve(self.root, self.since)
-                start = history.index.get(base) if base else None
-                self.new_commits = {i for i in range(len(history))
-                                    if start is None or not history.is_ancestor(i, start)}
+                self.new_commits = self._new_commits(history)
             self._judge(infos, history, tree, blobs, state.boundary)
         return self.results
+
+    def _start_history(self, state: git.State, folder: Path | None
+                       ) -> _Pending | git.History | None:
+        """Start reading the history in the background: the whole of it (from the persisted
+        snapshot when caching), or ``None`` when only the judged models' history is wanted,
+        which is known once they are read."""
+        if folder is not None:
+            head = state.head if self.rev == "HEAD" else self.rev
+            return _Pending(lambda: history_cache.read_log(self.root, head, state, folder))
+        if self.only is None:
+            return git.History(self.root, self.rev)
+        return None
+
+    def _read_models(self, tree: dict[str, str], blobs: git.BlobReader,
+                     folder: Path | None) -> list[_Info]:
+        """The judged models of ``tree``, read once per blob (copies share one), by path."""
+        infos = []
+        wanted: dict[str, list[str]] = {}  # blob id -> paths
+        for rel, sha in tree.items():
+            if (rel.lower().endswith(MARKDOWN_SUFFIXES) and not self.repo.config.excluded(rel)
+                    and (self.only is None or rel in self.only)):
+                wanted.setdefault(sha, []).append(rel)
+        for sha, raw in blobs.each(list(wanted)):
+            if raw and looks_like_model(raw):
+                for rel in wanted[sha]:
+                    src = read_model_source(rel, raw, folder)
+                    self.sources[rel] = src
+                    infos.append(_info(rel, src))
+        infos.sort(key=lambda info: info.path)
+        return infos
+
+    def _history(self, pending: _Pending | git.History | None, infos: list[_Info],
+                 blobs: git.BlobReader) -> _History:
+        """The history started by :meth:`_start_history`; else the history of what the
+        models depend on, read whole when a review point is not found in it."""
+        if pending is not None:
+            return _History(pending.log())
+        pathspecs, after = self._pathspecs(infos)
+        history = _History(git.History(self.root, self.rev, pathspecs=pathspecs,
+                                       after=after).log())
+        found = {self._review_point(i.path, history, blobs, {i.path})[1] for i in infos}
+        if "added" in found:  # maybe moved there: only all paths' history follows
+            return _History(git.History(self.root, self.rev).log())
+        if "lost" in found and after is not None:  # reviewed before the window
+            return _History(git.History(self.root, self.rev, pathspecs=pathspecs).log())
+        return history
+
+    def _new_commits(self, history: _History) -> set[int]:
+        """The commits of since..rev, by number."""
+        base = git.resolve(self.root, self.since)
+        start = history.index.get(base) if base else None
+        return {i for i in range(len(history))
+                if start is None or not history.is_ancestor(i, start)}
 
     def _pathspecs(self, infos: list[_Info]) -> tuple[list[str], str | None]:
         """Git pathspecs for the history of the judged models (covers, ADRs, the model),
@@ -366,7 +388,7 @@ class Assessment:
         config = self.repo.config
         return [rel for rel in candidate_files(self.root, True)
                 if rel not in tree and not config.excluded(rel)
-                and looks_like_model(_head(self.root / rel))]
+                and looks_like_model(_file_start(self.root / rel))]
 
     def _not_committed(self, rel: str) -> None:
         self.results[rel] = ModelStaleness(rel, "current", [StaleReason(

@@ -35,7 +35,7 @@ class Snapshot:
 
 
 @dataclass
-class Change:
+class ThreatChange:
     """A threat whose watched fields differ: field -> (before, after)."""
 
     before: Threat
@@ -51,7 +51,7 @@ class ModelDiff:
     after: Model
     threats_added: list[Threat] = field(default_factory=list)
     threats_removed: list[Threat] = field(default_factory=list)
-    threats_changed: list[Change] = field(default_factory=list)
+    threats_changed: list[ThreatChange] = field(default_factory=list)
     acceptances_added: list[Threat] = field(default_factory=list)
     acceptances_extended: list[tuple[Threat, Threat]] = field(default_factory=list)
     added: dict[str, list] = field(default_factory=dict)  # elements/flows/boundaries
@@ -139,7 +139,7 @@ def _compare(before: Model, after: Model) -> ModelDiff:
     for threat in after.threats:
         previous = old.get(threat.id)
         if previous is not None:
-            change = Change(previous, threat)
+            change = ThreatChange(previous, threat)
             for name in WATCHED:
                 a, b = ((_risk(previous), _risk(threat)) if name == "risk"
                         else (getattr(previous, name), getattr(threat, name)))
