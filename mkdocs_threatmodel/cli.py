@@ -115,9 +115,12 @@ def run() -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .engine import Repository, validate
+    from dataclasses import replace
+
+    from .engine import validate
     from .reports import FORMATS
     from .reports.text import summary
+    from .repository import Repository
     from .source import looks_like_model
 
     start = folder(args.directory)
@@ -127,9 +130,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.staged:
         if not repo.in_git:
             raise UsageError("--staged needs a git repository")
-        repo.staged = True
+        repo = repo.as_staged()
     if args.strict:
-        repo.config.strict = True
+        repo = repo.with_config(replace(repo.config, strict=True))
     only = None
     if args.paths:
         only = []

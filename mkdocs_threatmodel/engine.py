@@ -11,83 +11,16 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, git
+from . import cache
 from .checks.context import Context
 from .checks.ownership import check_ownership
 from .checks.references import ModelIds, check_references, check_repository
 from .checks.schema import check_schema
 from .checks.stride import check_stride
-from .config import Config, load_config
-from .discover import MARKDOWN_SUFFIXES, find_models, find_root
 from .findings import Finding, Severity
 from .model import Model, build_model
-from .source import SourceFile, looks_like_model, read_source
-
-
-@dataclass
-class Repository:
-    """A repository (or plain folder) holding models, and its configuration.
-
-    With ``staged``, models are read from git's index (what the next commit
-    holds) instead of the work tree.
-    """
-
-    root: Path
-    in_git: bool
-    config: Config
-    staged: bool = False
-    _index: dict[str, str] | None = None
-    _blobs: dict[str, bytes] = field(default_factory=dict)
-    _files: dict[str, bytes] = field(default_factory=dict)
-
-    @classmethod
-    def at(cls, start: Path) -> Repository:
-        root, in_git = find_root(start.resolve())
-        return cls(root, in_git, load_config(root))
-
-    def relative(self, path: str | Path) -> str:
-        """A user-given path as a repository-relative posix path."""
-        absolute = Path(os.path.abspath(path))
-        return absolute.relative_to(self.root).as_posix()
-
-    def model_paths(self) -> list[str]:
-        """Every model file of the repository (their bytes are kept for :meth:`read`)."""
-        if not self.staged:
-            self._files = find_models(self.root, self.in_git, exclude=self.config.excluded)
-            return list(self._files)
-        markdown = self.staged_markdown()
-        self._blobs = git.read_blobs(self.root, list(markdown.values()))
-        return sorted(p for p, sha in markdown.items()
-                      if looks_like_model(self._blobs.get(sha, b"")))
-
-    def staged_markdown(self) -> dict[str, str]:
-        """Markdown files in git's index that the configuration does not exclude, with
-        their blob ids: where the staged models are."""
-        return {p: sha for p, sha in self.index().items()
-                if p.lower().endswith(MARKDOWN_SUFFIXES) and not self.config.excluded(p)}
-
-    def index(self) -> dict[str, str]:
-        if self._index is None:
-            self._index = git.index_blobs(self.root)
-        return self._index
-
-    def read(self, relpath: str) -> bytes:
-        """A file's bytes: from the index when staged, else from the work tree."""
-        if self.staged:
-            sha = self.index().get(relpath)
-            if sha is not None and sha in self._blobs:
-                return self._blobs[sha]
-            if sha is not None:
-                return git.read_blobs(self.root, [sha]).get(sha, b"")
-        if relpath in self._files:
-            return self._files[relpath]
-        return (self.root / relpath).read_bytes()
-
-    def exists(self, relpath: str) -> bool:
-        """Whether a file exists (in the index when staged)."""
-        if self.staged:
-            return relpath in self.index()
-        return (self.root / relpath).is_file()
+from .repository import Repository, today
+from .source import SourceFile, read_source
 
 
 @dataclass
@@ -105,12 +38,6 @@ class Result:
     @property
     def failed(self) -> bool:
         return self.count(Severity.ERROR) > 0
-
-
-def today() -> dt.date:
-    """Today, or ``THREATMODEL_TODAY`` (YYYY-MM-DD) when set, for reproducible runs."""
-    fixed = os.environ.get("THREATMODEL_TODAY")
-    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
 
 
 # Worker processes pay off from about this much work: a model to check counts 4, a model

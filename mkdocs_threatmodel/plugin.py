@@ -25,10 +25,11 @@ from mkdocs.structure.files import File, Files
 
 from . import git
 from .discover import MARKDOWN_SUFFIXES
-from .engine import Repository, today, validate
+from .engine import validate
 from .findings import Finding, Severity
 from .model import Model
 from .reports.text import display_path
+from .repository import Repository, today
 from .views import ASSET_FILES, ASSETS
 from .views.diagram import scripts
 from .views.escape import h

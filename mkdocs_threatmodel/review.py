@@ -20,11 +20,12 @@ from pathlib import Path
 import yaml
 
 from . import git
-from .engine import Repository, validate
+from .engine import validate
 from .errors import EXIT_FAIL, EXIT_OK, UsageError, print_error
 from .findings import Severity
 from .frontmatter import CLOSING_LINE
 from .reports.text import line as finding_line
+from .repository import Repository, today
 from .source import looks_like_model
 from .staleness import reviewed_value
 
@@ -162,8 +163,6 @@ def _write(path: Path, data: bytes) -> None:
 
 def run_review(paths: list[Path], by: str | None, on: dt.date | None) -> int:
     """Record a review in each model; returns the exit status."""
-    from .engine import today
-
     date = (on or today()).isoformat()
     files = [_resolve(p) for p in paths]
     if by is None:

@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 
 from . import __version__, git
-from .engine import Repository
 from .errors import UsageError, exit_status
 from .findings import Finding, Severity
 from .reports import FORMATS
 from .reports.json_report import finding_dict
 from .reports.text import display_path
+from .repository import Repository
 from .staleness import Assessment, ModelStaleness, staged_blocks, staged_finding
 
 
@@ -29,8 +29,7 @@ def run_stale(start: Path, fmt: str, *, staged: bool = False, since: str | None 
     if staged:
         mode = "staged"
         # The blocks read the index; the judgement below reads HEAD and the work tree.
-        staged_view = Repository(repo.root, repo.in_git, repo.config)
-        touched = staged_blocks(staged_view, use_cache)
+        touched = staged_blocks(repo, use_cache)
         findings += [staged_finding(repo, b) for b in touched if not b.reviewed]
         # Staleness already there is judged for the models this change touches (and does
         # not review) only: the hook stays fast, and speaks of what the commit is about.

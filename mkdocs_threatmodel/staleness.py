@@ -26,12 +26,13 @@ import yaml
 from . import git, history_cache
 from .adr import superseded_by
 from .discover import MARKDOWN_SUFFIXES, candidate_files
-from .engine import Repository, read_model_source, today
+from .engine import read_model_source
 from .findings import Finding, Severity
 from .frontmatter import CLOSING_LINE_BYTES
 from .globs import GlobIndex, literal_prefix
 from .model import parse_date, parse_duration
 from .model_index import declared, staged_declarations
+from .repository import Repository, today
 from .source import HEAD_BYTES, SourceFile, locate, looks_like_model, read_source
 
 # --staged reads the history of the models it judges from this many days before their
@@ -586,8 +587,7 @@ def staged_blocks(repo: Repository, use_cache: bool = True) -> list[StagedBlock]
     changes = git.staged_changes(repo.root)
     if not changes:
         return []
-    repo.staged = True
-    declarations = staged_declarations(repo.root, repo.staged_markdown(),
+    declarations = staged_declarations(repo.root, repo.as_staged().staged_markdown(),
                                        cache.cache_dir() if use_cache else None)
     model_files = set(declarations)
     infos = [_Info(rel, list(covers), _from_model(rel, adrs), None, None, None)

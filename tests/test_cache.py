@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mkdocs_threatmodel import cache, engine
-from mkdocs_threatmodel.engine import Repository
+from mkdocs_threatmodel.repository import Repository
 from mkdocs_threatmodel.source import read_source
 
 from .models import VALID, install, mutate

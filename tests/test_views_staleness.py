@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from mkdocs_threatmodel.engine import Repository, validate
+from mkdocs_threatmodel.engine import validate
+from mkdocs_threatmodel.repository import Repository
 from mkdocs_threatmodel.staleness import Assessment
 from mkdocs_threatmodel.views import header, owners
 from mkdocs_threatmodel.views.site import Options, Site

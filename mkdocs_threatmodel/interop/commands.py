@@ -130,8 +130,9 @@ def _detect(data: object) -> str | None:
 def cmd_import(args: argparse.Namespace) -> int:
     import re
 
-    from ..engine import Repository, today, validate
+    from ..engine import validate
     from ..reports.text import line, summary
+    from ..repository import Repository, today
     from ..spec import ID_PATTERN
     from .importer import build
     from .loading import read_input

@@ -15,9 +15,9 @@ from pathlib import Path
 from .. import git
 from ..config import load_config
 from ..discover import MARKDOWN_SUFFIXES, find_root
-from ..engine import Repository
 from ..errors import InputError, UsageError
 from ..model import Model, Threat, build_model
+from ..repository import Repository
 from ..source import looks_like_model, read_source
 
 BASE_BRANCHES = ("main", "master", "origin/HEAD", "origin/main", "origin/master")

@@ -12,10 +12,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..engine import Repository, validate
+from ..engine import validate
 from ..errors import InputError
 from ..findings import Finding, Severity
 from ..model import Model
+from ..repository import Repository
 from ..source import looks_like_model, read_yaml
 
 MAX_INPUT_BYTES = 32 * 1024 * 1024
