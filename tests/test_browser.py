@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_threatmodel.engine import validate
-from mkdocs_threatmodel.repository import Repository
+from mkdocs_threatmodel.validation.engine import validate
+from mkdocs_threatmodel.workspace.repository import Repository
 from tests.fixtures.sites import EXAMPLE, HOSTILE, ROOT, build, example_config, hostile_site
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -6,8 +6,8 @@ import html
 import re
 from typing import Any
 
-from ..model import STRIDE_NAMES
-from ..spec import ID_PATTERN, LEVELS
+from ..format.model import STRIDE_NAMES
+from ..format.spec import ID_PATTERN, LEVELS
 
 # Likelihood and impact as OTM numbers (0-100): each level is the top of its quarter.
 LEVEL_NUMBER = {"low": 25, "medium": 50, "high": 75, "critical": 100}

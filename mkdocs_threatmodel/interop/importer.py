@@ -29,9 +29,9 @@ from typing import Any
 import yaml
 
 from ..errors import UsageError
-from ..model import APPLICABLE, STRIDE_NAMES
-from ..risk import rate
-from ..spec import (
+from ..format.model import APPLICABLE, STRIDE_NAMES
+from ..format.risk import rate
+from ..format.spec import (
     FORMAT_VERSION,
     LEVELS,
     MODEL_STATUSES,

@@ -12,12 +12,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..engine import validate
 from ..errors import InputError
-from ..findings import Finding, Severity
-from ..model import Model
-from ..repository import Repository
-from ..source import looks_like_model, read_yaml
+from ..findings.finding import Finding, Severity
+from ..format.model import Model
+from ..format.source import looks_like_model, read_yaml
+from ..validation.engine import validate
+from ..workspace.repository import Repository
 
 MAX_INPUT_BYTES = 32 * 1024 * 1024
 _BLOCKING = ("TM0", "TM1", "TM201", "TM202", "TM203", "TM204", "TM205", "TM206", "TM209")

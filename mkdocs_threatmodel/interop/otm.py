@@ -15,8 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import __version__
-from ..model import STRIDE_NAMES, Asset, Element, Flow, Model, Threat
-from ..spec import ELEMENT_TYPES
+from ..format.model import STRIDE_NAMES, Asset, Element, Flow, Model, Threat
+from ..format.spec import ELEMENT_TYPES
 from .common import LEVEL_NUMBER, mapping, text
 from .ids import read_id_table
 

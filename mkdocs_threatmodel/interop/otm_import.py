@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from ..errors import InputError
-from ..spec import ELEMENT_TYPES, THREAT_STATUSES
+from ..format.spec import ELEMENT_TYPES, THREAT_STATUSES
 from .common import LEVEL_NUMBER, level_from_number, mapping, stride_letter, text, texts
 from .draft import Draft, DraftAsset, DraftBoundary, DraftElement, DraftFlow, DraftThreat
 from .otm import GENERATOR

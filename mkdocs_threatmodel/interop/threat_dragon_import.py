@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import InputError
-from ..model import STRIDE_NAMES
-from ..spec import ELEMENT_TYPES, LEVELS, THREAT_STATUSES
+from ..format.model import STRIDE_NAMES
+from ..format.spec import ELEMENT_TYPES, LEVELS, THREAT_STATUSES
 from .common import is_slug, mapping, one_line, stride_letter, text, texts
 from .draft import Draft, DraftAsset, DraftBoundary, DraftElement, DraftFlow, DraftThreat
 from .layout import Rect

@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from ..model import STRIDE_NAMES, Model, Threat
-from ..risk import Risk, rate
+from ..format.model import STRIDE_NAMES, Model, Threat
+from ..format.risk import Risk, rate
 from .escape import h
 from .site import KNOWN_STATUSES, Site
 

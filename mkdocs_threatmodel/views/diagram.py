@@ -11,8 +11,8 @@ open high or critical threats are outlined in red and marked with a warning sign
 
 from __future__ import annotations
 
-from ..model import OPEN_STATUSES, Element, Flow, Model
-from ..spec import ELEMENT_TYPES, TARGET_NAMES
+from ..format.model import OPEN_STATUSES, Element, Flow, Model
+from ..format.spec import ELEMENT_TYPES, TARGET_NAMES
 from .badges import plural, risk_of, table, threat_link
 from .escape import anchor, h, mermaid_label
 from .site import Site

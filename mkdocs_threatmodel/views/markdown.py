@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..frontmatter import OPENING, closing_index, opens
+from ..format.frontmatter import OPENING, closing_index, opens
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)

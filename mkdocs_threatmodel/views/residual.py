@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..model import Model, Threat
-from ..spec import ACCEPTANCE_WARNING_DAYS
+from ..format.model import Model, Threat
+from ..format.spec import ACCEPTANCE_WARNING_DAYS
 from .badges import WITHHELD, risk_badge, risk_of, table, threat_link
 from .escape import h
 from .site import Site

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..model import Model, Threat
-from ..spec import OPEN_STATUSES, THREAT_STATUSES
+from ..format.model import Model, Threat
+from ..format.spec import OPEN_STATUSES, THREAT_STATUSES
 from .escape import safe_url
 
 REDACT_CHOICES = ("none", "open", "unmitigated", "all")
