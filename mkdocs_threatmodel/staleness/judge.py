@@ -26,14 +26,14 @@ import yaml
 from ..findings.finding import Finding, Severity
 from ..format.frontmatter import CLOSING_LINE_BYTES
 from ..format.model import parse_date, parse_duration
-from ..format.source import HEAD_BYTES, SourceFile, locate, looks_like_model, read_source
+from ..format.source import HEAD_BYTES, SourceFile, locate, looks_like_model
 from ..validation.engine import read_model_source
 from ..workspace import git
 from ..workspace.discover import MARKDOWN_SUFFIXES, candidate_files
 from ..workspace.globs import GlobIndex, literal_prefix
 from ..workspace.repository import Repository, today
 from .adr import superseded_by
-from .declarations import declared, staged_declarations
+from .declarations import declared
 from .history import read_log
 
 # --staged reads the history of the models it judges from this many days before their
@@ -71,7 +71,7 @@ class ModelStaleness:
 
 
 @dataclass
-class _Info:
+class Info:
     """What staleness needs of a model as committed at HEAD."""
 
     path: str
@@ -113,22 +113,22 @@ def reviewed_value(raw: bytes | None) -> Any:
     return loaded.get("reviewed") if isinstance(loaded, dict) else loaded
 
 
-def _info(rel: str, src: SourceFile) -> _Info:
+def _info(rel: str, src: SourceFile) -> Info:
     data = src.data if src.ok and isinstance(src.data, dict) else {}
     reviewed = data.get("reviewed") if isinstance(data.get("reviewed"), dict) else {}
     covers, adrs = declared(data)
     by = reviewed.get("by")
-    return _Info(rel, list(covers), _from_model(rel, adrs), parse_date(reviewed.get("date")),
+    return Info(rel, list(covers), from_model(rel, adrs), parse_date(reviewed.get("date")),
                  by if isinstance(by, str) else None, parse_duration(data.get("review_every")))
 
 
-def _from_model(rel: str, adrs) -> list[str]:
+def from_model(rel: str, adrs) -> list[str]:
     """ADR paths as written in the model at ``rel``, made repository-relative."""
     base = posixpath.dirname(rel)
     return [posixpath.normpath(posixpath.join(base, a)) for a in adrs]
 
 
-def _dependencies(infos: list[_Info]) -> tuple[GlobIndex, dict[str, list[int]]]:
+def dependencies(infos: list[Info]) -> tuple[GlobIndex, dict[str, list[int]]]:
     """What each model depends on: its covered globs, and the ADR paths it cites."""
     covers, adrs = GlobIndex(), {}
     for n, info in enumerate(infos):
@@ -324,7 +324,7 @@ class Assessment:
         return None
 
     def _read_models(self, tree: dict[str, str], blobs: git.BlobReader,
-                     folder: Path | None) -> list[_Info]:
+                     folder: Path | None) -> list[Info]:
         """The judged models of ``tree``, read once per blob (copies share one), by path."""
         infos = []
         wanted: dict[str, list[str]] = {}  # blob id -> paths
@@ -341,7 +341,7 @@ class Assessment:
         infos.sort(key=lambda info: info.path)
         return infos
 
-    def _history(self, pending: _Pending | git.History | None, infos: list[_Info],
+    def _history(self, pending: _Pending | git.History | None, infos: list[Info],
                  blobs: git.BlobReader) -> _History:
         """The history started by :meth:`_start_history`; else the history of what the
         models depend on, read whole when a review point is not found in it."""
@@ -364,7 +364,7 @@ class Assessment:
         return {i for i in range(len(history))
                 if start is None or not history.is_ancestor(i, start)}
 
-    def _pathspecs(self, infos: list[_Info]) -> tuple[list[str], str | None]:
+    def _pathspecs(self, infos: list[Info]) -> tuple[list[str], str | None]:
         """Git pathspecs for the history of the judged models (covers, ADRs, the model),
         and a date from which to read it: a month before the oldest of their reviews."""
         specs = []
@@ -398,7 +398,7 @@ class Assessment:
             command=f"git add -- {rel}")])
 
     # -- judging ----------------------------------------------------------------------
-    def _judge(self, infos: list[_Info], history: _History, tree: dict[str, str],
+    def _judge(self, infos: list[Info], history: _History, tree: dict[str, str],
                blobs: git.BlobReader, boundary: set[str]) -> None:
         model_files = {info.path for info in infos}
         # The reviews of the models' newest versions, read in one go: the review point
@@ -409,7 +409,7 @@ class Assessment:
             self._reviewed[sha] = reviewed_value(raw)
         points = {info.path: self._review_point(info.path, history, blobs, model_files)
                   for info in infos}
-        covers, adrs = _dependencies(infos)
+        covers, adrs = dependencies(infos)
         covered: list[list[tuple[int, str]]] = [[] for _ in infos]
         cited: list[list[tuple[int, str]]] = [[] for _ in infos]
         for path in history.paths():
@@ -452,7 +452,7 @@ class Assessment:
             self._reviewed[sha] = reviewed_value(blobs.read(sha))
         return self._reviewed[sha]
 
-    def _one(self, info: _Info, point: tuple[int | None, str], covered, cited,
+    def _one(self, info: Info, point: tuple[int | None, str], covered, cited,
              history: _History, tree: dict[str, str], blobs: git.BlobReader,
              boundary: set[str]) -> ModelStaleness:
         result = ModelStaleness(info.path, "current", reviewed=info.reviewed,
@@ -565,62 +565,3 @@ class Assessment:
         except OSError:
             src = self.sources.get(rel)
             return src.raw if src is not None else b""
-
-
-# -- the commit being made ---------------------------------------------------------------
-@dataclass
-class StagedBlock:
-    """A model whose covered paths the staged change touches without a review."""
-
-    path: str
-    paths: list[str]
-    reviewed: bool = False
-
-
-def staged_blocks(repo: Repository, use_cache: bool = True) -> list[StagedBlock]:
-    """Models whose covered paths (or cited ADRs) the staged change touches.
-
-    ``StagedBlock.reviewed`` says whether the same change records the model's
-    review. Reads the index and the staged diff only, never the history.
-    """
-    from ..workspace import cache
-
-    changes = git.staged_changes(repo.root)
-    if not changes:
-        return []
-    declarations = staged_declarations(repo.root, repo.as_staged().staged_markdown(),
-                                       cache.cache_dir() if use_cache else None)
-    model_files = set(declarations)
-    infos = [_Info(rel, list(covers), _from_model(rel, adrs), None, None, None)
-             for rel, (covers, adrs) in declarations.items()]
-    covers, adrs = _dependencies(infos)
-    touched: dict[int, list[str]] = {}
-    reviewed_now: set[str] = set()
-    with git.BlobReader(repo.root) as blobs:
-        for change in changes:
-            if change.path in model_files:
-                before = reviewed_value(blobs.read(change.old_blob))
-                after = reviewed_value(blobs.read(change.new_blob))
-                if change.status == "A" or before != after:
-                    reviewed_now.add(change.path)
-                continue
-            for path in {change.path, change.old_path} - {None}:
-                for n in covers.owners(path) | set(adrs.get(path, ())):
-                    touched.setdefault(n, [])
-                    if path not in touched[n]:
-                        touched[n].append(path)
-    return [StagedBlock(infos[n].path, sorted(p), infos[n].path in reviewed_now)
-            for n, p in sorted(touched.items())]
-
-
-def staged_finding(repo: Repository, block: StagedBlock) -> Finding:
-    """The blocking TM507 finding for one model."""
-    shown = ", ".join(block.paths[:5]) + (f" and {len(block.paths) - 5} more"
-                                           if len(block.paths) > 5 else "")
-    src = read_source(block.path, repo.read(block.path), positions=True)
-    return Finding(block.path, src.at(("covers",), key=True), "TM507",
-                   f"the staged change touches {len(block.paths)} path"
-                   f"{'s' if len(block.paths) != 1 else ''} this model covers ({shown}) "
-                   f"without recording its review; run: {review_command(block.path)} "
-                   "and stage the model",
-                   severity=repo.config.severity("TM507") or Severity.ERROR)

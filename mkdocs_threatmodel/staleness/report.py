@@ -14,7 +14,8 @@ from ..findings.reports.json_report import finding_dict
 from ..findings.reports.text import display_path
 from ..workspace import git
 from ..workspace.repository import Repository
-from .judge import Assessment, ModelStaleness, staged_blocks, staged_finding
+from .judge import Assessment, ModelStaleness
+from .staged import staged_blocks, staged_finding
 
 
 def run_stale(start: Path, fmt: str, *, staged: bool = False, since: str | None = None,
