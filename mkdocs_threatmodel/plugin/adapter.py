@@ -14,53 +14,35 @@ import datetime as dt
 import logging
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from ..findings.finding import Finding, Severity
 from ..findings.reports.text import display_path
 from ..format.model import Model
-from ..validation.engine import validate
+from ..validation.engine import Result, validate
 from ..views import ASSET_FILES, ASSETS
 from ..views.diagram import scripts
 from ..views.escape import h
 from ..views.markdown import first_heading, line_offset, strip_front_matter
-from ..views.page import MODEL_SECTIONS, Composer, Prepared, generated_page
-from ..views.site import DEFAULT_TICKET_PATTERN, REDACT_CHOICES, Options, Site, relative_url
+from ..views.page import Composer, Prepared, generated_page
+from ..views.site import Options, Site, relative_url
 from ..workspace import git
 from ..workspace.discover import MARKDOWN_SUFFIXES
 from ..workspace.repository import Repository, today
+from .config import FAIL_RANK, MERMAID_CDN, ThreatModelConfig
 
 log = logging.getLogger("mkdocs.plugins.threatmodel")
 
-MERMAID_CDN = "https://unpkg.com/mermaid@11/dist/mermaid.min.js"
 ASSET_DIR = "assets/threatmodel"
-FAIL_RANK = {**{s.value: s.rank for s in Severity}, "never": 99}
-
-
-class ThreatModelConfig(Config):
-    """The plugin's options (``plugins: [threatmodel: {...}]`` in ``mkdocs.yml``)."""
-
-    enabled = c.Type(bool, default=True)
-    sections = c.ListOfItems(c.Choice(MODEL_SECTIONS), default=list(MODEL_SECTIONS))
-    register_page = c.Type(str, default="threat-register.md")
-    owners_page = c.Type(str, default="threat-owners.md")
-    staleness_page = c.Type(str, default="threat-staleness.md")
-    staleness = c.Choice(("report", "show", "off"), default="report")
-    fail_on = c.Choice(tuple(FAIL_RANK), default="warning")
-    redact = c.Choice(REDACT_CHOICES, default="none")
-    citations = c.Type(bool, default=True)
-    adr_backlinks = c.Type(bool, default=True)
-    mermaid = c.Type(str, default=MERMAID_CDN)
-    direction = c.Choice(("TB", "LR", "BT", "RL"), default="TB")
-    ticket_url = c.Optional(c.Type(str))
-    ticket_pattern = c.Type(str, default=DEFAULT_TICKET_PATTERN)
 
 
 class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
@@ -89,7 +71,7 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         # so the staleness judgement can be reused between rebuilds.
         self.serving = command == "serve"
 
-    def on_config(self, config):
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not self.config.enabled:
             return config
         self._reset()
@@ -108,7 +90,7 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         return config
 
     @staticmethod
-    def _resolve_mermaid(value: str, config) -> tuple[str, str]:
+    def _resolve_mermaid(value: str, config: MkDocsConfig) -> tuple[str, str]:
         """("url", URL), ("docs", path in docs_dir) or ("copy", file to host)."""
         if re.match(r"^(?:https?:)?//", value):
             return "url", value
@@ -123,7 +105,7 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
                           "file (looked in docs_dir and beside mkdocs.yml)")
 
     # -- one validation and one staleness judgement per build ----------------------------
-    def on_files(self, files: Files, *, config) -> Files:
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if not self.config.enabled:
             return files
         docs_dir = Path(config.docs_dir).resolve()
@@ -132,6 +114,23 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         self.prefix = "" if rel == "." else rel + "/"
         on = today()
         result = validate(repo, keep_models=True, on=on)
+        models = self._pages_of(result, files)
+        judged, stale_findings = self._staleness(repo, on, result.checked)
+        self._report_all(result.findings, stale_findings)
+        self._add_generated(files, config)
+        page_urls = {m.path: files.get_file_from_path(d).url for d, m in self._models.items()}
+        doc_urls, titles = self._adr_pages(models, files)
+        options = Options(redact=self.config.redact, ticket_url=self.config.ticket_url,
+                          ticket_pattern=self.config.ticket_pattern,
+                          direction=self.config.direction, today=on,
+                          staleness_available=judged is not None)
+        self.site = Site(models, page_urls, judged, options, titles, doc_urls)
+        self.composer = Composer(self.site)
+        return files
+
+    def _pages_of(self, result: Result, files: Files) -> list[Model]:
+        """The models that are pages of the site; checked files that are not models (they
+        could not be read) are remembered with their findings, for a notice on the page."""
         models = []
         for model in result.models:
             docs_path = self._docs_path(model.path)
@@ -144,8 +143,11 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
             docs_path = self._docs_path(path)
             if docs_path and path not in modelled:
                 self._broken[docs_path] = [f for f in result.findings if f.path == path]
-        judged, stale_findings = self._staleness(repo, on, result.checked)
-        self._report([f for f in result.findings if self._ours(f.path)], "validation")
+        return models
+
+    def _report_all(self, found: list[Finding], stale_findings: list[Finding]) -> None:
+        """Log the findings of files in docs_dir: validation, then staleness as configured."""
+        self._report([f for f in found if self._ours(f.path)], "validation")
         if self.config.staleness == "report":
             self._report([f for f in stale_findings if self._ours(f.path)], "staleness")
         elif stale_findings:
@@ -153,6 +155,8 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
                 if self._ours(finding.path):
                     log.info(self._line(finding))
 
+    def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
+        """The assets, a local Mermaid copy, and the generated pages the docs do not have."""
         for name in ASSET_FILES:
             files.append(File.generated(config, f"{ASSET_DIR}/{name}",
                                         abs_src_path=str(ASSETS / name)))
@@ -165,7 +169,9 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
             if path and files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=generated_page(kind)))
 
-        page_urls = {m.path: files.get_file_from_path(d).url for d, m in self._models.items()}
+    def _adr_pages(self, models: list[Model], files: Files
+                   ) -> tuple[dict[str, str], dict[str, str]]:
+        """The cited ADRs that are pages: repository path -> URL, and URL -> title."""
         doc_urls, titles = {}, {}
         for model in models:
             base = model.path.rsplit("/", 1)[0] + "/" if "/" in model.path else ""
@@ -182,13 +188,7 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
                     title = None
                 if title:
                     titles[file.url] = title
-        options = Options(redact=self.config.redact, ticket_url=self.config.ticket_url,
-                          ticket_pattern=self.config.ticket_pattern,
-                          direction=self.config.direction, today=on,
-                          staleness_available=judged is not None)
-        self.site = Site(models, page_urls, judged, options, titles, doc_urls)
-        self.composer = Composer(self.site)
-        return files
+        return doc_urls, titles
 
     def _docs_path(self, repo_path: str) -> str | None:
         if not self.prefix:
@@ -244,7 +244,7 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
             (log.warning if severity.rank >= threshold else log.info)(self._line(finding))
 
     # -- pages ---------------------------------------------------------------------------
-    def on_page_read_source(self, *, page, config) -> str | None:
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """A model page's source is its body: the front matter was read once already (and
         MkDocs would otherwise turn the whole model into page metadata)."""
         if not self.config.enabled:
@@ -255,7 +255,8 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         body = model.source.body.replace("\r\n", "\n").replace("\r", "\n")
         return "---\n{}\n---\n" + body
 
-    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
         if not self.config.enabled or self.composer is None:
             return markdown
         src = page.file.src_uri
@@ -294,14 +295,14 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
                 f"views are missing:</p><ul>{items}</ul></div>\n\n")
 
     @event_priority(50)  # before plugins that minify or rewrite the finished page
-    def on_post_page(self, output: str, *, page, config) -> str:
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         prepared = self._prepared.pop(page.file.src_uri, None)
         if prepared is None or self.composer is None:
             return output
         extra = self._scripts(page.file.url, config) if prepared.has_diagram else ""
         return self.composer.fill(output, prepared, extra)
 
-    def _scripts(self, current: str, config) -> str:
+    def _scripts(self, current: str, config: MkDocsConfig) -> str:
         kind, value = self._mermaid
         if kind == "url":
             source = value
@@ -311,7 +312,8 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         init = relative_url(f"{ASSET_DIR}/mermaid-init.js", current)
         return scripts(source, init, self_render=config.theme.name != "material")
 
-    def on_serve(self, server, *, config, builder):
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig,
+                 builder: Callable) -> LiveReloadServer:
         if self.config.enabled and self.repo is not None:
             settings = self.repo.root / ".threatmodel.yaml"
             if settings.is_file():
