@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_threatmodel.engine import Repository, validate
+from mkdocs_threatmodel.validation.engine import validate
+from mkdocs_threatmodel.workspace.repository import Repository
 from tests.fixtures.sites import EXAMPLE, HOSTILE, ROOT, build, example_config, hostile_site
 from tests.tools import fetch_mermaid, find_chromium, unavailable
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from mkdocs_threatmodel import cache, engine
-from mkdocs_threatmodel.engine import Repository
-from mkdocs_threatmodel.source import read_source
+from mkdocs_threatmodel.format.source import read_source
+from mkdocs_threatmodel.validation import engine
+from mkdocs_threatmodel.workspace import cache
+from mkdocs_threatmodel.workspace.repository import Repository
 
 from .models import VALID, install, mutate
 

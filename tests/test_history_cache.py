@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_threatmodel import history_cache
+from mkdocs_threatmodel.staleness import history as history_cache
 
 from .test_stale import PATH, history, stale  # noqa: F401  (the fixture)
 

@@ -137,8 +137,8 @@ def test_threat_dragon_export_has_the_shapes_of_threat_dragons_files(cli, model)
             assert threat["modelType"] == "STRIDE"
         assert cell["data"]["hasOpenThreats"] == any(
             t["status"] == "Open" for t in cell["data"]["threats"])
-    from mkdocs_threatmodel.model import build_model
-    from mkdocs_threatmodel.source import read_source
+    from mkdocs_threatmodel.format.model import build_model
+    from mkdocs_threatmodel.format.source import read_source
 
     typed = build_model(read_source(model.name, model.read_bytes()))
     assert threats == sum(len(t.targets) * max(1, len(t.stride)) for t in typed.threats)
@@ -148,8 +148,8 @@ def test_threat_dragon_export_has_the_shapes_of_threat_dragons_files(cli, model)
 @pytest.mark.parametrize("model", EXAMPLE_MODELS, ids=lambda p: p.stem)
 def test_threat_dragon_layout_nests_boxes_and_nothing_overlaps(cli, model):
     data = json.loads(_export(cli, model, "threat-dragon"))
-    from mkdocs_threatmodel.model import build_model
-    from mkdocs_threatmodel.source import read_source
+    from mkdocs_threatmodel.format.model import build_model
+    from mkdocs_threatmodel.format.source import read_source
 
     typed = build_model(read_source(model.name, model.read_bytes()))
     cells = {c["id"]: c for c in data["detail"]["diagrams"][0]["cells"] if "position" in c}
@@ -188,8 +188,8 @@ def test_csv_has_one_row_per_threat_with_links_to_the_model_pages(cli, tmp_path)
     assert out.code == 0, out.err
     rows = list(csv.DictReader(io.StringIO(out.out)))
     assert tuple(rows[0]) == COLUMNS
-    from mkdocs_threatmodel.model import build_model
-    from mkdocs_threatmodel.source import read_source
+    from mkdocs_threatmodel.format.model import build_model
+    from mkdocs_threatmodel.format.source import read_source
 
     models = [build_model(read_source(p.name, p.read_bytes())) for p in EXAMPLE_MODELS]
     assert [r["id"] for r in rows] == [t.id for m in models for t in m.threats]

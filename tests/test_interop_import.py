@@ -10,8 +10,8 @@ import shutil
 
 import pytest
 
-from mkdocs_threatmodel.model import APPLICABLE, build_model
-from mkdocs_threatmodel.source import read_source
+from mkdocs_threatmodel.format.model import APPLICABLE, build_model
+from mkdocs_threatmodel.format.source import read_source
 
 from .interop_helpers import EXAMPLE_MODELS, INTEROP_DATA, MALFORMED, REFUSED, SAMPLES, build_site
 from .models import ADR, TEST_FILE, VALID

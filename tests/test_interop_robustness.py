@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mkdocs_threatmodel.checks.context import Context
-from mkdocs_threatmodel.checks.ownership import check_ownership
-from mkdocs_threatmodel.checks.references import check_references
-from mkdocs_threatmodel.checks.schema import check_schema
-from mkdocs_threatmodel.checks.stride import check_stride
+from mkdocs_threatmodel.errors import InputError
+from mkdocs_threatmodel.format.model import build_model
+from mkdocs_threatmodel.format.source import read_source
 from mkdocs_threatmodel.interop import otm_import, threat_dragon_import
-from mkdocs_threatmodel.interop.common import InputError
 from mkdocs_threatmodel.interop.importer import build
-from mkdocs_threatmodel.model import build_model
-from mkdocs_threatmodel.source import read_source
+from mkdocs_threatmodel.validation.context import Context
+from mkdocs_threatmodel.validation.ownership import check_ownership
+from mkdocs_threatmodel.validation.references import check_references
+from mkdocs_threatmodel.validation.schema import check_schema
+from mkdocs_threatmodel.validation.stride import check_stride
 
 from .interop_helpers import REFUSED, SAMPLES
 

@@ -3,7 +3,7 @@ overwrites."""
 
 from __future__ import annotations
 
-from mkdocs_threatmodel.scaffold import WORKSHOP
+from mkdocs_threatmodel.format.scaffold import WORKSHOP
 
 
 def test_new_model_validates_and_has_the_workshop_steps(repo, cli):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mkdocs_threatmodel.rules import RULES
+from mkdocs_threatmodel.findings.rules import RULES
 
 from .models import CASES, install, where
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from mkdocs_threatmodel.checks.schema import check_schema
-from mkdocs_threatmodel.source import looks_like_model, read_source
-from mkdocs_threatmodel.spec import json_schema
+from mkdocs_threatmodel.format.source import looks_like_model, read_source
+from mkdocs_threatmodel.format.spec import json_schema
+from mkdocs_threatmodel.validation.schema import check_schema
 
 from .models import CASES, VALID
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from mkdocs_threatmodel.model import build_model
-from mkdocs_threatmodel.source import read_source
+from mkdocs_threatmodel.format.model import build_model
+from mkdocs_threatmodel.format.source import read_source
 from mkdocs_threatmodel.views.diagram import mermaid_source
 from mkdocs_threatmodel.views.escape import h, md_text, mermaid_label, page_title, safe_url
 from mkdocs_threatmodel.views.site import Options, Site

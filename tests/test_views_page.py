@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from mkdocs_threatmodel.model import build_model
-from mkdocs_threatmodel.source import read_source
+from mkdocs_threatmodel.format.model import build_model
+from mkdocs_threatmodel.format.source import read_source
 from mkdocs_threatmodel.views import coverage, heatmap, owners, register, residual, threats
 from mkdocs_threatmodel.views.blocks import Heading, Html
 from mkdocs_threatmodel.views.page import Composer

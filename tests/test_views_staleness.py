@@ -6,11 +6,12 @@ import datetime as dt
 
 import pytest
 
-from mkdocs_threatmodel.engine import Repository, validate
-from mkdocs_threatmodel.staleness import Assessment
+from mkdocs_threatmodel.staleness.judge import Assessment
+from mkdocs_threatmodel.validation.engine import validate
 from mkdocs_threatmodel.views import header, owners
 from mkdocs_threatmodel.views.site import Options, Site
 from mkdocs_threatmodel.views.staleness import reasons_html, render_dashboard
+from mkdocs_threatmodel.workspace.repository import Repository
 from tests.fixtures.sites import ADR, CHECKOUT, FixtureSite, model, model_file
 
 TODAY = dt.date(2026, 11, 27)

@@ -1,6 +1,6 @@
-"""Interoperability: export to Open Threat Model, Threat Dragon, CSV and JSON, import from
-OTM and Threat Dragon into a Markdown model, and a semantic diff of models between git refs.
+"""Interoperability: export to Open Threat Model, Threat Dragon, CSV and JSON, and import from
+OTM and Threat Dragon into a Markdown model.
 
-Nothing here is imported when the command line starts: :mod:`.commands` registers the
-subcommands and imports the rest inside their handlers.
+Nothing here is imported when the command line starts: the command modules
+(`cli/export.py`, `cli/import_model.py`, `cli/diff.py`) import it inside their handlers.
 """

@@ -1,4 +1,4 @@
-"""Shared pieces of the interop modules: errors, level numbers, STRIDE words, safe text."""
+"""Shared pieces of the interop modules: level numbers, STRIDE words, safe text."""
 
 from __future__ import annotations
 
@@ -6,13 +6,8 @@ import html
 import re
 from typing import Any
 
-from ..model import STRIDE_NAMES
-from ..spec import ID_PATTERN, LEVELS
-
-
-class InputError(Exception):
-    """Input that cannot be used (a file, a ref); the message is one line for the user."""
-
+from ..format.model import STRIDE_NAMES
+from ..format.spec import ID_PATTERN, LEVELS
 
 # Likelihood and impact as OTM numbers (0-100): each level is the top of its quarter.
 LEVEL_NUMBER = {"low": 25, "medium": 50, "high": 75, "critical": 100}

@@ -10,7 +10,7 @@ import csv
 import io
 import posixpath
 
-from ..model import Model
+from ..format.model import Model
 
 COLUMNS = ("id", "title", "model", "stride", "risk", "status", "owner", "ticket",
            "mitigation", "url")

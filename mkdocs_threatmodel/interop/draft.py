@@ -102,7 +102,7 @@ class Draft:
 
     def restore_own_fields(self, extras: dict) -> None:
         """Take back what our own export kept aside: status, review, covers, ADRs, scope."""
-        from ..spec import MODEL_STATUSES
+        from ..format.spec import MODEL_STATUSES
         from .common import mapping, text, texts
 
         if extras.get("status") in MODEL_STATUSES:

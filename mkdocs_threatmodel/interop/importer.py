@@ -28,19 +28,25 @@ from typing import Any
 
 import yaml
 
-from ..model import APPLICABLE, STRIDE_NAMES
-from ..risk import rate
-from ..spec import FORMAT_VERSION, LEVELS, MODEL_STATUSES, THREAT_STATUSES
-from .common import InputError, md_escape, md_inline, one_line, slugify
+from ..errors import UsageError
+from ..format.model import APPLICABLE, STRIDE_NAMES
+from ..format.risk import rate
+from ..format.spec import (
+    FORMAT_VERSION,
+    LEVELS,
+    MODEL_STATUSES,
+    OPEN_STATUSES,
+    TARGET_NAMES,
+    THREAT_STATUSES,
+)
+from .common import md_escape, md_inline, one_line, slugify
 from .draft import Draft, DraftThreat
 from .ids import IdMaker, id_table, keepable, name_base
 
-_KIND_NAMES = {"external": "external entity", "process": "process", "store": "data store",
-               "flow": "data flow"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class MissingOwner(InputError):
+class MissingOwner(UsageError):
     """Threats need an owner and neither the source nor ``--owner`` names one."""
 
 
@@ -154,7 +160,7 @@ class _Builder:
                     per_target[target].append(letter)
                     continue
                 homes, why = self._neighbours(target, letter)
-                where = f"{_KIND_NAMES.get(kind, 'target')} '{self.key.get(target, target)}'"
+                where = f"{TARGET_NAMES.get(kind, 'target')} '{self.key.get(target, target)}'"
                 if homes:
                     self.moved += 1
                     for home in homes:
@@ -242,7 +248,7 @@ def _threat_entry(b: _Builder, part: _Part, owner: str | None) -> dict[str, Any]
     acceptance = {k: clean(v) for k, v in (t.acceptance or {}).items() if clean(v)}
     label = f"'{part.id}'"
     risk = rate(likelihood, impact)
-    if status in ("open", "mitigating") and risk and risk.band in ("high", "critical") \
+    if status in OPEN_STATUSES and risk and risk.band in ("high", "critical") \
             and not ticket:
         facts.append(f"The source rated it likelihood {likelihood}, impact {impact} "
                      f"({risk.band} risk); rate it here once it has a ticket.")

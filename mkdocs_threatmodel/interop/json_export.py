@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Model, Threat
+from ..format.model import Model, Threat
 
 JSON_VERSION = 1
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import Model
+from ..format.model import Model
 
 NODE_SIZE = {"external": (160, 80), "process": (100, 100), "store": (160, 80)}
 MARGIN, HEADER, GAP, ROW_WIDTH = 30, 40, 40, 1200

@@ -12,11 +12,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..engine import Repository, validate
-from ..findings import Finding, Severity
-from ..model import Model
-from ..source import looks_like_model, read_yaml
-from .common import InputError
+from ..errors import InputError
+from ..findings.finding import Finding, Severity
+from ..format.model import Model
+from ..format.source import looks_like_model, read_yaml
+from ..validation.engine import validate
+from ..workspace.repository import Repository
 
 MAX_INPUT_BYTES = 32 * 1024 * 1024
 _BLOCKING = ("TM0", "TM1", "TM201", "TM202", "TM203", "TM204", "TM205", "TM206", "TM209")
@@ -49,7 +50,7 @@ def load_models(paths: list[str], skip_others: bool = False
             rel = path.relative_to(repo.root).as_posix()
         except ValueError:
             raise InputError(f"{given}: not in the repository at {repo.root}") from None
-        if not looks_like_model(path.read_bytes()[:65536]):
+        if not looks_like_model(path.read_bytes()):
             if skip_others:
                 continue
             raise InputError(f"{given}: not a threat model (no 'threatmodel' key in its "

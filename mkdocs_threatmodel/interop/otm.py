@@ -11,11 +11,12 @@ field for (owner, ticket, acceptance, review, tests, ...) is kept in ``attribute
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .. import __version__
-from ..model import STRIDE_NAMES, Model, Threat
-from ..spec import ELEMENT_TYPES
+from ..format.model import STRIDE_NAMES, Asset, Element, Flow, Model, Threat
+from ..format.spec import ELEMENT_TYPES
 from .common import LEVEL_NUMBER, mapping, text
 from .ids import read_id_table
 
@@ -65,6 +66,21 @@ def to_otm(model: Model) -> dict[str, Any]:
     def oid(x: str) -> str:
         return ids.get(x, x)
 
+    zones, outside = _trust_zones(model, oid)
+    mitigation_ids, mitigations = _mitigations(model, oid)
+
+    def instances(target: str) -> list[dict[str, Any]]:
+        return _instances(model, target, oid, mitigation_ids)
+
+    return {"otmVersion": OTM_VERSION, "project": _project(model, oid),
+            "representations": [], "assets": [_asset(a, oid) for a in model.assets],
+            "trustZones": zones,
+            "components": [_component(e, oid, outside, instances) for e in model.elements],
+            "dataflows": [_dataflow(f, oid, instances) for f in model.flows],
+            "threats": [_threat(t, oid) for t in model.threats], "mitigations": mitigations}
+
+
+def _project(model: Model, oid: Callable[[str], str]) -> dict[str, Any]:
     raw = mapping(model.source.data)
     attrs: dict[str, Any] = {"generator": f"{GENERATOR} {__version__}", "status": model.status}
     if model.reviewed_date:
@@ -77,25 +93,35 @@ def to_otm(model: Model) -> dict[str, Any]:
             attrs[key] = list(value)
     if model.scope_in or model.scope_out:
         attrs["scope"] = {"in": list(model.scope_in), "out": list(model.scope_out)}
-    project = {"name": model.title, "id": oid(model.id),
-               "description": model.source.body.strip() or None, "owner": model.owner,
-               "attributes": attrs}
+    return {"name": model.title, "id": oid(model.id),
+            "description": model.source.body.strip() or None, "owner": model.owner,
+            "attributes": attrs}
 
+
+def _trust_zones(model: Model, oid: Callable[[str], str]
+                 ) -> tuple[list[dict[str, Any]], str | None]:
+    """The boundaries as trust zones, and the id of the zone added for elements outside
+    every boundary (``None`` when there are none)."""
     zones = [{"id": oid(b.id), "name": b.name, "type": "trust-boundary",
               "description": b.description, "risk": {"trustRating": TRUST_RATING},
               **({"parent": {"trustZone": oid(b.inside)}} if b.inside else {})}
              for b in model.boundaries]
-    outside = None
-    if any(e.boundary is None for e in model.elements):
-        taken = {z["id"] for z in zones}
-        outside = "outside"
-        while outside in taken:
-            outside += "-zone"
-        zones.append({"id": outside, "name": "Outside every trust boundary",
-                      "description": "Elements that sit in no trust boundary of the model.",
-                      "risk": {"trustRating": TRUST_RATING},
-                      "attributes": {"outsideEveryBoundary": True}})
+    if all(e.boundary is not None for e in model.elements):
+        return zones, None
+    taken = {z["id"] for z in zones}
+    outside = "outside"
+    while outside in taken:
+        outside += "-zone"
+    zones.append({"id": outside, "name": "Outside every trust boundary",
+                  "description": "Elements that sit in no trust boundary of the model.",
+                  "risk": {"trustRating": TRUST_RATING},
+                  "attributes": {"outsideEveryBoundary": True}})
+    return zones, outside
 
+
+def _mitigations(model: Model, oid: Callable[[str], str]
+                 ) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """Each mitigation text as an OTM mitigation: (threat id -> mitigation id, mitigations)."""
     mitigation_ids: dict[str, str] = {}
     mitigations = []
     used = {oid(x.id) for x in [*model.assets, *model.boundaries, *model.elements,
@@ -110,65 +136,63 @@ def to_otm(model: Model) -> dict[str, Any]:
             first = threat.mitigation.strip().splitlines()[0]
             mitigations.append({"id": mid, "name": first[:80], "description": threat.mitigation,
                                 "riskReduction": 100, "attributes": {"threat": oid(threat.id)}})
+    return mitigation_ids, mitigations
 
-    def instances(target: str) -> list[dict[str, Any]]:
-        out = []
-        for threat in model.threats:
-            if target not in threat.targets:
-                continue
-            item: dict[str, Any] = {"threat": oid(threat.id), "state": STATES[threat.status]}
-            if threat.id in mitigation_ids:
-                item["mitigations"] = [{"mitigation": mitigation_ids[threat.id],
-                                        "state": "implemented" if threat.status == "mitigated"
-                                        else "required"}]
-            out.append(item)
-        return out
 
-    components = []
-    for e in model.elements:
-        kind = e.type if e.type in ELEMENT_TYPES else "process"
-        assets = None
-        if e.assets:
-            assets = {"processed": [] if kind == "store" else [oid(a) for a in e.assets],
-                      "stored": [oid(a) for a in e.assets] if kind == "store" else []}
-        components.append({
-            "id": oid(e.id), "name": e.name, "type": COMPONENT_TYPES[kind],
+def _instances(model: Model, target: str, oid: Callable[[str], str],
+               mitigation_ids: dict[str, str]) -> list[dict[str, Any]]:
+    """The threat instances placed on one component or dataflow."""
+    out = []
+    for threat in model.threats:
+        if target not in threat.targets:
+            continue
+        item: dict[str, Any] = {"threat": oid(threat.id), "state": STATES[threat.status]}
+        if threat.id in mitigation_ids:
+            item["mitigations"] = [{"mitigation": mitigation_ids[threat.id],
+                                    "state": "implemented" if threat.status == "mitigated"
+                                    else "required"}]
+        out.append(item)
+    return out
+
+
+def _component(e: Element, oid: Callable[[str], str], outside: str | None,
+               instances: Callable[[str], list]) -> dict[str, Any]:
+    kind = e.type if e.type in ELEMENT_TYPES else "process"
+    assets = None
+    if e.assets:
+        assets = {"processed": [] if kind == "store" else [oid(a) for a in e.assets],
+                  "stored": [oid(a) for a in e.assets] if kind == "store" else []}
+    return {"id": oid(e.id), "name": e.name, "type": COMPONENT_TYPES[kind],
             "description": e.description,
             "parent": {"trustZone": oid(e.boundary) if e.boundary else outside},
             "assets": assets, "threats": instances(e.id), "tags": [kind],
-            "attributes": {"elementType": kind}})
+            "attributes": {"elementType": kind}}
 
-    dataflows = []
-    for f in model.flows:
-        attrs = {k: v for k, v in (("label", f.label), ("protocol", f.protocol),
-                                   ("auth", f.auth)) if v}
-        dataflows.append({
-            "id": oid(f.id), "name": f.label or f"{f.source} -> {f.target}",
+
+def _dataflow(f: Flow, oid: Callable[[str], str],
+              instances: Callable[[str], list]) -> dict[str, Any]:
+    attrs = {k: v for k, v in (("label", f.label), ("protocol", f.protocol),
+                               ("auth", f.auth)) if v}
+    return {"id": oid(f.id), "name": f.label or f"{f.source} -> {f.target}",
             "description": f.description, "bidirectional": False,
             "source": oid(f.source or ""), "destination": oid(f.target or ""),
             "assets": [oid(a) for a in f.data], "threats": instances(f.id),
-            "attributes": attrs or None})
+            "attributes": attrs or None}
 
-    threats = []
-    for t in model.threats:
-        threats.append({
-            "id": oid(t.id), "name": t.title, "description": t.story,
+
+def _threat(t: Threat, oid: Callable[[str], str]) -> dict[str, Any]:
+    return {"id": oid(t.id), "name": t.title, "description": t.story,
             "categories": [STRIDE_NAMES[s] for s in t.stride],
             "cwes": [r for r in t.references if _CWE.match(r)],
             "risk": {"likelihood": LEVEL_NUMBER.get(t.likelihood),
                      "impact": LEVEL_NUMBER.get(t.impact, 0),
                      **({} if t.impact else {"impactComment": "not rated"})},
-            "attributes": _threat_attributes(t, oid)})
+            "attributes": _threat_attributes(t, oid)}
 
-    assets = []
-    for a in model.assets:
-        number = LEVEL_NUMBER.get(a.impact, 0)
-        assets.append({"id": oid(a.id), "name": a.name, "description": a.description,
-                       "risk": {"confidentiality": number, "integrity": number,
-                                "availability": number,
-                                "comment": f"impact {a.impact}" if a.impact else "not rated"},
-                       "attributes": {"impact": a.impact} if a.impact else None})
 
-    return {"otmVersion": OTM_VERSION, "project": project, "representations": [],
-            "assets": assets, "trustZones": zones, "components": components,
-            "dataflows": dataflows, "threats": threats, "mitigations": mitigations}
+def _asset(a: Asset, oid: Callable[[str], str]) -> dict[str, Any]:
+    number = LEVEL_NUMBER.get(a.impact, 0)
+    return {"id": oid(a.id), "name": a.name, "description": a.description,
+            "risk": {"confidentiality": number, "integrity": number, "availability": number,
+                     "comment": f"impact {a.impact}" if a.impact else "not rated"},
+            "attributes": {"impact": a.impact} if a.impact else None}

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..spec import ELEMENT_TYPES, THREAT_STATUSES
-from .common import LEVEL_NUMBER, InputError, level_from_number, mapping, stride_letter, text, texts
+from ..errors import InputError
+from ..format.spec import ELEMENT_TYPES, THREAT_STATUSES
+from .common import LEVEL_NUMBER, level_from_number, mapping, stride_letter, text, texts
 from .draft import Draft, DraftAsset, DraftBoundary, DraftElement, DraftFlow, DraftThreat
 from .otm import GENERATOR
 
@@ -99,8 +100,20 @@ class _Reader:
             d.notes.append("Project tags: " + ", ".join(texts(self.project.get("tags"))))
 
     def read(self, zones, components, flows, threats, mitigations, assets) -> Draft:
-        d = self.draft
+        """The draft of the whole file: project, assets, zones, components, flows, threats."""
         self._project()
+        self._assets(assets)
+        asset_keys = {a.key for a in self.draft.assets}
+        outside, component_zone = self._zones(zones, components)
+        placements: dict[str, list[tuple[str, dict]]] = {}
+        self._components(components, component_zone, outside, asset_keys, placements)
+        self._flows(flows, components, asset_keys, placements)
+        self._threats_and_mitigations(threats, mitigations, placements)
+        self._representations()
+        return self.draft
+
+    def _assets(self, assets: list[dict]) -> None:
+        d = self.draft
         for a in assets:
             risk = mapping(a.get("risk"))
             impact = text(mapping(a.get("attributes")).get("impact"))
@@ -119,8 +132,11 @@ class _Reader:
                                        if text(risk.get("comment")) else ""))
             d.assets.append(DraftAsset(f"a:{a['id']}", text(a["name"]) or a["id"], impact,
                                        description, a["id"]))
-        asset_keys = {a.key for a in d.assets}
 
+    def _zones(self, zones: list[dict], components: list[dict]) -> tuple[set, dict[str, str]]:
+        """Boundaries from trust zones; returns the zones outside every boundary and each
+        component's zone."""
+        d = self.draft
         zone_ids = {z["id"] for z in zones}
         outside = {z["id"] for z in zones
                    if mapping(z.get("attributes")).get("outsideEveryBoundary") is True}
@@ -141,7 +157,11 @@ class _Reader:
                                               f"z:{inside}" if inside and inside not in outside
                                               else None, description, z["id"]))
 
-        placements: dict[str, list[tuple[str, dict]]] = {}
+        return outside, component_zone
+
+    def _components(self, components: list[dict], component_zone: dict[str, str],
+                    outside: set, asset_keys: set, placements: dict) -> None:
+        d = self.draft
         kinds = []
         for c in components:
             kind, why = self._kind(c)
@@ -164,6 +184,10 @@ class _Reader:
             d.notes.append("Element types come from the OTM component types and tags: "
                            + "; ".join(kinds) + ".")
 
+
+    def _flows(self, flows: list[dict], components: list[dict], asset_keys: set,
+               placements: dict) -> None:
+        d = self.draft
         components_by_id = {c["id"] for c in components}
         for f in flows:
             ends = (f["source"], f["destination"])
@@ -184,6 +208,10 @@ class _Reader:
                  if k in asset_keys], description, f["id"]))
             self._instances(f, f"f:{f['id']}", placements)
 
+
+    def _threats_and_mitigations(self, threats: list[dict], mitigations: list[dict],
+                                 placements: dict) -> None:
+        d = self.draft
         by_mitigation = {m["id"]: m for m in mitigations}
         used_mitigations: set[str] = set()
         known = {t["id"] for t in threats}
@@ -199,13 +227,15 @@ class _Reader:
                 d.notes.append(f"Mitigation '{text(m['name']) or m['id']}' is not linked to "
                                "any threat" + (f": {text(m.get('description'))}"
                                                if text(m.get("description")) else "."))
+
+    def _representations(self) -> None:
+        d = self.draft
         for r in data_list(self.data, "representations"):
             r = mapping(r)
             if text(r.get("name")) and not self.ours:
                 url = text(mapping(r.get("repository")).get("url"))
                 d.notes.append(f"Representation '{r['name']}' ({text(r.get('type')) or '?'})"
                                + (f", repository {url}" if url else "") + ".")
-        return d
 
     def _component_zones(self, components: list[dict], zone_ids: set[str]) -> dict[str, str]:
         parents = {c["id"]: mapping(c.get("parent")) for c in components}

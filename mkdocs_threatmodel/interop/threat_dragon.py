@@ -15,8 +15,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from ..model import STRIDE_NAMES, Model, Threat
-from ..spec import ELEMENT_TYPES
+from ..format.model import STRIDE_NAMES, Model, Threat
+from ..format.spec import ELEMENT_TYPES
 from .common import mapping, text
 from .ids import read_id_table
 from .layout import Rect, layout

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import STRIDE_NAMES
-from ..spec import LEVELS, THREAT_STATUSES
-from .common import InputError, is_slug, mapping, one_line, stride_letter, text, texts
+from ..errors import InputError
+from ..format.model import STRIDE_NAMES
+from ..format.spec import ELEMENT_TYPES, LEVELS, THREAT_STATUSES
+from .common import is_slug, mapping, one_line, stride_letter, text, texts
 from .draft import Draft, DraftAsset, DraftBoundary, DraftElement, DraftFlow, DraftThreat
 from .layout import Rect
 
@@ -188,7 +189,7 @@ class _Reader:
                 cell_id = f"cell-{len(nodes) + len(flows) + len(box_cells)}"
             kind = _kind(cell)
             name = _name(cell)
-            if kind in ("external", "process", "store"):
+            if kind in ELEMENT_TYPES:
                 nodes[cell_id] = (kind, _rect(cell))
                 self._element(cell, prefix + cell_id, cell_id, kind, name)
             elif kind == "box":

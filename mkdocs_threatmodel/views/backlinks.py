@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 
-from ..model import OPEN_STATUSES, Model
+from ..format.model import OPEN_STATUSES, Model
 from .badges import BANDS, model_link, plural, risk_of, state_badge, table
 from .escape import h
 from .site import Site

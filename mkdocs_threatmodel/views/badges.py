@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from ..model import STRIDE_NAMES, Model, Threat
-from ..risk import Risk, rate
+from ..format.model import STRIDE_NAMES, Model, Threat
+from ..format.risk import Risk, rate
 from .escape import h
 from .site import KNOWN_STATUSES, Site
 
@@ -37,7 +37,7 @@ def status_badge(status: str) -> str:
     return f'<span class="tm-badge tm-status-{status_class(status)}">{h(text)}</span>'
 
 
-def risk_badge(risk: Risk | None, withheld: bool = False) -> str:
+def risk_badge(risk: Risk | None) -> str:
     if risk is None:
         return '<span class="tm-badge tm-risk-none">unrated</span>'
     return (f'<span class="tm-badge tm-risk-{risk.band}" title="risk score {risk.score} of 16">'

@@ -24,16 +24,3 @@ class Html:
 
 Block = Heading | Html
 
-
-def html_only(blocks: list[Block]) -> str:
-    """The blocks as one HTML string (headings as HTML headings)."""
-    from .escape import h
-
-    out = []
-    for block in blocks:
-        if isinstance(block, Html):
-            out.append(block.html)
-        else:
-            ident = f' id="{h(block.anchor)}"' if block.anchor else ""
-            out.append(f"<h{block.level}{ident}>{h(block.text)}</h{block.level}>")
-    return "".join(out)

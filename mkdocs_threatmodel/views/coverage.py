@@ -7,8 +7,8 @@ and otherwise shows the covering threats coloured by their status (the worst fir
 
 from __future__ import annotations
 
-from ..checks.stride import coverage
-from ..model import STRIDE_NAMES, Model
+from ..format.model import STRIDE_NAMES, Model
+from ..validation.stride import coverage
 from .badges import STATUS_ORDER, status_class, table
 from .diagram import TYPE_TEXT
 from .escape import anchor, h

@@ -11,13 +11,14 @@ open high or critical threats are outlined in red and marked with a warning sign
 
 from __future__ import annotations
 
-from ..model import OPEN_STATUSES, Element, Flow, Model
+from ..format.model import OPEN_STATUSES, Element, Flow, Model
+from ..format.spec import ELEMENT_TYPES, TARGET_NAMES
 from .badges import plural, risk_of, table, threat_link
 from .escape import anchor, h, mermaid_label
 from .site import Site
 
 SHAPES = {"external": ('["', '"]'), "process": ('(["', '"])'), "store": ('[("', '")]')}
-TYPE_TEXT = {"external": "external entity", "process": "process", "store": "data store"}
+TYPE_TEXT = {kind: TARGET_NAMES[kind] for kind in ELEMENT_TYPES}
 WARN = "\u26a0 "
 HOT_BANDS = ("high", "critical")
 

@@ -10,7 +10,7 @@ too.
 
 from __future__ import annotations
 
-from ..model import Model
+from ..format.model import Model
 from .escape import one_line
 from .site import Site
 

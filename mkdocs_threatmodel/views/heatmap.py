@@ -6,9 +6,9 @@ threats and threats without both ratings are left out (and counted below).
 
 from __future__ import annotations
 
-from ..model import OPEN_STATUSES, Model, Threat
-from ..risk import rate
-from ..spec import LEVELS
+from ..format.model import OPEN_STATUSES, Model, Threat
+from ..format.risk import rate
+from ..format.spec import LEVELS
 from .badges import plural, threat_link
 from .site import Site
 

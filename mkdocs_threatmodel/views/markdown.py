@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
+from ..format.frontmatter import OPENING, closing_index, opens
+
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 _ATX_H1 = re.compile(r"^ {0,3}#(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT_H1 = re.compile(r"^ {0,3}=+[ \t]*$")
-_FRONT_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 
 
 def code_flags(lines: list[str]) -> list[bool]:
@@ -69,15 +70,11 @@ def first_heading(text: str) -> str | None:
 
 def strip_front_matter(text: str) -> str:
     """The text without a leading YAML front matter block (kept when it never closes)."""
-    if not text.startswith("---"):
+    if not text.startswith(OPENING):
         return text
     lines = text.splitlines(keepends=True)
-    if lines[0].rstrip() != "---":
-        return text
-    for i in range(1, len(lines)):
-        if _FRONT_CLOSE.match(lines[i].rstrip("\r\n")):
-            return "".join(lines[i + 1:])
-    return text
+    end = closing_index(lines) if opens(lines[0]) else None
+    return text if end is None else "".join(lines[end + 1:])
 
 
 def line_offset(content: str, markdown: str) -> int:

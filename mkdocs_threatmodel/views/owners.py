@@ -7,7 +7,7 @@ the stale models they own.
 
 from __future__ import annotations
 
-from ..model import OPEN_STATUSES, Model, Threat
+from ..format.model import OPEN_STATUSES, Model, Threat
 from .badges import (
     BANDS,
     WITHHELD,

@@ -23,7 +23,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..model import Model
+from ..format.model import Model
 from . import (
     backlinks,
     coverage,

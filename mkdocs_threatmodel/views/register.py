@@ -6,7 +6,7 @@ stays in risk-then-status order.
 
 from __future__ import annotations
 
-from ..model import Model, Threat
+from ..format.model import Model, Threat
 from .badges import (
     BANDS,
     STATUS_ORDER,

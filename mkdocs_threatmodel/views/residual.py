@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..model import Model, Threat
+from ..format.model import Model, Threat
+from ..format.spec import ACCEPTANCE_WARNING_DAYS
 from .badges import WITHHELD, risk_badge, risk_of, table, threat_link
 from .escape import h
 from .site import Site
 
-EXPIRING_DAYS = 30  # as TM405
+EXPIRING_DAYS = ACCEPTANCE_WARNING_DAYS  # as TM405
 
 
 def expiry(threat: Threat, today: dt.date) -> tuple[str, str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Model
+from ..format.model import Model
 from .badges import table
 from .escape import anchor, h
 from .site import Site

@@ -15,16 +15,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..model import Model, Threat
+from ..format.model import Model, Threat
+from ..format.spec import OPEN_STATUSES, THREAT_STATUSES
 from .escape import safe_url
 
 REDACT_CHOICES = ("none", "open", "unmitigated", "all")
 _WITHHELD = {
     "none": frozenset(),
-    "open": frozenset({"open", "mitigating"}),
-    "unmitigated": frozenset({"open", "mitigating", "accepted", "transferred"}),
+    "open": frozenset(OPEN_STATUSES),
+    "unmitigated": frozenset({*OPEN_STATUSES, "accepted", "transferred"}),
 }
-KNOWN_STATUSES = ("open", "mitigating", "mitigated", "accepted", "transferred", "not-applicable")
+KNOWN_STATUSES = THREAT_STATUSES
 DEFAULT_TICKET_PATTERN = r"[A-Z][A-Z0-9]+-[0-9]+"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Model, Threat
+from ..format.model import Model, Threat
 from .badges import (
     WITHHELD,
     level_pair,

@@ -1,1 +1,0 @@
-"""Checks: rules that read a model (and the other models of the repository) and yield findings."""

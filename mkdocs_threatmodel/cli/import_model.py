@@ -1,0 +1,118 @@
+"""``threatmodel import``: a Markdown model from an OTM or Threat Dragon file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..errors import EXIT_OK, InputError, UsageError, exit_status
+from ..workspace.git import MARKDOWN_SUFFIXES
+from .output import write_output
+
+IMPORT_FORMATS = ("otm", "threat-dragon")
+_TOOL_NAMES = {"otm": "an Open Threat Model file",
+               "threat-dragon": "a Threat Dragon model"}
+NAME = "import"
+
+
+def add(sub: argparse._SubParsersAction) -> None:
+    """Register the command's options."""
+    p = sub.add_parser("import", help="write a Markdown model from an OTM or Threat Dragon "
+                       "file")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--from", dest="source", choices=IMPORT_FORMATS,
+                   help="the file's format (default: recognised from its content)")
+    p.add_argument("-o", dest="output", metavar="MODEL.md",
+                   help="write the model here and validate it (default: stdout)")
+    p.add_argument("--force", action="store_true", help="overwrite MODEL.md if it exists")
+    p.add_argument("--id", dest="model_id", metavar="ID", help="the model's id")
+    p.add_argument("--owner", help="the model's owner, when the source names none")
+
+
+def _detect(data: object) -> str | None:
+    from ..interop import otm_import, threat_dragon_import
+
+    if otm_import.detect(data):
+        return "otm"
+    if threat_dragon_import.detect(data):
+        return "threat-dragon"
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    import re
+
+    from ..findings.reports.text import line, summary
+    from ..format.spec import ID_PATTERN
+    from ..interop.importer import build
+    from ..interop.loading import read_input
+    from ..validation.engine import validate
+    from ..workspace.repository import Repository, today
+
+    if args.model_id is not None and not re.match(ID_PATTERN, args.model_id):
+        raise UsageError(f"--id {args.model_id!r}: use letters, digits, '.', '_' and '-'")
+    output = Path(args.output) if args.output else None
+    if output is not None and output.suffix.lower() not in MARKDOWN_SUFFIXES:
+        raise UsageError(f"{args.output}: a model is a Markdown file (.md)")
+    if output is not None and output.exists() and not args.force:
+        raise InputError(f"{args.output} already exists; pass --force to overwrite it")
+    data = read_input(args.file)
+    found = _detect(data)
+    source = args.source or found
+    if source is None:
+        raise InputError(f"{args.file}: neither an Open Threat Model file nor a Threat Dragon "
+                         "model; pass --from if it is one")
+    if found is not None and found != source:
+        raise InputError(f"{args.file} is {_TOOL_NAMES[found]}, not "
+                         f"{_TOOL_NAMES[source]}: use --from {found}")
+    if source == "otm":
+        from ..interop.otm_import import from_otm as read
+    else:
+        from ..interop.threat_dragon_import import from_threat_dragon as read
+    draft = read(data, args.file)
+
+    repo, rel, taken_models, taken_threats = None, None, {}, set()
+    if output is not None:
+        folder = output.resolve().parent
+        while not folder.exists():
+            folder = folder.parent
+        repo = Repository.at(folder)
+        try:
+            rel = output.resolve().relative_to(repo.root).as_posix()
+        except ValueError:
+            rel = None
+        taken_models, taken_threats = _taken_ids(repo, rel)
+    imported = build(draft, source_name=Path(args.file).name, model_id=args.model_id,
+                     owner=args.owner, taken_threats=taken_threats, today=today())
+    if imported.model_id in taken_models:
+        raise InputError(f"model id '{imported.model_id}' is already used by "
+                         f"{taken_models[imported.model_id]}; pass --id")
+    write_output(args.output, imported.text, args.force)
+    if repo is None or rel is None:
+        return EXIT_OK
+    result = validate(repo, only=[rel])
+    for finding in result.findings:
+        print(line(repo.root, finding))
+    print(summary(result.findings, 1), file=sys.stderr)
+    return exit_status(result.failed)
+
+
+def _taken_ids(repo, skip: str | None) -> tuple[dict[str, str], set[str]]:
+    """Model ids (-> path) and threat ids of the repository's other models."""
+    from ..format.source import read_source
+    from ..validation.engine import model_ids
+
+    models: dict[str, str] = {}
+    threats: set[str] = set()
+    for rel in repo.model_paths():
+        if rel == skip:
+            continue
+        src = read_source(rel, repo.read(rel))
+        if not src.ok:
+            continue
+        ids = model_ids(src)
+        if ids.id:
+            models.setdefault(ids.id, rel)
+        threats.update(tid for tid, _path in ids.threats)
+    return models, threats

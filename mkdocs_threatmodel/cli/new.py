@@ -1,0 +1,47 @@
+"""``threatmodel new``: write a new model skeleton."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..errors import EXIT_OK, InputError, UsageError
+from ..workspace.git import MARKDOWN_SUFFIXES
+
+NAME = "new"
+
+
+def add(sub: argparse._SubParsersAction) -> None:
+    """Register the command's options."""
+    p = sub.add_parser("new", help="write a new model skeleton")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--id", required=True)
+    p.add_argument("--title", required=True)
+    p.add_argument("--adr", action="append", default=[], metavar="ADR")
+    p.add_argument("--owner")
+
+
+def run(args: argparse.Namespace) -> int:
+    import re
+
+    from ..format.scaffold import relative_adr, skeleton
+    from ..format.spec import ID_PATTERN
+
+    path = Path(args.path)
+    if not re.match(ID_PATTERN, args.id):
+        raise UsageError(f"--id {args.id!r}: use letters, digits, '.', '_' and '-'")
+    if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+        raise UsageError(f"{args.path}: a model is a Markdown file (.md)")
+    if path.exists():
+        raise InputError(f"{args.path} already exists; not overwriting it")
+    adrs = []
+    for adr in args.adr:
+        if not Path(adr).is_file():
+            raise UsageError(f"--adr {adr}: no such file")
+        adrs.append(relative_adr(path, Path(adr)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "x", encoding="utf-8", newline="\n") as handle:
+        handle.write(skeleton(args.id, args.title, args.owner, adrs))
+    print(f"wrote {args.path}", file=sys.stderr)
+    return EXIT_OK

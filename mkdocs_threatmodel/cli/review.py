@@ -1,0 +1,25 @@
+"""``threatmodel review``: record a review of models."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .options import date
+
+NAME = "review"
+
+
+def add(sub: argparse._SubParsersAction) -> None:
+    """Register the command's options."""
+    p = sub.add_parser("review", help="record a review of models (reviewed.date and .by)")
+    p.add_argument("models", nargs="+", metavar="MODEL")
+    p.add_argument("--by", metavar="NAME", help="who reviewed (default: git's user.name)")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="when (default: today)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..staleness.review import run_review
+
+    on = date(args.date, "--date")
+    return run_review([Path(m) for m in args.models], by=args.by, on=on)

@@ -1,0 +1,69 @@
+"""``threatmodel validate``: check models; with paths, only those files."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ..errors import UsageError, exit_status
+from .options import date, folder
+
+NAME = "validate"
+
+
+def add(sub: argparse._SubParsersAction) -> None:
+    """Register the command's options."""
+    p = sub.add_parser("validate", help="check models; with PATHs, only those files")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    p.add_argument("--strict", action="store_true",
+                   help="ask for every applicable STRIDE letter of every element (TM303)")
+    p.add_argument("--today", metavar="YYYY-MM-DD", help="judge expiry as of this date")
+    p.add_argument("--no-cache", action="store_true",
+                   help="parse every model again instead of reusing unchanged ones")
+    p.add_argument("--staged", action="store_true",
+                   help="check the models as staged in git's index (for a plain git hook)")
+    p.add_argument("-C", dest="directory", metavar="DIR", default=".",
+                   help="run as if started in DIR")
+
+
+def run(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from ..findings.reports import FORMATS
+    from ..findings.reports.text import summary
+    from ..format.source import looks_like_model
+    from ..validation.engine import validate
+    from ..workspace.repository import Repository
+
+    start = folder(args.directory)
+    on = date(args.today)
+    os.chdir(start)
+    repo = Repository.at(Path.cwd())
+    if args.staged:
+        if not repo.in_git:
+            raise UsageError("--staged needs a git repository")
+        repo = repo.as_staged()
+    if args.strict:
+        repo = repo.with_config(replace(repo.config, strict=True))
+    only = None
+    if args.paths:
+        only = []
+        for given in args.paths:
+            path = Path(given)
+            if not path.exists():
+                raise UsageError(f"{given}: no such file")
+            if path.is_dir():
+                raise UsageError(f"{given}: is a folder; give model files, or no path for all")
+            try:
+                only.append(repo.relative(path))
+            except ValueError:
+                raise UsageError(f"{given}: outside the repository at {repo.root}") from None
+        only = [p for p in only if looks_like_model(repo.read(p))]
+    result = validate(repo, only, on, use_cache=not args.no_cache)
+    sys.stdout.write(FORMATS[args.format](repo.root, result.findings, len(result.checked)))
+    if args.format == "text":
+        print(summary(result.findings, len(result.checked)), file=sys.stderr)
+    return exit_status(result.failed)

@@ -1,0 +1,188 @@
+"""The rule registry: every finding's code, name, default severity and help.
+
+Codes are stable: once published a code keeps its meaning. ``threatmodel rules``
+prints this table, and SARIF output carries it as the tool's rule metadata.
+Families: TM0xx syntax, TM1xx schema, TM2xx references, TM3xx STRIDE per
+element, TM4xx ownership and acceptance, TM5xx staleness, TM9xx
+configuration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .finding import Severity
+
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.NOTE
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A check's stable identity and documentation."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    why: str
+    fix: str = ""
+    enabled: bool = True
+
+
+_RULES = [
+    # -- syntax ---------------------------------------------------------------
+    Rule("TM001", "yaml-syntax", E, "The front matter is not valid YAML.",
+         "The model cannot be read at all until the YAML parses.",
+         "Fix the YAML at the position shown; quote values that contain ': ' or start with "
+         "'{', '[', '*', '&', '!', '%' or '@'."),
+    Rule("TM002", "unclosed-front-matter", E, "The front matter never closes.",
+         "Without the closing '---' line the whole file would be read as YAML.",
+         "Add a line with only '---' after the last front matter key."),
+    Rule("TM003", "front-matter-not-mapping", E, "The front matter is not a mapping.",
+         "A model's front matter is a set of keys such as 'threatmodel', 'id' and 'threats'.",
+         "Write 'key: value' lines at the top level of the front matter."),
+    Rule("TM004", "duplicate-key", E, "A key appears twice in the same mapping.",
+         "YAML loaders silently keep the last value; a threat or an owner would vanish.",
+         "Remove or rename one of the two keys."),
+    Rule("TM005", "yaml-tag", E, "A YAML tag is not allowed.",
+         "Tags such as '!!python/object' ask a loader to build objects; models are plain data.",
+         "Remove the tag and write the value as plain text."),
+    Rule("TM006", "yaml-alias", E, "YAML anchors and aliases are not allowed.",
+         "Aliases can multiply a document exponentially ('billion laughs') and hide what a "
+         "reviewer reads.",
+         "Write the value out where it is used."),
+    Rule("TM007", "not-utf8", E, "The file is not UTF-8 text.",
+         "Models are text that git diffs and reviewers read; other encodings break both.",
+         "Save the file as UTF-8."),
+    Rule("TM008", "binary-file", E, "The file is binary.",
+         "A file with NUL bytes is not a Markdown model.", "Check the file's path."),
+    # -- schema ---------------------------------------------------------------
+    Rule("TM101", "unknown-key", E, "A key is not part of the model format.",
+         "Misspelt keys are otherwise ignored and their content lost.",
+         "Use the suggested key, or see `threatmodel schema` for the format."),
+    Rule("TM102", "wrong-type", E, "A value has the wrong type.",
+         "Each key expects a string, number, list or mapping.", "Write the expected type."),
+    Rule("TM103", "invalid-value", E, "A value is not one of the allowed words.",
+         "Statuses, levels, element types and STRIDE letters come from fixed lists.",
+         "Use one of the listed values."),
+    Rule("TM104", "bad-date", E, "A date is not a valid YYYY-MM-DD date.",
+         "Reviews and acceptances expire by date.", "Write the date as YYYY-MM-DD."),
+    Rule("TM105", "ambiguous-id", E, "An id would be read by YAML as a number, boolean or null.",
+         "'id: 1e3', 'id: no' or 'id: 012' do not stay the text you typed.",
+         "Quote the id, or start it with a letter."),
+    Rule("TM106", "missing-key", E, "A required key is missing.",
+         "Without it the model or entry cannot be identified or checked.", "Add the key."),
+    Rule("TM107", "bad-format", E, "A value does not match its expected form.",
+         "Ids are slugs; review intervals are a number followed by d or w.",
+         "Follow the form given in the message."),
+    Rule("TM108", "unsupported-version", E, "The format version is not supported.",
+         "This release reads format version 1.", "Write 'threatmodel: 1'."),
+    # -- references -----------------------------------------------------------
+    Rule("TM201", "unknown-flow-endpoint", E, "A flow starts or ends at an unknown element.",
+         "A flow must connect two elements of the model.", "Use an element id of this model."),
+    Rule("TM202", "unknown-boundary", E, "An element sits in an unknown trust boundary.",
+         "Trust boundaries decide which flows cross them.", "Use a boundary id of this model."),
+    Rule("TM203", "unknown-parent-boundary", E, "A boundary is nested in an unknown boundary.",
+         "'inside' must name another boundary of the model.", "Use a boundary id of this model."),
+    Rule("TM204", "boundary-cycle", E, "Boundary nesting is circular.",
+         "A boundary cannot contain itself, directly or through others.",
+         "Remove one 'inside' of the cycle."),
+    Rule("TM205", "unknown-target", E, "A threat targets an unknown element or flow.",
+         "Threats are about elements and flows of the diagram.",
+         "Use an element or flow id of this model."),
+    Rule("TM206", "unknown-asset", E, "An asset reference is unknown.",
+         "Elements and flows may only carry assets the model lists.",
+         "Add the asset under 'assets' or fix the id."),
+    Rule("TM207", "missing-adr", E, "A cited ADR file does not exist.",
+         "ADR links are relative to the model file.", "Fix the path or remove the link."),
+    Rule("TM208", "missing-test", E, "A listed test file does not exist.",
+         "Test paths are relative to the repository root.", "Fix the path or remove it."),
+    Rule("TM209", "duplicate-id", E, "An id is used twice in one model.",
+         "Ids of assets, boundaries, elements, flows and threats share one namespace per model.",
+         "Rename one of them."),
+    Rule("TM210", "duplicate-model-id", E, "Another model in the repository has the same id.",
+         "Model ids are unique in the repository.", "Rename one of the models."),
+    Rule("TM211", "duplicate-threat-id", E,
+         "Another model in the repository has a threat with the same id.",
+         "Tickets and tests cite threat ids; they must be unique in the repository.",
+         "Rename one of the threats."),
+    # -- STRIDE per element -----------------------------------------------------
+    Rule("TM301", "stride-not-applicable", E,
+         "A STRIDE letter does not apply to the type of its target.",
+         "STRIDE per element: external entities S R; processes S T R I D E; data stores "
+         "T R I D; data flows T I D.",
+         "Move the letter to a threat on a target it applies to."),
+    Rule("TM302", "uncovered-boundary-flow", E,
+         "A flow crosses a trust boundary but no threat targets it.",
+         "Threats concentrate where data crosses trust boundaries; every such flow needs at "
+         "least a considered threat, 'not-applicable' with a rationale included.",
+         "Add a threat that targets the flow."),
+    Rule("TM303", "stride-gap", E,
+         "An applicable STRIDE letter of an element or flow has no threat (strict mode).",
+         "Strict mode asks for every applicable letter of every element and flow to be "
+         "considered.",
+         "Add a threat for the letter, or a 'not-applicable' one with a rationale.",
+         enabled=False),
+    # -- ownership and acceptance -------------------------------------------------
+    Rule("TM401", "no-owner", E, "A threat has no owner.",
+         "Unowned threats are decoration.", "Set 'owner' on the threat or on the model."),
+    Rule("TM402", "no-ticket", E, "An open threat of high or critical risk has no ticket.",
+         "Top risks become tickets with owners.", "Set 'ticket' to the tracker id or URL."),
+    Rule("TM403", "incomplete-acceptance", E,
+         "An accepted threat lacks acceptance 'by', 'date' or 'rationale'.",
+         "Residual risk needs a named person who signed it off, when, and why.",
+         "Fill in 'acceptance: {by: ..., date: ..., rationale: ...}'."),
+    Rule("TM404", "acceptance-expired", E, "A risk acceptance has expired.",
+         "Acceptances are time-boxed; an expired one must be renewed or the threat reopened.",
+         "Renew the acceptance (new date and expires) or change the status."),
+    Rule("TM405", "acceptance-expiring", W, "A risk acceptance expires within 30 days.",
+         "Renewals need the person who accepts the risk; plan them ahead.",
+         "Schedule the renewal."),
+    Rule("TM406", "not-applicable-without-rationale", E,
+         "A 'not-applicable' threat has no rationale.",
+         "Say why the letter does not apply, so that reviewers can disagree.",
+         "Add 'rationale: ...'."),
+    Rule("TM407", "mitigated-without-mitigation", E, "A 'mitigated' threat has no mitigation.",
+         "A mitigation that is not written down cannot be verified.",
+         "Add 'mitigation: ...'."),
+    Rule("TM408", "test-does-not-cite-threat", W,
+         "A listed test file does not mention the threat's id.",
+         "Tests prove a mitigation when they cite the threat they cover.",
+         "Mention the threat id in the test (a comment or the test's name)."),
+    Rule("TM409", "no-risk-rating", W, "A threat has no likelihood or impact.",
+         "Risk is likelihood x impact; without both the threat cannot be ranked.",
+         "Add 'likelihood' and 'impact'."),
+    # -- staleness ------------------------------------------------------------------
+    Rule("TM501", "covered-paths-changed", E,
+         "Commits changed paths the model covers after its last review.",
+         "Models decay: the architecture they describe moved on without them.",
+         "Review the model against the changes, then `threatmodel review MODEL`."),
+    Rule("TM502", "adr-changed", E, "An ADR the model rests on changed after its last review.",
+         "A changed decision can change trust boundaries, flows and threats.",
+         "Review the model against the ADR, then `threatmodel review MODEL`."),
+    Rule("TM503", "adr-superseded", E, "An ADR the model rests on is superseded.",
+         "The model rests on a decision that no longer holds.",
+         "Cite the superseding ADR, review the model, then `threatmodel review MODEL`."),
+    Rule("TM504", "review-overdue", E,
+         "The last review is older than the model's review interval.",
+         "Even unchanged architecture meets new attackers; 'review_every' sets the pace.",
+         "Review the model, then `threatmodel review MODEL`."),
+    Rule("TM505", "history-too-shallow", W,
+         "The git history stops before the model's last review (shallow clone).",
+         "Without the review commit, changes since the review cannot be known; the model "
+         "is treated as unknown, not as fresh.",
+         "Fetch more history: `git fetch --unshallow` (or `--deepen=N`)."),
+    Rule("TM506", "model-not-committed", N, "The model is not committed yet.",
+         "Staleness is measured from the commit that records a review.",
+         "Commit the model."),
+    Rule("TM507", "staged-change-without-review", E,
+         "The staged change touches paths a model covers without recording its review.",
+         "A commit that changes the architecture should bring its threat model along.",
+         "Review the model, `threatmodel review MODEL`, and stage it with the change."),
+    # -- configuration ------------------------------------------------------------
+    Rule("TM901", "bad-config", E, "The configuration file is invalid.",
+         "The configuration decides rule severities for every run.",
+         "Fix the configuration file as the message says."),
+]
+
+RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

@@ -1,0 +1,321 @@
+"""The MkDocs plugin: a thin adapter that places the views' text in MkDocs pages.
+
+Everything shown is made by :mod:`mkdocs_threatmodel.views` (which knows nothing of
+MkDocs). Here: typed options (``on_config``), one validation and one staleness
+judgement per build, reported as ``path:line: CODE message`` warnings, generated
+pages and assets (``on_files``), views placed in the Markdown (``on_page_markdown``)
+and their HTML filled in once the page is rendered (``on_post_page``), with the Mermaid
+scripts on pages that have a diagram.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from ..findings.finding import Finding, Severity
+from ..findings.reports.text import display_path
+from ..format.model import Model
+from ..validation.engine import Result, validate
+from ..views import ASSET_FILES, ASSETS
+from ..views.diagram import scripts
+from ..views.escape import h
+from ..views.markdown import first_heading, line_offset, strip_front_matter
+from ..views.page import Composer, Prepared, generated_page
+from ..views.site import Options, Site, relative_url
+from ..workspace import git
+from ..workspace.discover import MARKDOWN_SUFFIXES
+from ..workspace.repository import Repository, today
+from .config import FAIL_RANK, MERMAID_CDN, ThreatModelConfig
+
+log = logging.getLogger("mkdocs.plugins.threatmodel")
+
+ASSET_DIR = "assets/threatmodel"
+
+
+class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
+    """Model pages, the threat register, owners and staleness views, ADR backlinks and
+    threat citations."""
+
+    def __init__(self) -> None:
+        self.serving = False
+        self._stale_key: tuple | None = None
+        self._assessment: Any = None
+        self._reset()
+
+    def _reset(self) -> None:
+        self.site: Site | None = None
+        self.composer: Composer | None = None
+        self.repo: Repository | None = None
+        self.prefix = ""
+        self._models: dict[str, Model] = {}  # docs path -> model
+        self._broken: dict[str, list[Finding]] = {}  # docs path -> why it could not be read
+        self._prepared: dict[str, Prepared] = {}
+        self._mermaid: tuple[str, str] = ("url", MERMAID_CDN)
+
+    # -- configuration -------------------------------------------------------------------
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup keeps this instance for the whole `mkdocs serve` session,
+        # so the staleness judgement can be reused between rebuilds.
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if not self.config.enabled:
+            return config
+        self._reset()
+        try:
+            re.compile(self.config.ticket_pattern)
+        except re.error as exc:
+            raise PluginError(f"threatmodel: ticket_pattern is not a valid regular "
+                              f"expression: {exc}") from exc
+        url = self.config.ticket_url
+        if url is not None and (not re.match(r"^https?://", url) or "{ticket}" not in url):
+            raise PluginError("threatmodel: ticket_url must be an http(s) URL containing "
+                              "{ticket}, e.g. https://tracker.example/browse/{ticket}")
+        self._mermaid = self._resolve_mermaid(self.config.mermaid, config)
+        config.extra_css.append(f"{ASSET_DIR}/threatmodel.css")
+        config.extra_javascript.append(f"{ASSET_DIR}/threatmodel.js")
+        return config
+
+    @staticmethod
+    def _resolve_mermaid(value: str, config: MkDocsConfig) -> tuple[str, str]:
+        """("url", URL), ("docs", path in docs_dir) or ("copy", file to host)."""
+        if re.match(r"^(?:https?:)?//", value):
+            return "url", value
+        docs = Path(config.docs_dir)
+        if not Path(value).is_absolute() and (docs / value).is_file():
+            return "docs", Path(value).as_posix()
+        base = Path(config.config_file_path or ".").resolve().parent
+        local = Path(value) if Path(value).is_absolute() else base / value
+        if local.is_file():
+            return "copy", str(local.resolve())
+        raise PluginError(f"threatmodel: mermaid '{value}' is neither an http(s) URL nor a "
+                          "file (looked in docs_dir and beside mkdocs.yml)")
+
+    # -- one validation and one staleness judgement per build ----------------------------
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if not self.config.enabled:
+            return files
+        docs_dir = Path(config.docs_dir).resolve()
+        repo = self.repo = Repository.at(docs_dir)
+        rel = os.path.relpath(docs_dir, repo.root).replace(os.sep, "/")
+        self.prefix = "" if rel == "." else rel + "/"
+        on = today()
+        result = validate(repo, keep_models=True, on=on)
+        models = self._pages_of(result, files)
+        judged, stale_findings = self._staleness(repo, on, result.checked)
+        self._report_all(result.findings, stale_findings)
+        self._add_generated(files, config)
+        page_urls = {m.path: files.get_file_from_path(d).url for d, m in self._models.items()}
+        doc_urls, titles = self._adr_pages(models, files)
+        options = Options(redact=self.config.redact, ticket_url=self.config.ticket_url,
+                          ticket_pattern=self.config.ticket_pattern,
+                          direction=self.config.direction, today=on,
+                          staleness_available=judged is not None)
+        self.site = Site(models, page_urls, judged, options, titles, doc_urls)
+        self.composer = Composer(self.site)
+        return files
+
+    def _pages_of(self, result: Result, files: Files) -> list[Model]:
+        """The models that are pages of the site; checked files that are not models (they
+        could not be read) are remembered with their findings, for a notice on the page."""
+        models = []
+        for model in result.models:
+            docs_path = self._docs_path(model.path)
+            file = files.get_file_from_path(docs_path) if docs_path else None
+            if file is not None and file.is_documentation_page():
+                self._models[docs_path] = model
+                models.append(model)
+        modelled = {m.path for m in models}
+        for path in result.checked:
+            docs_path = self._docs_path(path)
+            if docs_path and path not in modelled:
+                self._broken[docs_path] = [f for f in result.findings if f.path == path]
+        return models
+
+    def _report_all(self, found: list[Finding], stale_findings: list[Finding]) -> None:
+        """Log the findings of files in docs_dir: validation, then staleness as configured."""
+        self._report([f for f in found if self._ours(f.path)], "validation")
+        if self.config.staleness == "report":
+            self._report([f for f in stale_findings if self._ours(f.path)], "staleness")
+        elif stale_findings:
+            for finding in stale_findings:
+                if self._ours(finding.path):
+                    log.info(self._line(finding))
+
+    def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
+        """The assets, a local Mermaid copy, and the generated pages the docs do not have."""
+        for name in ASSET_FILES:
+            files.append(File.generated(config, f"{ASSET_DIR}/{name}",
+                                        abs_src_path=str(ASSETS / name)))
+        if self._mermaid[0] == "copy":
+            files.append(File.generated(config, f"{ASSET_DIR}/mermaid.min.js",
+                                        abs_src_path=self._mermaid[1]))
+        for kind, path in (("register", self.config.register_page),
+                           ("owners", self.config.owners_page),
+                           ("staleness", self.config.staleness_page)):
+            if path and files.get_file_from_path(path) is None:
+                files.append(File.generated(config, path, content=generated_page(kind)))
+
+    def _adr_pages(self, models: list[Model], files: Files
+                   ) -> tuple[dict[str, str], dict[str, str]]:
+        """The cited ADRs that are pages: repository path -> URL, and URL -> title."""
+        doc_urls, titles = {}, {}
+        for model in models:
+            base = model.path.rsplit("/", 1)[0] + "/" if "/" in model.path else ""
+            for adr in model.adrs:
+                target = os.path.normpath(base + adr).replace(os.sep, "/")
+                docs_path = self._docs_path(target)
+                file = files.get_file_from_path(docs_path) if docs_path else None
+                if file is None or not file.is_documentation_page() or target in doc_urls:
+                    continue
+                doc_urls[target] = file.url
+                try:
+                    title = first_heading(file.content_string)
+                except (OSError, ValueError):
+                    title = None
+                if title:
+                    titles[file.url] = title
+        return doc_urls, titles
+
+    def _docs_path(self, repo_path: str) -> str | None:
+        if not self.prefix:
+            return repo_path
+        return repo_path[len(self.prefix):] if repo_path.startswith(self.prefix) else None
+
+    def _ours(self, repo_path: str) -> bool:
+        """Findings of files in docs_dir, and of the configuration file."""
+        if self._docs_path(repo_path) is not None:
+            return True
+        return "/" not in repo_path and not repo_path.lower().endswith(MARKDOWN_SUFFIXES)
+
+    def _staleness(self, repo: Repository, on: dt.date,
+                   paths: list[str]) -> tuple[dict | None, list[Finding]]:
+        """The judgement of every model (reused while HEAD and the model files stay the
+        same), and its findings; ``(None, [])`` when git history is not available."""
+        if self.config.staleness == "off" or not repo.in_git:
+            return None, []
+        from ..staleness.judge import Assessment
+
+        key = (str(repo.root), git.resolve(repo.root, "HEAD"), tuple(paths), on,
+               repr(repo.config))
+        try:
+            if key != self._stale_key or self._assessment is None:
+                assessment = Assessment(repo, on)
+                self._assessment = (assessment, assessment.run())
+                self._stale_key = key
+            assessment, judged = self._assessment
+            found = assessment.findings()
+        except git.GitError as exc:
+            log.info(f"threatmodel: staleness not judged: {exc}")
+            self._stale_key = self._assessment = None
+            return None, []
+        except Exception as exc:  # the docs still build; the log says why freshness is missing
+            log.warning(f"threatmodel: staleness could not be judged: "
+                        f"{type(exc).__name__}: {exc}")
+            self._stale_key = self._assessment = None
+            return None, []
+        return judged, found
+
+    def _line(self, finding: Finding) -> str:
+        where = display_path(self.repo.root, finding.path)
+        text = f"{where}:{finding.position.line}: {finding.code} {finding.message}"
+        if finding.hint:
+            text += f" ({finding.hint})"
+        return text.replace("\n", " ")
+
+    def _report(self, findings: list[Finding], what: str) -> None:
+        threshold = FAIL_RANK[self.config.fail_on]
+        for finding in findings:
+            severity = finding.severity if isinstance(finding.severity, Severity) \
+                else Severity.ERROR
+            (log.warning if severity.rank >= threshold else log.info)(self._line(finding))
+
+    # -- pages ---------------------------------------------------------------------------
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """A model page's source is its body: the front matter was read once already (and
+        MkDocs would otherwise turn the whole model into page metadata)."""
+        if not self.config.enabled:
+            return None
+        model = self._models.get(page.file.src_uri)
+        if model is None:
+            return None
+        body = model.source.body.replace("\r\n", "\n").replace("\r", "\n")
+        return "---\n{}\n---\n" + body
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        if not self.config.enabled or self.composer is None:
+            return markdown
+        src = page.file.src_uri
+        model = self._models.get(src)
+        first_line = 0
+        if model is not None:
+            body = model.source.body
+            first_line = model.source.body_line + len(body) - len(body.lstrip("\r\n"))
+        elif src in self._broken:
+            markdown = self._broken_notice(src) + strip_front_matter(markdown)
+        prepared = self.composer.prepare(
+            markdown, current=page.file.url, repo_path=self.prefix + src, model=model,
+            sections=tuple(self.config.sections), citations=self.config.citations,
+            adr_backlinks=self.config.adr_backlinks, first_line=first_line or 1)
+        if model is not None:
+            page.meta = {"title": prepared.title}
+        if prepared.warnings:
+            if not first_line:
+                try:
+                    offset = line_offset(page.file.content_string, markdown)
+                except (OSError, ValueError, AssertionError):
+                    offset = 0
+            for line, message in prepared.warnings:
+                number = line + (0 if first_line else offset)
+                where = f"{self.prefix}{src}:{number}" if line else f"{self.prefix}{src}"
+                log.warning(f"{display_path(self.repo.root, where)}: {message}")
+        if prepared.slots:
+            self._prepared[src] = prepared
+        return prepared.markdown
+
+    def _broken_notice(self, src: str) -> str:
+        findings = self._broken.get(src, [])
+        items = "".join(f"<li>line {f.position.line}: <code>{h(f.code)}</code> {h(f.message)}"
+                        "</li>" for f in findings[:10])
+        return (f'<div class="tm-note tm-broken"><p>This threat model could not be read, so its '
+                f"views are missing:</p><ul>{items}</ul></div>\n\n")
+
+    @event_priority(50)  # before plugins that minify or rewrite the finished page
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        prepared = self._prepared.pop(page.file.src_uri, None)
+        if prepared is None or self.composer is None:
+            return output
+        extra = self._scripts(page.file.url, config) if prepared.has_diagram else ""
+        return self.composer.fill(output, prepared, extra)
+
+    def _scripts(self, current: str, config: MkDocsConfig) -> str:
+        kind, value = self._mermaid
+        if kind == "url":
+            source = value
+        else:
+            path = value if kind == "docs" else f"{ASSET_DIR}/mermaid.min.js"
+            source = relative_url(path, current)
+        init = relative_url(f"{ASSET_DIR}/mermaid-init.js", current)
+        return scripts(source, init, self_render=config.theme.name != "material")
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig,
+                 builder: Callable) -> LiveReloadServer:
+        if self.config.enabled and self.repo is not None:
+            settings = self.repo.root / ".threatmodel.yaml"
+            if settings.is_file():
+                server.watch(str(settings))
+        return server

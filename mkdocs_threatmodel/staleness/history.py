@@ -1,0 +1,171 @@
+"""A persisted copy of the history, so that a run reads only the commits that are new.
+
+Reading 20,000 commits with their changed paths costs git about a second; the
+pre-commit hook cannot pay that on every commit. After a run reads a history,
+it is kept under the cache folder (see :mod:`.cache`), in ``history/<repository>/``,
+as one snapshot per branch named by the commit it was read at. The next run
+starts from the snapshot of its branch (or else the newest one) and asks git
+only for the commits since:
+``git log <snapshot>..<commit>``, a handful of milliseconds for a few commits. The
+snapshot is written again only once a few hundred commits came after it.
+
+When the snapshot's commit is not an ancestor of the one judged (a rebase, a
+reset, a switch to another branch), only the part both share is kept: the
+ancestors of their merge base, with ``git log <merge base>..<commit>`` for the
+rest. A snapshot read with another shallow boundary (a fetch deepened the
+clone) is not used, so no commit is ever left out. The snapshot is trusted
+like the rest of the cache folder, which belongs to the user running the tool.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import re
+from hashlib import blake2b
+from pathlib import Path
+
+from ..workspace import git
+from ..workspace.cache import write_atomic
+
+FORMAT = 2
+SNAPSHOTS_KEPT = 4  # per repository: the branches worked on most recently
+# A snapshot is written again once this many commits came after it: below that, asking
+# git for them costs less than writing the whole history out again.
+RESAVE_AFTER = 200
+_SNAPSHOT_NAME = re.compile(r"(?P<branch>[0-9a-f]{16})-(?P<head>[0-9a-f]{40,64})\.log")
+
+
+def read_log(root: Path, head: str, state: git.State, folder: Path | None) -> git.Log:
+    """Every commit reachable from ``head`` with its changes: from a snapshot when possible."""
+    place = _place(folder, state)
+    if place is None:
+        return git.History(root, head).log()
+    branch = _branch_key(state.branch)
+    boundary = tuple(sorted(state.boundary))
+    log = _from_snapshot(root, head, place, branch, boundary)
+    if log is None:
+        log = git.History(root, head).log()
+        _save(place, branch, head, boundary, log)
+    return log
+
+
+def _from_snapshot(root: Path, head: str, place: Path, branch: str,
+                   boundary: tuple[str, ...]) -> git.Log | None:
+    """The history from the best snapshot (this branch's, else the newest) and git."""
+    candidates = _candidates(place, branch)
+    if not candidates:
+        return None
+    path, snap_head = candidates[0]
+    base = snap_head if snap_head == head else git.merge_base(root, snap_head, head)
+    older = _load(path, snap_head, boundary) if base else None
+    if older is None:
+        return None
+    if base != snap_head:  # rebased, reset or another branch: keep what both share
+        older = ancestors(older, base)
+        if older is None:
+            return None
+    newer = git.History(root, head, since=base).log() if base != head else git.Log()
+    log = newer.then(older)
+    if base != snap_head or len(newer) >= RESAVE_AFTER:
+        _save(place, branch, head, boundary, log)
+    else:
+        _touch(path)
+    return log
+
+
+def ancestors(log: git.Log, sha: str) -> git.Log | None:
+    """The part of ``log`` that is ``sha`` and its ancestors (``None`` if ``sha`` is not in it)."""
+    index = {commit: i for i, commit in enumerate(log.shas)}
+    start = index.get(sha)
+    if start is None:
+        return None
+    order = sorted(log.reachable(start, index))  # a part of a topological order is one
+    last, count = len(log) - 1, len(order)
+    ages = {last - old: count - 1 - new for new, old in enumerate(order)}
+    paths = {}
+    for path, entries in log.paths.items():
+        kept = [(ages[age], change) for age, change in entries if age in ages]
+        if kept:
+            paths[path] = kept
+    return git.Log([log.shas[i] for i in order], [log.dates[i] for i in order],
+                   [log.authors[i] for i in order], [log.subjects[i] for i in order],
+                   [log.parents[i] for i in order], paths)
+
+
+def _place(folder: Path | None, state: git.State) -> Path | None:
+    """This repository's snapshot folder, or ``None`` when caching is off."""
+    if folder is None or state.common_dir is None:
+        return None
+    name = os.fsencode(os.path.realpath(state.common_dir))
+    return folder / "history" / blake2b(name, digest_size=12).hexdigest()
+
+
+def _branch_key(branch: str | None) -> str:
+    return blake2b((branch or "(detached)").encode("utf-8", "surrogateescape"),
+                   digest_size=8).hexdigest()
+
+
+def _candidates(place: Path, branch: str) -> list[tuple[Path, str]]:
+    """Snapshots of the repository: this branch's first, then the newest first."""
+    found = []
+    try:
+        entries = list(os.scandir(place))
+    except OSError:
+        return []
+    for entry in entries:
+        match = _SNAPSHOT_NAME.fullmatch(entry.name)
+        if match:
+            try:
+                mtime = entry.stat().st_mtime
+            except OSError:
+                continue
+            found.append((match["branch"] != branch, -mtime, Path(entry.path), match["head"]))
+    found.sort()
+    return [(path, head) for _, _, path, head in found[:SNAPSHOTS_KEPT]]
+
+
+def _load(path: Path, head: str, boundary: tuple[str, ...]) -> git.Log | None:
+    """A snapshot's commits, or ``None`` when it is unreadable or was read differently."""
+    try:
+        data = marshal.loads(path.read_bytes())
+        version, snap_head, snap_boundary, shas, dates, authors, subjects, parents, \
+            paths = data
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if (version, snap_head, snap_boundary) != (FORMAT, head, boundary):
+        return None
+    columns = (shas, dates, authors, subjects, parents)
+    if not all(isinstance(c, list) and len(c) == len(shas) for c in columns) \
+            or not isinstance(paths, dict):
+        return None
+    return git.Log(shas, dates, authors, subjects, parents, paths)
+
+
+def _save(place: Path, branch: str, head: str, boundary: tuple[str, ...], log: git.Log) -> None:
+    """Keep ``log`` as this branch's snapshot; drop older ones. Never fails the run."""
+    try:
+        data = marshal.dumps((FORMAT, head, boundary, log.shas, log.dates, log.authors,
+                              log.subjects, log.parents, log.paths))
+    except ValueError:  # not plain data: nothing is kept
+        return
+    target = place / f"{branch}-{head}.log"
+    if not write_atomic(target, data):
+        return
+    try:
+        for path, _ in _candidates(place, branch):
+            if path != target and path.name.startswith(branch + "-"):
+                path.unlink(missing_ok=True)
+        for entry in sorted(os.scandir(place), key=lambda e: e.stat().st_mtime,
+                            reverse=True)[SNAPSHOTS_KEPT:]:
+            os.unlink(entry.path)
+    except OSError:
+        pass
+
+
+def _touch(path: Path) -> None:
+    """Mark a snapshot as just used, so it is kept over older ones."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass

@@ -1,0 +1,567 @@
+"""Staleness from git history: does each model still describe what it covers?
+
+A model's *review point* is the newest commit reachable from HEAD in which its
+``reviewed`` value changed (or, when it never recorded one, the commit that
+added it). After that point a model goes stale when a commit changes a path its
+``covers`` globs match (TM501), when an ADR it cites changes (TM502), when an ADR
+it cites is superseded (TM503), or when ``reviewed.date + review_every`` is past
+(TM504). Everything comes from a constant number of git processes: one ``log``
+of the history (only of the commits since the persisted snapshot of
+:mod:`.history`, when there is one), one ``ls-tree`` and one ``cat-file``
+that reads blobs on demand, whatever the number of models or commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..findings.finding import Finding, Severity
+from ..format.frontmatter import CLOSING_LINE_BYTES
+from ..format.model import parse_date, parse_duration
+from ..format.source import HEAD_BYTES, SourceFile, locate, looks_like_model
+from ..validation.engine import read_model_source
+from ..workspace import git
+from ..workspace.discover import MARKDOWN_SUFFIXES, candidate_files
+from ..workspace.globs import GlobIndex, literal_prefix
+from ..workspace.repository import Repository, today
+from .adr import superseded_by
+from .declarations import declared
+from .history import read_log
+
+# --staged reads the history of the models it judges from this many days before their
+# oldest recorded review date (all of it when a review commit is not found in that window).
+REVIEW_WINDOW_SLACK_DAYS = 31
+EVIDENCE_SHOWN = 3  # commits named in a one-line message; the JSON report has them all
+_REVIEWED_BLOCK = re.compile(
+    rb"^reviewed[ \t]*:(?P<value>[^\n]*\n(?:(?:[ \t]+[^\n]*|[ \t]*)\n)*)", re.MULTILINE)
+
+
+@dataclass
+class StaleReason:
+    """Why a model is stale (or unknown), with its evidence."""
+
+    code: str
+    message: str
+    commits: list[git.Commit] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+    command: str = ""
+    where: tuple = ()  # the front matter key the finding points at
+    introduced: bool = False  # its evidence includes commits of the range being judged
+
+
+@dataclass
+class ModelStaleness:
+    """A model's judgement: ``current``, ``stale`` or ``unknown``, and why."""
+
+    path: str
+    state: str
+    reasons: list[StaleReason] = field(default_factory=list)
+    reviewed: dt.date | None = None
+    reviewed_by: str | None = None
+    due: dt.date | None = None
+    review_point: git.Commit | None = None
+
+
+@dataclass
+class Info:
+    """What staleness needs of a model as committed at HEAD."""
+
+    path: str
+    covers: list[str]
+    adrs: list[str]  # repository-relative
+    reviewed: dt.date | None
+    reviewed_by: str | None
+    review_every: int | None
+
+
+def _file_start(path: Path) -> bytes:
+    """The first bytes of a work tree file (enough to tell a model), or none."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(HEAD_BYTES)
+    except OSError:
+        return b""
+
+
+def review_command(path: str) -> str:
+    """The command that records a review of the model at ``path``."""
+    quoted = path if re.fullmatch(r"[\w./-]+", path) else "'" + path.replace("'", "'\\''") + "'"
+    return f"threatmodel review {quoted}"
+
+
+def reviewed_value(raw: bytes | None) -> Any:
+    """The ``reviewed`` value of a model's bytes (for comparing versions), or ``None``."""
+    if not raw or not raw.startswith(b"---"):
+        return None
+    end = CLOSING_LINE_BYTES.search(raw[3:])
+    front = raw[: end.start() + 3] if end else raw
+    match = _REVIEWED_BLOCK.search(front.replace(b"\r\n", b"\n") + b"\n")
+    if not match:
+        return None
+    try:
+        loaded = yaml.load(b"reviewed:" + match["value"], Loader=yaml.CSafeLoader)
+    except (yaml.YAMLError, AttributeError):
+        return match["value"].strip()
+    return loaded.get("reviewed") if isinstance(loaded, dict) else loaded
+
+
+def _info(rel: str, src: SourceFile) -> Info:
+    data = src.data if src.ok and isinstance(src.data, dict) else {}
+    reviewed = data.get("reviewed") if isinstance(data.get("reviewed"), dict) else {}
+    covers, adrs = declared(data)
+    by = reviewed.get("by")
+    return Info(rel, list(covers), from_model(rel, adrs), parse_date(reviewed.get("date")),
+                 by if isinstance(by, str) else None, parse_duration(data.get("review_every")))
+
+
+def from_model(rel: str, adrs) -> list[str]:
+    """ADR paths as written in the model at ``rel``, made repository-relative."""
+    base = posixpath.dirname(rel)
+    return [posixpath.normpath(posixpath.join(base, a)) for a in adrs]
+
+
+def dependencies(infos: list[Info]) -> tuple[GlobIndex, dict[str, list[int]]]:
+    """What each model depends on: its covered globs, and the ADR paths it cites."""
+    covers, adrs = GlobIndex(), {}
+    for n, info in enumerate(infos):
+        for glob in info.covers:
+            covers.add(glob, n)
+        for adr in info.adrs:
+            adrs.setdefault(adr, []).append(n)
+    return covers, adrs
+
+
+class _History:
+    """The commits reachable from HEAD, indexed by path, with an ancestry test.
+
+    Commits are numbered in the log's order: 0 is the newest.
+    """
+
+    def __init__(self, log: git.Log) -> None:
+        self.log = log
+        self._last = len(log) - 1
+        shas, count = log.shas, len(log)
+        self.linear = all(
+            len(parents) <= 1 and (not parents or (i + 1 < count and shas[i + 1] == parents[0]))
+            for i, parents in enumerate(log.parents))
+        self._index: dict[str, int] | None = None
+        self._entries: dict[str, list[tuple[int, git.Change]]] = {}
+        self._positions: dict[str, list[int]] = {}
+        self._ancestors: list[int] | None = None
+        self._walks: dict[int, set[int]] = {}
+        self._commits: dict[int, git.Commit] = {}
+
+    def __len__(self) -> int:
+        return len(self.log)
+
+    @property
+    def index(self) -> dict[str, int]:
+        """Commit id -> number."""
+        if self._index is None:
+            self._index = {sha: i for i, sha in enumerate(self.log.shas)}
+        return self._index
+
+    def commit(self, i: int) -> git.Commit:
+        """Commit number ``i``, built once."""
+        if i not in self._commits:
+            self._commits[i] = self.log.commit(i)
+        return self._commits[i]
+
+    def paths(self):
+        """Every path a commit changed (renames under both names)."""
+        return self.log.paths.keys()
+
+    def numbers(self, path: str) -> list[int]:
+        """The numbers of the commits that changed ``path``, newest first."""
+        if path not in self._positions:
+            last = self._last
+            self._positions[path] = [last - age for age, _ in self.log.paths.get(path, ())]
+        return self._positions[path]
+
+    def entries(self, path: str) -> list[tuple[int, git.Change]]:
+        """(commit number, change) for each change of ``path``, newest first."""
+        if path not in self._entries:
+            make = git.Change._make
+            self._entries[path] = [(i, make(change)) for i, (_, change) in
+                                   zip(self.numbers(path), self.log.paths.get(path, ()),
+                                       strict=True)]
+        return self._entries[path]
+
+    def ancestry(self, newer: int, few: bool = False):
+        """A fast test ``f(i)``: is commit ``i`` ``newer`` or one of its ancestors?
+
+        ``few`` says only a few commits will be asked about: their ancestors are
+        walked one by one instead of building every commit's ancestor set.
+        """
+        if self.linear:
+            return lambda older: older >= newer
+        if few and self._ancestors is None:
+            if newer not in self._walks:
+                self._walks[newer] = self.log.reachable(newer, self.index)
+            return self._walks[newer].__contains__
+        self.is_ancestor(newer, newer)  # builds the bitsets
+        raw = self._ancestors[newer].to_bytes((len(self) + 8) // 8, "little")
+        return lambda older: older >= newer and bool(raw[older >> 3] >> (older & 7) & 1)
+
+    def is_ancestor(self, older: int, newer: int) -> bool:
+        """Whether commit ``older`` is ``newer`` or one of its ancestors (by number)."""
+        if self.linear:
+            return older >= newer
+        if self._ancestors is None:
+            bits = [0] * len(self)
+            index = self.index
+            for i in range(len(self) - 1, -1, -1):
+                mask = 1 << i
+                for parent in self.log.parents[i]:
+                    j = index.get(parent)
+                    if j is not None:
+                        mask |= bits[j]
+                bits[i] = mask
+            self._ancestors = bits
+        return bool((self._ancestors[newer] >> older) & 1)
+
+    def entries_after(self, path: str, cursor: int) -> list[tuple[int, git.Change]]:
+        """Changes of ``path`` in commits older than number ``cursor``."""
+        return self.entries(path)[bisect_right(self.numbers(path), cursor):]
+
+
+class _Pending:
+    """A history being read in a thread while the models are read."""
+
+    def __init__(self, read) -> None:
+        import threading
+
+        self._result: list = []
+        self._thread = threading.Thread(target=self._run, args=(read,), daemon=True)
+        self._thread.start()
+
+    def _run(self, read) -> None:
+        try:
+            self._result.append(read())
+        except git.GitError as exc:
+            self._result.append(exc)
+
+    def log(self) -> git.Log:
+        self._thread.join()
+        if not self._result or isinstance(self._result[0], git.GitError):
+            raise self._result[0] if self._result else git.GitError("git log failed")
+        return self._result[0]
+
+
+class Assessment:
+    """Judges every model of a repository at HEAD."""
+
+    def __init__(self, repo: Repository, on: dt.date | None = None,
+                 use_cache: bool = True, rev: str = "HEAD", since: str | None = None,
+                 only: set[str] | None = None) -> None:
+        """Judge at ``rev``; with ``since``, mark reasons that commits of since..rev bring.
+
+        ``only`` judges just those models, reading only the history of the paths
+        they cover, cite or live in (the pre-commit hook's fast path).
+        """
+        self.rev = rev
+        self.only = only
+        self.since = since
+        self.new_commits: set[int] | None = None
+        self.repo = repo
+        self.root = repo.root
+        self.today = on or today()
+        self.use_cache = use_cache
+        self.results: dict[str, ModelStaleness] = {}
+        self.sources: dict[str, SourceFile] = {}
+        self.shallow = False
+        self._adr_status: dict[str, str | None] = {}
+        self._reviewed: dict[str, Any] = {}
+
+    # -- reading ----------------------------------------------------------------------
+    def run(self) -> dict[str, ModelStaleness]:
+        if not self.repo.in_git:
+            raise git.GitError(f"{self.root} is not in a git repository: staleness comes "
+                               "from git history")
+        from ..workspace import cache
+
+        folder = cache.cache_dir() if self.use_cache else None
+        state = git.state(self.root)
+        self.shallow = state.shallow
+        if state.head is None:
+            for rel in self._uncommitted({}):
+                self._not_committed(rel)
+            return self.results
+        # The judged models only, when there are few; their ADRs are looked up once read.
+        tree = git.tree(self.root, self.rev, sorted(self.only) if self.only is not None else None)
+        pending = self._start_history(state, folder)
+        with git.BlobReader(self.root) as blobs:
+            infos = self._read_models(tree, blobs, folder)
+            for rel in self._uncommitted(tree):
+                self._not_committed(rel)
+            if self.only is not None:
+                cited = sorted({adr for info in infos for adr in info.adrs})
+                tree.update(git.tree(self.root, self.rev, cited))
+            history = self._history(pending, infos, blobs)
+            if self.since is not None:
+                self.new_commits = self._new_commits(history)
+            self._judge(infos, history, tree, blobs, state.boundary)
+        return self.results
+
+    def _start_history(self, state: git.State, folder: Path | None
+                       ) -> _Pending | git.History | None:
+        """Start reading the history in the background: the whole of it (from the persisted
+        snapshot when caching), or ``None`` when only the judged models' history is wanted,
+        which is known once they are read."""
+        if folder is not None:
+            head = state.head if self.rev == "HEAD" else self.rev
+            return _Pending(lambda: read_log(self.root, head, state, folder))
+        if self.only is None:
+            return git.History(self.root, self.rev)
+        return None
+
+    def _read_models(self, tree: dict[str, str], blobs: git.BlobReader,
+                     folder: Path | None) -> list[Info]:
+        """The judged models of ``tree``, read once per blob (copies share one), by path."""
+        infos = []
+        wanted: dict[str, list[str]] = {}  # blob id -> paths
+        for rel, sha in tree.items():
+            if (rel.lower().endswith(MARKDOWN_SUFFIXES) and not self.repo.config.excluded(rel)
+                    and (self.only is None or rel in self.only)):
+                wanted.setdefault(sha, []).append(rel)
+        for sha, raw in blobs.each(list(wanted)):
+            if raw and looks_like_model(raw):
+                for rel in wanted[sha]:
+                    src = read_model_source(rel, raw, folder)
+                    self.sources[rel] = src
+                    infos.append(_info(rel, src))
+        infos.sort(key=lambda info: info.path)
+        return infos
+
+    def _history(self, pending: _Pending | git.History | None, infos: list[Info],
+                 blobs: git.BlobReader) -> _History:
+        """The history started by :meth:`_start_history`; else the history of what the
+        models depend on, read whole when a review point is not found in it."""
+        if pending is not None:
+            return _History(pending.log())
+        pathspecs, after = self._pathspecs(infos)
+        history = _History(git.History(self.root, self.rev, pathspecs=pathspecs,
+                                       after=after).log())
+        found = {self._review_point(i.path, history, blobs, {i.path})[1] for i in infos}
+        if "added" in found:  # maybe moved there: only all paths' history follows
+            return _History(git.History(self.root, self.rev).log())
+        if "lost" in found and after is not None:  # reviewed before the window
+            return _History(git.History(self.root, self.rev, pathspecs=pathspecs).log())
+        return history
+
+    def _new_commits(self, history: _History) -> set[int]:
+        """The commits of since..rev, by number."""
+        base = git.resolve(self.root, self.since)
+        start = history.index.get(base) if base else None
+        return {i for i in range(len(history))
+                if start is None or not history.is_ancestor(i, start)}
+
+    def _pathspecs(self, infos: list[Info]) -> tuple[list[str], str | None]:
+        """Git pathspecs for the history of the judged models (covers, ADRs, the model),
+        and a date from which to read it: a month before the oldest of their reviews."""
+        specs = []
+        for info in infos:
+            # Plain pathspecs prune git's tree walk; globs are matched here afterwards.
+            for glob in info.covers:
+                prefix = literal_prefix(glob)
+                folder_end = prefix.rfind("/") if any(c in glob for c in "*?[") else -2
+                literal = prefix if folder_end == -2 else prefix[:max(folder_end, 0)]
+                specs.append(f":(literal){literal}" if literal else ":/")
+            specs += [f":(literal){adr}" for adr in info.adrs]
+            specs.append(f":(literal){info.path}")
+        reviews = [info.reviewed for info in infos]
+        after = None
+        if reviews and None not in reviews:
+            after = (min(reviews) - dt.timedelta(days=REVIEW_WINDOW_SLACK_DAYS)).isoformat()
+        return list(dict.fromkeys(specs)) or [":(literal)" + next(iter(self.only))], after
+
+    def _uncommitted(self, tree: dict[str, str]) -> list[str]:
+        """Model files of the work tree that HEAD does not have (only those are read)."""
+        if self.rev != "HEAD" or self.only is not None:
+            return []
+        config = self.repo.config
+        return [rel for rel in candidate_files(self.root, True)
+                if rel not in tree and not config.excluded(rel)
+                and looks_like_model(_file_start(self.root / rel))]
+
+    def _not_committed(self, rel: str) -> None:
+        self.results[rel] = ModelStaleness(rel, "current", [StaleReason(
+            "TM506", "model is not committed yet: staleness is measured once it is",
+            command=f"git add -- {rel}")])
+
+    # -- judging ----------------------------------------------------------------------
+    def _judge(self, infos: list[Info], history: _History, tree: dict[str, str],
+               blobs: git.BlobReader, boundary: set[str]) -> None:
+        model_files = {info.path for info in infos}
+        # The reviews of the models' newest versions, read in one go: the review point
+        # is most often among them (older ones are read one by one when it is not).
+        recent = [blob for info in infos for _, change in history.entries(info.path)[:2]
+                  for blob in (change.old_blob, change.new_blob)]
+        for sha, raw in blobs.each([b for b in recent if b not in self._reviewed]):
+            self._reviewed[sha] = reviewed_value(raw)
+        points = {info.path: self._review_point(info.path, history, blobs, model_files)
+                  for info in infos}
+        covers, adrs = dependencies(infos)
+        covered: list[list[tuple[int, str]]] = [[] for _ in infos]
+        cited: list[list[tuple[int, str]]] = [[] for _ in infos]
+        for path in history.paths():
+            if path in model_files:
+                continue
+            owners, citing = covers.owners(path), adrs.get(path, ())
+            if owners or citing:
+                hits = [(i, path) for i in history.numbers(path)]
+                for n in owners:
+                    covered[n] += hits
+                for n in citing:
+                    cited[n] += hits
+        for n, info in enumerate(infos):
+            self.results[info.path] = self._one(info, points[info.path], covered[n], cited[n],
+                                                history, tree, blobs, boundary)
+
+    def _review_point(self, path: str, history: _History, blobs: git.BlobReader,
+                      model_files: set[str]) -> tuple[int | None, str]:
+        """(list index of the review point, how it was found: reviewed, added or lost)."""
+        name, cursor = path, -1
+        while True:
+            entry = next(((i, ch) for i, ch in history.entries_after(name, cursor)
+                          if ch.path == name), None)
+            if entry is None:
+                return None, "lost"
+            cursor, change = entry
+            if change.status == "A":
+                return cursor, "added"
+            if change.status in ("M", "T", "R", "C"):
+                if self._review_of(change.old_blob, blobs) != \
+                        self._review_of(change.new_blob, blobs):
+                    return cursor, "reviewed"
+                if change.status in ("R", "C") and change.old_path:
+                    name = change.old_path
+                    model_files.add(name)
+
+    def _review_of(self, sha: str, blobs: git.BlobReader) -> Any:
+        """The ``reviewed`` value of a model blob (each blob read once per run)."""
+        if sha not in self._reviewed:
+            self._reviewed[sha] = reviewed_value(blobs.read(sha))
+        return self._reviewed[sha]
+
+    def _one(self, info: Info, point: tuple[int | None, str], covered, cited,
+             history: _History, tree: dict[str, str], blobs: git.BlobReader,
+             boundary: set[str]) -> ModelStaleness:
+        result = ModelStaleness(info.path, "current", reviewed=info.reviewed,
+                                reviewed_by=info.reviewed_by)
+        command = review_command(info.path)
+        if info.reviewed and info.review_every:
+            result.due = info.reviewed + dt.timedelta(days=info.review_every)
+            if result.due < self.today:
+                result.reasons.append(StaleReason(
+                    "TM504", f"review overdue: last reviewed {info.reviewed.isoformat()}, due "
+                    f"every {info.review_every} days, so by {result.due.isoformat()}; "
+                    f"record a review: {command}", command=command,
+                    where=("reviewed", "date")))
+        for n, adr in enumerate(info.adrs):
+            by = self._superseded(tree.get(adr), blobs)
+            if by:
+                result.reasons.append(StaleReason(
+                    "TM503", f"ADR '{adr}' is superseded by {by}; cite it and record a "
+                    f"review: {command}", paths=[adr], command=command, where=("adrs", n)))
+        index, how = point
+        if index is not None:
+            result.review_point = history.commit(index)
+        lost = index is None or (how == "added" and history.log.shas[index] in boundary)
+        if lost:
+            fetch = ("git fetch --unshallow" if self.shallow else "git fetch")
+            result.reasons.append(StaleReason(
+                "TM505", "the git history stops before this model's last review "
+                f"(shallow clone), so changes since then are unknown; fetch more history: "
+                f"{fetch} (or git fetch --deepen=N)", command=fetch, where=("reviewed",)))
+        else:
+            for code, hits, what, where in (("TM501", covered, "covered paths", ("covers",)),
+                                            ("TM502", cited, "cited ADRs", ("adrs",))):
+                reason = self._changed(code, hits, what, where, index, history, command)
+                if reason is not None:
+                    result.reasons.append(reason)
+        codes = {r.code for r in result.reasons}
+        severity = self.repo.config.severity
+        if any(severity(c) is not None for c in codes - {"TM505", "TM506"}):
+            result.state = "stale"
+        elif "TM505" in codes:
+            result.state = "unknown"
+        return result
+
+    def _superseded(self, sha: str | None, blobs: git.BlobReader) -> str | None:
+        """What supersedes the ADR blob ``sha`` (each ADR read once per run)."""
+        if sha is None:
+            return None
+        if sha not in self._adr_status:
+            text = blobs.read(sha)
+            self._adr_status[sha] = superseded_by(text.decode("utf-8", "replace")) if text \
+                else None
+        return self._adr_status[sha]
+
+    def _changed(self, code: str, hits: list[tuple[int, str]], what: str, where: tuple,
+                 point: int, history: _History, command: str) -> StaleReason | None:
+        by_commit: dict[int, list[str]] = {}
+        behind_review = history.ancestry(point, few=self.only is not None)
+        for i, path in hits:
+            if not behind_review(i):
+                by_commit.setdefault(i, [])
+                if path not in by_commit[i]:
+                    by_commit[i].append(path)
+        if not by_commit:
+            return None
+        order = sorted(by_commit)
+        commits = [history.commit(i) for i in order]
+        for i in order:
+            by_commit[i].sort()
+        paths = sorted({p for i in order for p in by_commit[i]})
+        review = history.commit(point)
+        shown = "; ".join(
+            f"{c.short} {c.date} {c.author}: {c.subject} ({', '.join(by_commit[i][:3])}"
+            f"{', ...' if len(by_commit[i]) > 3 else ''})"
+            for c, i in zip(commits[:EVIDENCE_SHOWN], order, strict=False))
+        n = len(commits)
+        more = f"; and {n - EVIDENCE_SHOWN} more" if n > EVIDENCE_SHOWN else ""
+        introduced = self.new_commits is not None and bool(self.new_commits & set(order))
+        return StaleReason(
+            code, f"{n} commit{'s' if n != 1 else ''} changed {what} ({len(paths)} "
+            f"path{'s' if len(paths) != 1 else ''}) since the last review in {review.short} "
+            f"({review.date}): {shown}{more}; record a review: {command}",
+            commits=commits, paths=paths, command=command, where=where, introduced=introduced)
+
+    # -- findings ---------------------------------------------------------------------
+    def findings(self, existing: Severity | None = None) -> list[Finding]:
+        """Every reason of every model as a finding, with configured severities.
+
+        ``existing``, when given, caps the severity of reasons that were there
+        before the change being judged (a range, or a staged commit).
+        """
+        out = []
+        for rel, result in sorted(self.results.items()):
+            raw = self._raw(rel)
+            for reason in result.reasons:
+                severity = self.repo.config.severity(reason.code)
+                if severity is None:
+                    continue
+                if (existing is not None and not reason.introduced
+                        and severity.rank > existing.rank):
+                    severity = existing
+                at = locate(raw, reason.where, key=reason.where in (("covers",), ("reviewed",)))
+                finding = Finding(rel, at, reason.code, reason.message, severity=severity)
+                out.append(finding)
+        return out
+
+    def _raw(self, rel: str) -> bytes:
+        """The model as the user sees it (work tree, else as committed), for line numbers."""
+        try:
+            return (self.root / rel).read_bytes()
+        except OSError:
+            src = self.sources.get(rel)
+            return src.raw if src is not None else b""

@@ -1,0 +1,113 @@
+"""``threatmodel stale``: run a judgement (HEAD, the staged commit, or a range) and report it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .. import __version__
+from ..errors import UsageError, exit_status
+from ..findings.finding import Finding, Severity
+from ..findings.reports import FORMATS
+from ..findings.reports.json_report import finding_dict
+from ..findings.reports.text import display_path
+from ..workspace import git
+from ..workspace.repository import Repository
+from .judge import Assessment, ModelStaleness
+from .staged import staged_blocks, staged_finding
+
+
+def run_stale(start: Path, fmt: str, *, staged: bool = False, since: str | None = None,
+              until: str | None = None, on=None, use_cache: bool = True) -> int:
+    """Judge, print the report, and return the exit status (1 when an error remains)."""
+    repo = Repository.at(start)
+    if not repo.in_git:
+        raise git.GitError(f"{repo.root} is not in a git repository: staleness comes from "
+                           "git history")
+    cap = None if repo.config.stale_existing == "block" else Severity.WARNING
+    findings: list[Finding] = []
+    mode = "head"
+    if staged:
+        mode = "staged"
+        # The blocks read the index; the judgement below reads HEAD and the work tree.
+        touched = staged_blocks(repo, use_cache)
+        findings += [staged_finding(repo, b) for b in touched if not b.reviewed]
+        # Staleness already there is judged for the models this change touches (and does
+        # not review) only: the hook stays fast, and speaks of what the commit is about.
+        only = {b.path for b in touched if not b.reviewed}
+        assessment = Assessment(repo, on, use_cache, only=only)
+        if only:
+            assessment.run()
+        findings += assessment.findings(existing=cap)
+    elif since:
+        mode = "range"
+        head = git.resolve(repo.root, until or "HEAD")
+        if head is None:
+            raise UsageError(f"--to-ref {until}: no such commit")
+        base = git.resolve(repo.root, since) if since.strip("0") else None
+        if base is None and since.strip("0"):
+            raise UsageError(f"--from-ref {since}: no such commit")
+        assessment = Assessment(repo, on, use_cache, rev=head, since=base)
+        assessment.run()
+        findings += assessment.findings(existing=cap if base else Severity.WARNING)
+    else:
+        assessment = Assessment(repo, on, use_cache)
+        assessment.run()
+        findings += assessment.findings()
+    findings.sort(key=Finding.sort_key)
+    results = assessment.results
+    if fmt == "json":
+        sys.stdout.write(render_stale_json(mode, results, findings))
+    else:
+        sys.stdout.write(FORMATS[fmt](repo.root, findings, len(results)))
+    if fmt == "text":
+        print(_summary(repo, results, findings, mode), file=sys.stderr)
+    return exit_status(any(f.severity is Severity.ERROR for f in findings))
+
+
+def _summary(repo: Repository, results: dict[str, ModelStaleness], findings: list[Finding],
+             mode: str) -> str:
+    stale = sum(r.state == "stale" for r in results.values())
+    unknown = sum(r.state == "unknown" for r in results.values())
+    blocking = sorted({display_path(repo.root, f.path) for f in findings
+                       if f.severity is Severity.ERROR})
+    text = f"{stale} of {len(results)} model{'s' if len(results) != 1 else ''} stale"
+    if unknown:
+        text += f", {unknown} unknown"
+    if mode != "head":
+        text += f"; {'blocking: ' + ', '.join(blocking) if blocking else 'nothing blocks'}"
+    return text + "."
+
+
+def _commit(c: git.Commit) -> dict:
+    return {"sha": c.sha, "short": c.short, "date": c.date, "author": c.author,
+            "subject": c.subject}
+
+
+def render_stale_json(mode: str, results: dict[str, ModelStaleness],
+                      findings: list[Finding]) -> str:
+    """The stale report as JSON (format version 1, documented in the README)."""
+    models = []
+    for path, r in sorted(results.items()):
+        models.append({
+            "path": path, "state": r.state,
+            "reviewed": r.reviewed.isoformat() if r.reviewed else None,
+            "reviewed_by": r.reviewed_by,
+            "due": r.due.isoformat() if r.due else None,
+            "review_point": _commit(r.review_point) if r.review_point else None,
+            "reasons": [{"code": x.code, "message": x.message, "introduced": x.introduced,
+                         "command": x.command, "paths": x.paths, "count": len(x.commits),
+                         "commits": [_commit(c) for c in x.commits]} for x in r.reasons],
+        })
+    doc = {
+        "version": 1, "tool": {"name": "threatmodel", "version": __version__}, "mode": mode,
+        "summary": {"models": len(results),
+                    "stale": sum(r.state == "stale" for r in results.values()),
+                    "unknown": sum(r.state == "unknown" for r in results.values()),
+                    "errors": sum(f.severity is Severity.ERROR for f in findings),
+                    "warnings": sum(f.severity is Severity.WARNING for f in findings)},
+        "models": models,
+        "findings": [finding_dict(f) for f in findings],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

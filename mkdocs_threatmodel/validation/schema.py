@@ -1,0 +1,122 @@
+"""Schema checks (TM1xx): keys, types, allowed values, dates and ids, against :mod:`spec`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from typing import Any
+
+from ..findings.finding import Finding
+from ..format.source import SourceFile
+from ..format.spec import DATE_PATTERN, DURATION_PATTERN, FORMAT_VERSION, ID_PATTERN, MODEL, Type
+
+_ID = re.compile(ID_PATTERN)
+_DATE = re.compile(DATE_PATTERN)
+_DURATION = re.compile(DURATION_PATTERN)
+_KIND = {str: "text", int: "a number", float: "a number", bool: "a boolean",
+         type(None): "empty", list: "a list", dict: "a mapping"}
+
+
+def check_schema(src: SourceFile) -> list[Finding]:
+    """Every schema finding of a read front matter."""
+    out: list[Finding] = []
+    _check(src, MODEL, src.data, (), out)
+    return out
+
+
+def _kind(value: Any) -> str:
+    return _KIND.get(type(value), type(value).__name__)
+
+
+def _where(path: tuple) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "front matter"
+
+
+def _bad(src: SourceFile, path: tuple, code: str, message: str,
+         hint: str | None = None) -> Finding:
+    return Finding(src.path, src.at(path), code, message, hint=hint)
+
+
+def _check(src: SourceFile, t: Type, value: Any, path: tuple, out: list[Finding]) -> None:
+    name = t.name
+    if name == "text" and value.__class__ is str:  # the common case, first
+        return
+    if name == "object":
+        if not isinstance(value, dict):
+            out.append(_bad(src, path, "TM102",
+                            f"'{_where(path)}' must be a mapping, not {_kind(value)}"))
+            return
+        fields = t.fields
+        for key, item in value.items():
+            spec = fields.get(key)
+            if spec is not None:
+                _check(src, spec.type, item, path + (key,), out)
+                continue
+            close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else (
+                "allowed keys: " + ", ".join(fields))
+            out.append(Finding(src.path, src.at(path + (key,), key=True), "TM101",
+                               f"unknown key '{key}' in {_where(path)}", hint=hint))
+        for key, f in fields.items():
+            if f.required and key not in value:
+                out.append(_bad(src, path, "TM106",
+                                f"{_where(path)} is missing required key '{key}'"))
+        return
+    if name == "list":
+        if not isinstance(value, list):
+            hint = f"write '{path[-1]}: [{value}]'" if isinstance(value, str) else None
+            out.append(_bad(src, path, "TM102",
+                            f"'{_where(path)}' must be a list, not {_kind(value)}", hint))
+            return
+        item_type = t.item
+        for i, item in enumerate(value):
+            _check(src, item_type, item, path + (i,), out)
+        return
+    if name == "version":
+        if not isinstance(value, int) or isinstance(value, bool):
+            out.append(_bad(src, path, "TM102",
+                            f"'{_where(path)}' must be the number {FORMAT_VERSION}"))
+        elif value != FORMAT_VERSION:
+            out.append(_bad(src, path, "TM108", f"format version {value} is not supported "
+                            f"(this release reads {FORMAT_VERSION})"))
+        return
+    if name == "id" and (value is None or isinstance(value, (int, float, bool))):
+        out.append(_bad(src, path, "TM105", f"'{_where(path)}' would be read by YAML as "
+                        f"{_kind(value)} ({value!r}), not text",
+                        "quote the id, or start it with a letter"))
+        return
+    if not isinstance(value, str):
+        hint = "quote the value" if isinstance(value, (int, float, bool)) else None
+        out.append(_bad(src, path, "TM102", f"'{_where(path)}' must be text, not "
+                        f"{_kind(value)}", hint))
+        return
+    if name == "id" and not _ID.match(value):
+        out.append(_bad(src, path, "TM107", f"'{_where(path)}' {value!r} is not an id: use "
+                        "letters, digits, '.', '_' and '-', starting with a letter or digit"))
+    elif name == "date" and not _valid_date(value):
+        out.append(_bad(src, path, "TM104", f"'{_where(path)}' {value!r} is not a date",
+                        "write the date as YYYY-MM-DD"))
+    elif name == "duration" and not _DURATION.match(value):
+        out.append(_bad(src, path, "TM107", f"'{_where(path)}' {value!r} is not a duration",
+                        "write it as 180d or 26w"))
+    elif name == "enum" and value not in t.values:
+        close = difflib.get_close_matches(value, t.values, n=1, cutoff=0.5)
+        if not close:
+            close = [v for v in t.values if v.lower() == value.lower()]
+        hint = f"did you mean '{close[0]}'?" if close else None
+        out.append(_bad(src, path, "TM103", f"'{_where(path)}' is {value!r}; allowed: "
+                        f"{', '.join(t.values)}", hint))
+
+
+def _valid_date(value: str) -> bool:
+    if not _DATE.match(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,72 @@
+"""STRIDE-per-element checks (TM3xx): letters fit their targets, boundary flows are covered."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..findings.finding import Finding
+from ..format.model import APPLICABLE, STRIDE_NAMES, Model
+from ..format.spec import TARGET_NAMES
+
+
+def check_stride(model: Model, strict: bool = False) -> Iterator[Finding]:
+    """TM301 letters that do not apply, TM302 uncovered boundary flows, TM303 gaps (strict)."""
+    src = model.source
+    for threat in model.threats:
+        letters = [s for s in threat.stride]
+        for target in threat.targets:
+            kind = model.target_type(target)
+            if kind not in APPLICABLE:
+                continue
+            for i, letter in enumerate(letters):
+                if letter not in APPLICABLE[kind]:
+                    yield Finding(
+                        model.path, src.at(threat.path + ("stride", i)), "TM301",
+                        f"'{letter}' ({STRIDE_NAMES[letter]}) does not apply to "
+                        f"{TARGET_NAMES[kind]} '{target}' (it takes "
+                        f"{' '.join(APPLICABLE[kind])})",
+                        hint="move the letter to a threat on a target it applies to")
+
+    targeted = {t for threat in model.threats for t in threat.targets}
+    for flow in model.flows:
+        if flow.id not in targeted and model.crosses_boundary(flow):
+            a, b = model.element(flow.source), model.element(flow.target)
+            yield Finding(
+                model.path, src.at(flow.path + ("id",)), "TM302",
+                f"flow '{flow.id}' crosses a trust boundary "
+                f"({a.boundary or 'outside'} -> {b.boundary or 'outside'}) but no threat "
+                "targets it",
+                hint="add a threat on the flow, or a 'not-applicable' one with a rationale")
+
+    if strict:
+        yield from _gaps(model)
+
+
+def coverage(model: Model) -> dict[str, dict[str, list]]:
+    """For each element and flow id, the threats that cover each applicable letter."""
+    table: dict[str, dict[str, list]] = {}
+    for item, kind in [(e, e.type) for e in model.elements] + [(f, "flow") for f in model.flows]:
+        table[item.id] = {letter: [] for letter in APPLICABLE.get(kind, "")}
+    for threat in model.threats:
+        for target in threat.targets:
+            row = table.get(target)
+            if row is None:
+                continue
+            for letter in threat.stride:
+                if letter in row:
+                    row[letter].append(threat)
+    return table
+
+
+def _gaps(model: Model) -> Iterator[Finding]:
+    table = coverage(model)
+    items = [(e, TARGET_NAMES.get(e.type or "", "element")) for e in model.elements]
+    items += [(f, "data flow") for f in model.flows]
+    for item, kind in items:
+        missing = [letter for letter, threats in table.get(item.id, {}).items() if not threats]
+        if missing:
+            yield Finding(
+                model.path, model.source.at(item.path + ("id",)), "TM303",
+                f"{kind} '{item.id}' has no threat for "
+                + ", ".join(f"{m} ({STRIDE_NAMES[m]})" for m in missing),
+                hint="add threats, or a 'not-applicable' threat with a rationale")

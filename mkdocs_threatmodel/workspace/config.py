@@ -1,0 +1,109 @@
+"""The repository's configuration file, ``.threatmodel.yaml`` at its root.
+
+The command line, the pre-commit hook and the MkDocs plugin all read it::
+
+    strict: true              # ask for every applicable STRIDE letter (TM303)
+    rules:                    # severity per rule code: error | warning | note | off
+      TM402: warning
+      TM408: off
+    exclude: [vendor/**]      # git-style globs of model paths to skip
+    stale_existing: warn      # stale --staged / a range: staleness already there warns
+                              # (block: it fails too)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..findings.finding import Finding, Position, Severity
+from ..findings.rules import RULES
+from ..format.source import read_yaml
+from .globs import glob_match
+
+CONFIG_NAME = ".threatmodel.yaml"
+_KEYS = ("strict", "rules", "exclude", "stale_existing")
+_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "note": Severity.NOTE,
+           "off": None}
+
+
+@dataclass
+class Config:
+    """Rule severities, strict mode and excluded paths."""
+
+    strict: bool = False
+    severities: dict[str, Severity | None] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    stale_existing: str = "warn"
+    findings: list[Finding] = field(default_factory=list)
+
+    def severity(self, code: str) -> Severity | None:
+        """The severity of a rule's findings, or ``None`` when the rule is off."""
+        if code in self.severities:
+            return self.severities[code]
+        rule = RULES.get(code)
+        if rule is None:
+            return Severity.ERROR
+        if not rule.enabled and not (code == "TM303" and self.strict):
+            return None
+        return rule.severity
+
+    def excluded(self, relpath: str) -> bool:
+        return any(glob_match(pattern, relpath) for pattern in self.exclude)
+
+
+def load_config(root: Path) -> Config:
+    """Read ``.threatmodel.yaml`` at ``root``; problems become TM901 findings."""
+    path = root / CONFIG_NAME
+    config = Config()
+    if not path.is_file():
+        return config
+    src = read_yaml(CONFIG_NAME, path.read_bytes())
+    config.findings.extend(src.findings)
+    if src.findings:
+        return config
+    data = src.data if src.data is not None else {}
+    if not isinstance(data, dict):
+        config.findings.append(Finding(CONFIG_NAME, Position(1, 1), "TM901",
+                                       "configuration must be a mapping"))
+        return config
+
+    def bad(where: tuple, message: str, hint: str | None = None, key: bool = False) -> None:
+        config.findings.append(Finding(CONFIG_NAME, src.at(where, key=key), "TM901", message,
+                                       hint))
+
+    for key, value in data.items():
+        if key not in _KEYS:
+            bad((key,), f"unknown configuration key '{key}'", "allowed: " + ", ".join(_KEYS),
+                key=True)
+        elif key == "strict":
+            if isinstance(value, bool):
+                config.strict = value
+            else:
+                bad((key,), "'strict' must be true or false")
+        elif key == "stale_existing":
+            if value in ("warn", "block"):
+                config.stale_existing = value
+            else:
+                bad((key,), "'stale_existing' must be warn or block")
+        elif key == "exclude":
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                config.exclude = value
+            else:
+                bad((key,), "'exclude' must be a list of globs")
+        elif not isinstance(value, dict):
+            bad((key,), "'rules' must map rule codes to error, warning, note or off")
+        else:
+            for code, level in value.items():
+                if code not in RULES:
+                    bad(("rules", code), f"unknown rule code '{code}'",
+                        "`threatmodel rules` lists them", key=True)
+                elif level is False or level not in _LEVELS:  # YAML reads bare off as false
+                    if level is False:
+                        config.severities[code] = None
+                    else:
+                        bad(("rules", code), f"severity of {code} must be error, warning, "
+                            "note or off")
+                else:
+                    config.severities[code] = _LEVELS[level]
+    return config

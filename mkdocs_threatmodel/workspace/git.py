@@ -1,0 +1,465 @@
+"""The git layer: every git call of the project goes through here.
+
+Git is always run with an argument list (never a shell), with ``--`` before
+paths, and with output read as bytes so that any file name survives.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from sys import intern
+from typing import NamedTuple
+
+from ..errors import GitError
+
+_ENV = {"GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+
+
+def run(args: list[str], cwd: Path | str, *, check: bool = True) -> bytes:
+    """Run ``git args`` in ``cwd`` and return its standard output."""
+    env = {**os.environ, **_ENV}
+    try:
+        proc = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True)
+    except FileNotFoundError as exc:
+        raise GitError("git is not installed or not on PATH") from exc
+    if check and proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(message[-1] if message else f"git {args[0]} failed")
+    return proc.stdout
+
+
+def toplevel(cwd: Path | str) -> Path | None:
+    """The work tree root containing ``cwd``, or ``None`` outside a git work tree."""
+    try:
+        out = run(["rev-parse", "--show-toplevel"], cwd)
+    except GitError:
+        return None
+    return Path(os.fsdecode(out.rstrip(b"\n")))
+
+
+def list_files(root: Path) -> list[str]:
+    """Files git tracks, plus untracked files it does not ignore (repository-relative)."""
+    out = run(["ls-files", "-z", "--cached", "--others", "--exclude-standard",
+               "--deduplicate", "--"], root)
+    return [os.fsdecode(p) for p in out.split(b"\0") if p]
+
+
+def index_blobs(root: Path) -> dict[str, str]:
+    """Staged files (stage 0) and their blob ids, from the index."""
+    out = run(["ls-files", "-z", "--stage", "--"], root)
+    entries = {}
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _, path = record.partition(b"\t")
+        mode, sha, stage = meta.split(b" ")
+        if stage == b"0" and not mode.startswith(b"120") and not mode.startswith(b"160"):
+            entries[os.fsdecode(path)] = sha.decode()
+    return entries
+
+
+def read_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
+    """The contents of many blobs, read by one ``git cat-file --batch``."""
+    if not shas:
+        return {}
+    env = {**os.environ, **_ENV}
+    unique = list(dict.fromkeys(shas))
+    proc = subprocess.run(["git", "cat-file", "--batch"], cwd=root, env=env,
+                          input="".join(s + "\n" for s in unique).encode(), capture_output=True)
+    if proc.returncode != 0:
+        raise GitError(proc.stderr.decode("utf-8", "replace").strip() or "git cat-file failed")
+    data, blobs, pos = proc.stdout, {}, 0
+    for sha in unique:
+        end = data.index(b"\n", pos)
+        header = data[pos:end].split(b" ")
+        pos = end + 1
+        if len(header) < 3 or header[1] == b"missing":
+            continue
+        size = int(header[2])
+        blobs[sha] = data[pos:pos + size]
+        pos += size + 1
+    return blobs
+
+
+class Change(NamedTuple):
+    """One path a commit changed, with the blob ids before and after."""
+
+    status: str  # A M D R C T (first letter of git's status)
+    path: str
+    old_path: str | None
+    old_blob: str
+    new_blob: str
+
+
+@dataclass(slots=True)
+class Commit:
+    """A commit of the history, as a report names it."""
+
+    sha: str
+    short: str
+    date: str
+    author: str
+    subject: str
+    parents: list[str]
+
+
+@dataclass
+class Log:
+    """Commits in topological order (children before parents) and the paths they changed.
+
+    Commits are stored column by column; changes are stored by path, newest
+    first, each with its commit's *age* (0 for the oldest commit), so that newer
+    commits can be put in front without renumbering the older ones. A rename is
+    listed under both its paths. Blob ids are kept for Markdown files only (the
+    models' reviews are read from them); other changes carry empty ids. The change
+    tuples are plain (status, path, old_path, old_blob, new_blob) tuples: they are
+    made :class:`Change` objects when a path's changes are asked for.
+    """
+
+    shas: list[str] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+    parents: list[tuple[str, ...]] = field(default_factory=list)
+    paths: dict[str, list[tuple[int, tuple]]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.shas)
+
+    def commit(self, i: int) -> Commit:
+        """Commit number ``i`` of the order (0 is the newest), as an object."""
+        sha = self.shas[i]
+        return Commit(sha, sha[:8], self.dates[i], self.authors[i], self.subjects[i],
+                      list(self.parents[i]))
+
+    def reachable(self, start: int, index: dict[str, int]) -> set[int]:
+        """Commit number ``start`` and the numbers of its ancestors in this log
+        (``index`` maps commit ids to numbers)."""
+        seen, stack = {start}, [start]
+        while stack:
+            for parent in self.parents[stack.pop()]:
+                j = index.get(parent)
+                if j is not None and j not in seen:
+                    seen.add(j)
+                    stack.append(j)
+        return seen
+
+    @classmethod
+    def of(cls, rows: list[tuple]) -> Log:
+        """A log of parsed records, newest first: (sha, date, author, subject, parents,
+        changes)."""
+        log, count = cls(), len(rows)
+        paths = log.paths
+        for i, (sha, date, author, subject, parents, changes) in enumerate(rows):
+            log.shas.append(sha)
+            log.dates.append(date)
+            log.authors.append(author)
+            log.subjects.append(subject)
+            log.parents.append(parents)
+            age = count - 1 - i
+            for change in changes:
+                paths.setdefault(change[1], []).append((age, change))
+                if change[2] is not None:
+                    paths.setdefault(change[2], []).append((age, change))
+        return log
+
+    def then(self, older: Log) -> Log:
+        """This log followed by ``older``, none of whose commits descends from one of ours.
+
+        ``older`` is taken over (its path lists are extended in place).
+        """
+        shift, paths = len(older), older.paths
+        for path, entries in self.paths.items():
+            paths[path] = [(age + shift, change) for age, change in entries] + \
+                paths.get(path, [])
+        return Log(self.shas + older.shas, self.dates + older.dates,
+                   self.authors + older.authors, self.subjects + older.subjects,
+                   self.parents + older.parents, paths)
+
+
+@dataclass
+class State:
+    """What kind of repository this is: its HEAD, whether it is shallow and where it stops."""
+
+    head: str | None
+    shallow: bool
+    boundary: set[str]
+    branch: str | None
+    common_dir: Path | None = None  # the repository's own folder, shared by its worktrees
+
+
+def state(root: Path) -> State:
+    """HEAD (``None`` when there are no commits), shallowness and the branch name."""
+    out = run(["rev-parse", "--is-shallow-repository", "--git-path", "shallow",
+               "--git-common-dir", "--abbrev-ref", "HEAD"], root,
+              check=False).decode("utf-8", "replace")
+    lines = out.splitlines()
+    shallow = bool(lines) and lines[0] == "true"
+    common_dir = root / lines[2] if len(lines) > 2 and lines[2] else None  # may be relative
+    branch = lines[3] if len(lines) > 3 and lines[3] != "HEAD" else None
+    head_out = run(["rev-parse", "--verify", "-q", "HEAD^{commit}"], root, check=False)
+    head = head_out.decode().strip() or None
+    boundary: set[str] = set()
+    if shallow and len(lines) > 1:
+        shallow_file = Path(lines[1]) if Path(lines[1]).is_absolute() else root / lines[1]
+        try:
+            boundary = set(shallow_file.read_text().split())
+        except OSError:
+            boundary = set()
+    return State(head, shallow, boundary, branch, common_dir)
+
+
+# Model files are Markdown; a history keeps the blob ids of these files only.
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+_LOG_FORMAT = "%x1e%H%x1f%ad%x1f%an%x1f%s%x1f%P"
+
+
+class History:
+    """Every commit reachable from ``rev`` (children before parents), with changed paths.
+
+    The log is started at once and read in the background, so the caller can
+    work while git computes the diffs; a long history is split between
+    ``jobs`` git processes (``-n``/``--skip`` slices of one topological order).
+    ``since`` leaves out that commit and its ancestors; ``pathspecs`` limits the
+    log to commits touching them.
+    """
+
+    SPLIT_FROM = 4000  # commits; below this one process is quicker
+
+    def __init__(self, root: Path, rev: str = "HEAD", since: str | None = None,
+                 pathspecs: list[str] | None = None, jobs: int = 2,
+                 after: str | None = None) -> None:
+        import threading
+
+        revs = [rev] + ([f"^{since}"] if since else [])
+        window = [f"--since={after}"] if after else []
+        limits = ["--full-history", "--parents"] if pathspecs else []
+        base = ["log", "--topo-order", *limits, "-z", "--raw", "-M", "--no-abbrev", "--no-color",
+                "--no-ext-diff", f"--format={_LOG_FORMAT}", "--date=short", *window,
+                "--end-of-options", *revs, "--", *(pathspecs or [])]
+        slices = [base]
+        if jobs > 1 and not pathspecs:
+            total = int(run(["rev-list", "--count", "--end-of-options", *revs, "--"], root)
+                        or 0)
+            if total >= self.SPLIT_FROM:
+                size = -(-total // jobs)
+                slices = [[*base[:1], f"--max-count={size}", f"--skip={size * k}", *base[1:]]
+                          for k in range(jobs)]
+        self._outputs: list[list[tuple] | None] = [None] * len(slices)
+        self._errors: list[str] = []
+        self._threads = []
+        env = {**os.environ, **_ENV}
+        for k, args in enumerate(slices):
+            proc = subprocess.Popen(["git", *args], cwd=root, env=env, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE)
+            thread = threading.Thread(target=self._collect, args=(k, proc), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def _collect(self, k: int, proc: subprocess.Popen) -> None:
+        """Read one git process, parsing whole records as they arrive (while git works)."""
+        import threading
+
+        errors: list[bytes] = []
+        reader = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
+        reader.start()
+        commits: list[tuple] = []
+        pending = b""
+        while True:
+            chunk = proc.stdout.read1(1 << 20)
+            if not chunk:
+                break
+            pending += chunk
+            cut = pending.rfind(b"\x1e")
+            if cut > 0:
+                commits += _parse_records(pending[:cut])
+                pending = pending[cut:]
+        commits += _parse_records(pending)
+        proc.wait()
+        reader.join()
+        if proc.returncode != 0:
+            lines = b"".join(errors).decode("utf-8", "replace").strip().splitlines()
+            self._errors.append(lines[-1] if lines else "git log failed")
+        self._outputs[k] = commits
+
+    def log(self) -> Log:
+        """Wait for git; the commits in order."""
+        for thread in self._threads:
+            thread.join()
+        if self._errors:
+            raise GitError(self._errors[0])
+        return Log.of([row for part in self._outputs for row in part or []])
+
+
+def _parse_records(data: bytes) -> list[tuple]:
+    """(sha, date, author, subject, parents, changes) of each ``--raw`` log record."""
+    rows = []
+    for record in data.split(b"\x1e")[1:]:
+        header, _, rest = record.partition(b"\0")
+        fields = header.decode("utf-8", "replace").split("\x1f")
+        sha, date, author, subject, parents = (fields + [""] * 5)[:5]
+        changes = []
+        for change in parse_raw(rest.lstrip(b"\n")):
+            status, path, old_path, old_blob, new_blob = change
+            if not (path.lower().endswith(MARKDOWN_SUFFIXES)
+                    or (old_path or "").lower().endswith(MARKDOWN_SUFFIXES)):
+                old_blob = new_blob = ""
+            changes.append((status, intern(path), old_path and intern(old_path), old_blob,
+                            new_blob))
+        rows.append((sha, intern(date), intern(author), subject, tuple(parents.split()),
+                     changes))
+    return rows
+
+
+def merge_base(root: Path, one: str, other: str) -> str | None:
+    """A best common ancestor of two commits, or ``None`` when they share none."""
+    out = run(["merge-base", "--end-of-options", one, other], root, check=False)
+    return out.decode().strip() or None
+
+
+def resolve(root: Path, rev: str) -> str | None:
+    """The commit a revision names, or ``None``."""
+    out = run(["rev-parse", "--verify", "-q", "--end-of-options", f"{rev}^{{commit}}"], root,
+              check=False)
+    return out.decode().strip() or None
+
+
+def tree(root: Path, rev: str = "HEAD", paths: list[str] | None = None) -> dict[str, str]:
+    """Files of a commit and their blob ids (only ``paths``, when given; no symbolic links)."""
+    if paths is not None and not paths:
+        return {}
+    specs = [f":(literal){p}" for p in paths or []]
+    out = run(["ls-tree", "-r", "-z", "--full-tree", "--end-of-options", rev, *specs],
+              root)
+    files = {}
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _, path = record.partition(b"\t")
+        parts = meta.split(b" ")
+        if len(parts) == 3 and parts[1] == b"blob" and not parts[0].startswith(b"120"):
+            files[os.fsdecode(path)] = parts[2].decode()
+    return files
+
+
+def staged_changes(root: Path) -> list[Change]:
+    """What the next commit changes: the index against HEAD (or against nothing)."""
+    head = run(["rev-parse", "--verify", "-q", "HEAD^{commit}"], root, check=False).strip()
+    args = ["diff", "--cached", "-z", "--raw", "-M", "--no-abbrev", "--no-color",
+            "--no-ext-diff"]
+    if not head:
+        args.append("4b825dc642cb6eb9a060e54bf8d69288fbee4904")  # the empty tree
+    return parse_raw(run([*args, "--"], root))
+
+
+def parse_raw(out: bytes) -> list[Change]:
+    """Parse ``--raw -z`` entries (no commit headers) into changes."""
+    changes = []
+    tokens = out.split(b"\0")
+    i = 0
+    while i < len(tokens):
+        meta = tokens[i]
+        if not meta.startswith(b":"):
+            i += 1
+            continue
+        parts = meta[1:].split(b" ")
+        status = parts[4].decode()[:1]
+        if status in ("R", "C"):
+            changes.append(Change(status, os.fsdecode(tokens[i + 2]), os.fsdecode(tokens[i + 1]),
+                                  parts[2].decode(), parts[3].decode()))
+            i += 3
+        else:
+            changes.append(Change(status, os.fsdecode(tokens[i + 1]), None, parts[2].decode(),
+                                  parts[3].decode()))
+            i += 2
+    return changes
+
+
+class BlobReader:
+    """One ``git cat-file --batch`` process answering blob reads on demand."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.proc: subprocess.Popen | None = None
+
+    def _process(self) -> subprocess.Popen:
+        if self.proc is None:
+            self.proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.root,
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         env={**os.environ, **_ENV})
+        return self.proc
+
+    def _answer(self) -> bytes | None:
+        """Read git's answer to the oldest request not yet answered."""
+        header = self.proc.stdout.readline().split()
+        if len(header) < 3 or header[1] == b"missing":
+            return None
+        size = int(header[2])
+        data = self.proc.stdout.read(size)
+        self.proc.stdout.read(1)
+        return data
+
+    def read(self, sha: str) -> bytes | None:
+        """One blob's bytes (``None`` when there is no such blob)."""
+        if not sha or set(sha) == {"0"}:
+            return None
+        proc = self._process()
+        proc.stdin.write(sha.encode() + b"\n")
+        proc.stdin.flush()
+        return self._answer()
+
+    def each(self, shas: list[str]) -> Iterator[tuple[str, bytes | None]]:
+        """(blob id, bytes) of many blobs, in order, without waiting on each in turn.
+
+        The requests are written by a thread while the answers are read here, so
+        git never waits for this process, nor this process for git, between two
+        blobs; each blob's bytes can be dropped once used.
+        """
+        import threading
+
+        wanted = [sha for sha in dict.fromkeys(shas) if sha and set(sha) != {"0"}]
+        if not wanted:
+            return
+        proc = self._process()
+
+        def ask() -> None:
+            try:
+                proc.stdin.write("".join(sha + "\n" for sha in wanted).encode())
+                proc.stdin.flush()
+            except OSError:
+                pass
+
+        writer = threading.Thread(target=ask, daemon=True)
+        writer.start()
+        done = 0
+        try:
+            for sha in wanted:
+                answer = self._answer()
+                done += 1
+                yield sha, answer
+        finally:
+            for _ in range(done, len(wanted)):  # left early: keep the process in step
+                self._answer()
+            writer.join()
+
+    def close(self) -> None:
+        if self.proc is not None:
+            self.proc.stdin.close()
+            self.proc.wait()
+            self.proc = None
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def config_value(root: Path, key: str) -> str | None:
+    """A git configuration value, or ``None``."""
+    out = run(["config", "--get", key], root, check=False).decode("utf-8", "replace").strip()
+    return out or None

@@ -1,0 +1,105 @@
+"""A repository as the commands see it: its root, its configuration and its model files.
+
+Takes a folder; gives an immutable :class:`Repository` that reads model files from the
+work tree, or from git's index for the view :meth:`Repository.as_staged` returns, and
+:func:`today`, the date every judgement is made on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..format.source import looks_like_model
+from . import git
+from .config import Config, load_config
+from .discover import MARKDOWN_SUFFIXES, find_models, find_root
+
+
+def today() -> dt.date:
+    """Today, or ``THREATMODEL_TODAY`` (YYYY-MM-DD) when set, for reproducible runs."""
+    fixed = os.environ.get("THREATMODEL_TODAY")
+    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+
+
+@dataclass
+class _Reads:
+    """What a repository view has read so far (kept so no file is read twice)."""
+
+    index: dict[str, str] | None = None
+    blobs: dict[str, bytes] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Repository:
+    """A repository (or plain folder) holding models, and its configuration.
+
+    With ``staged``, models are read from git's index (what the next commit holds)
+    instead of the work tree; ask for that view with :meth:`as_staged`.
+    """
+
+    root: Path
+    in_git: bool
+    config: Config
+    staged: bool = False
+    _reads: _Reads = field(default_factory=_Reads, repr=False, compare=False)
+
+    @classmethod
+    def at(cls, start: Path) -> Repository:
+        root, in_git = find_root(start.resolve())
+        return cls(root, in_git, load_config(root))
+
+    def as_staged(self) -> Repository:
+        """The same repository, read from git's index."""
+        return replace(self, staged=True, _reads=_Reads())
+
+    def with_config(self, config: Config) -> Repository:
+        """The same repository under another configuration."""
+        return replace(self, config=config)
+
+    def relative(self, path: str | Path) -> str:
+        """A user-given path as a repository-relative posix path."""
+        absolute = Path(os.path.abspath(path))
+        return absolute.relative_to(self.root).as_posix()
+
+    def model_paths(self) -> list[str]:
+        """Every model file of the repository (their bytes are kept for :meth:`read`)."""
+        if not self.staged:
+            self._reads.files = find_models(self.root, self.in_git, exclude=self.config.excluded)
+            return list(self._reads.files)
+        markdown = self.staged_markdown()
+        self._reads.blobs = git.read_blobs(self.root, list(markdown.values()))
+        return sorted(p for p, sha in markdown.items()
+                      if looks_like_model(self._reads.blobs.get(sha, b"")))
+
+    def staged_markdown(self) -> dict[str, str]:
+        """Markdown files in git's index that the configuration does not exclude, with
+        their blob ids: where the staged models are."""
+        return {p: sha for p, sha in self.index().items()
+                if p.lower().endswith(MARKDOWN_SUFFIXES) and not self.config.excluded(p)}
+
+    def index(self) -> dict[str, str]:
+        if self._reads.index is None:
+            self._reads.index = git.index_blobs(self.root)
+        return self._reads.index
+
+    def read(self, relpath: str) -> bytes:
+        """A file's bytes: from the index when staged, else from the work tree."""
+        if self.staged:
+            sha = self.index().get(relpath)
+            if sha is not None and sha in self._reads.blobs:
+                return self._reads.blobs[sha]
+            if sha is not None:
+                return git.read_blobs(self.root, [sha]).get(sha, b"")
+        if relpath in self._reads.files:
+            return self._reads.files[relpath]
+        return (self.root / relpath).read_bytes()
+
+    def exists(self, relpath: str) -> bool:
+        """Whether a file exists (in the index when staged)."""
+        if self.staged:
+            return relpath in self.index()
+        return (self.root / relpath).is_file()
