@@ -11,9 +11,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .risk import Risk, rate
+from .risk import Risk, rate, severity_risk
 from .source import SourceFile
-from .spec import OPEN_STATUSES
+from .spec import (
+    CROSSING_KINDS,
+    ENCRYPTED_PROTOCOLS,
+    IMPLEMENTED_STATUSES,
+    OPEN_STATUSES,
+    PLAIN_PROTOCOLS,
+    UNTRIAGED,
+)
 
 STRIDE_NAMES = {"S": "Spoofing", "T": "Tampering", "R": "Repudiation",
                 "I": "Information disclosure", "D": "Denial of service",
@@ -31,6 +38,27 @@ def _texts(value: Any) -> list[str]:
 
 def _map(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
+
+
+def _flag(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def encryption_of(protocol: str | None) -> bool | None:
+    """Whether a protocol is encrypted, read from its words (the spec's table), or ``None``.
+
+    Words are tried in the order they appear, so "PostgreSQL over TLS" is encrypted and
+    "HTTP (TLS terminated at the gateway)" is not.
+    """
+    for word in _WORDS.findall((protocol or "").lower()):
+        if word in ENCRYPTED_PROTOCOLS:
+            return True
+        if word in PLAIN_PROTOCOLS:
+            return False
+    return None
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -59,6 +87,15 @@ class Asset:
     impact: str | None
     description: str | None
     path: tuple
+    classification: str | None = None
+    confidentiality: str | None = None
+    integrity: str | None = None
+    availability: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+    def rating(self, letter: str) -> str | None:
+        """The asset's C, I or A rating."""
+        return {"C": self.confidentiality, "I": self.integrity, "A": self.availability}[letter]
 
 
 @dataclass
@@ -68,6 +105,8 @@ class Boundary:
     inside: str | None
     description: str | None
     path: tuple
+    kind: str = "network"
+    tags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -79,6 +118,12 @@ class Element:
     assets: list[str]
     description: str | None
     path: tuple
+    technology: str | None = None
+    internet_facing: bool = False
+    third_party: bool = False
+    owner: str | None = None
+    out_of_scope: str | None = None
+    tags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -92,6 +137,69 @@ class Flow:
     data: list[str]
     description: str | None
     path: tuple
+    returns: list[str] = field(default_factory=list)
+    encrypted_given: bool | None = None
+    authentication: str | None = None
+    authorization: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def encrypted(self) -> bool | None:
+        """Whether the flow is encrypted: as written, else derived from its protocol."""
+        if self.encrypted_given is not None:
+            return self.encrypted_given
+        return encryption_of(self.protocol)
+
+
+@dataclass
+class Mitigation:
+    """A control, cited by the threats it addresses."""
+
+    id: str
+    title: str
+    status: str
+    owner: str | None
+    ticket: str | None
+    tests: list[str]
+    description: str | None
+    path: tuple
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def implemented(self) -> bool:
+        return self.status in IMPLEMENTED_STATUSES
+
+
+@dataclass
+class Assumption:
+    id: str
+    text: str
+    owner: str | None
+    revisit: dt.date | None
+    status: str
+    path: tuple
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Hurt:
+    """An asset a threat hurts, and which of C, I and A."""
+
+    asset: str
+    cia: list[str]
+
+
+@dataclass
+class TargetDetail:
+    """What differs for one target of a threat: status, rating, ticket, mitigations."""
+
+    target: str
+    status: str | None
+    likelihood: str | None
+    impact: str | None
+    ticket: str | None
+    mitigations: list[str]
+    rationale: str | None
 
 
 @dataclass
@@ -121,10 +229,56 @@ class Threat:
     references: list[str]
     path: tuple
     model_id: str = ""
+    mitigations: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    hurts: list[Hurt] = field(default_factory=list)
+    per_target: dict[str, TargetDetail] = field(default_factory=dict)
+    severity: str | None = None
+    severity_reason: str | None = None
+    cvss: str | None = None
+    tags: list[str] = field(default_factory=list)
 
     @property
     def risk(self) -> Risk | None:
+        """Likelihood x impact, or the explicit severity when one is given."""
+        if self.severity is not None:
+            return severity_risk(self.severity)
         return rate(self.likelihood, self.impact)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_untriaged(self) -> bool:
+        return self.status == UNTRIAGED
+
+    def on(self, target: str) -> TargetView:
+        """This threat as it stands on one of its targets (per-target detail applied)."""
+        detail = self.per_target.get(target)
+        if detail is None:
+            return TargetView(self, target, self.status, self.likelihood, self.impact,
+                              self.ticket, self.mitigations, self.risk)
+        likelihood = detail.likelihood or self.likelihood
+        impact = detail.impact or self.impact
+        risk = rate(likelihood, impact) if (detail.likelihood or detail.impact) else self.risk
+        return TargetView(self, target, detail.status or self.status, likelihood, impact,
+                          detail.ticket or self.ticket, detail.mitigations or self.mitigations,
+                          risk)
+
+
+@dataclass(frozen=True)
+class TargetView:
+    """A threat on one target: its own status and rating where the model gives them."""
+
+    threat: Threat
+    target: str
+    status: str
+    likelihood: str | None
+    impact: str | None
+    ticket: str | None
+    mitigations: list[str]
+    risk: Risk | None
 
     @property
     def is_open(self) -> bool:
@@ -153,6 +307,9 @@ class Model:
     elements: list[Element] = field(default_factory=list)
     flows: list[Flow] = field(default_factory=list)
     threats: list[Threat] = field(default_factory=list)
+    mitigations: list[Mitigation] = field(default_factory=list)
+    assumptions: list[Assumption] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
 
     _index: dict[str, Element | Flow] | None = field(default=None, repr=False)
 
@@ -179,6 +336,41 @@ class Model:
         a, b = self.element(flow.source), self.element(flow.target)
         return a is not None and b is not None and a.boundary != b.boundary
 
+    def crossed(self, flow: Flow) -> list[Boundary]:
+        """The boundaries a flow crosses: those around one end but not the other."""
+        a, b = self.element(flow.source), self.element(flow.target)
+        if a is None or b is None or a.boundary == b.boundary:
+            return []
+        around_a, around_b = self._around(a.boundary), self._around(b.boundary)
+        return [x for x in around_a + around_b if (x in around_a) != (x in around_b)]
+
+    def crosses_trust(self, flow: Flow) -> bool:
+        """Whether a flow crosses a boundary of a kind that demands a threat (TM302): any
+        but an execution boundary. A flow between two ends whose boundaries are unknown ids
+        counts as crossing, as before boundary kinds existed."""
+        if not self.crosses_boundary(flow):
+            return False
+        crossed = self.crossed(flow)
+        return not crossed or any(b.kind in CROSSING_KINDS for b in crossed)
+
+    def _around(self, boundary_id: str | None) -> list[Boundary]:
+        """The boundary with this id and every boundary containing it, innermost first."""
+        by_id = self._boundaries()
+        chain: list[Boundary] = []
+        while boundary_id in by_id and by_id[boundary_id] not in chain:
+            chain.append(by_id[boundary_id])
+            boundary_id = by_id[boundary_id].inside
+        return chain
+
+    def _boundaries(self) -> dict[str, Boundary]:
+        return {b.id: b for b in reversed(self.boundaries)}
+
+    def mitigation(self, mid: str) -> Mitigation | None:
+        return next((m for m in self.mitigations if m.id == mid), None)
+
+    def assumption(self, aid: str) -> Assumption | None:
+        return next((a for a in self.assumptions if a.id == aid), None)
+
 
 def _entries(data: dict, key: str) -> list[tuple[tuple, dict]]:
     items = data.get(key)
@@ -202,35 +394,73 @@ def build_model(src: SourceFile) -> Model:
         covers=_texts(data.get("covers")), adrs=_texts(data.get("adrs")),
         scope_in=_texts(scope.get("in")), scope_out=_texts(scope.get("out")),
     )
+    model.tags = _texts(data.get("tags"))
     for path, a in _entries(data, "assets"):
-        model.assets.append(Asset(a["id"], _text(a.get("name")) or a["id"],
-                                  _text(a.get("impact")), _text(a.get("description")), path))
+        model.assets.append(Asset(
+            a["id"], _text(a.get("name")) or a["id"], _text(a.get("impact")),
+            _text(a.get("description")), path, _text(a.get("classification")),
+            _text(a.get("confidentiality")), _text(a.get("integrity")),
+            _text(a.get("availability")), _texts(a.get("tags"))))
     for path, b in _entries(data, "boundaries"):
-        model.boundaries.append(Boundary(b["id"], _text(b.get("name")) or b["id"],
-                                         _text(b.get("inside")), _text(b.get("description")), path))
+        model.boundaries.append(Boundary(
+            b["id"], _text(b.get("name")) or b["id"], _text(b.get("inside")),
+            _text(b.get("description")), path, _text(b.get("kind")) or "network",
+            _texts(b.get("tags"))))
     for path, e in _entries(data, "elements"):
-        model.elements.append(Element(e["id"], _text(e.get("name")) or e["id"],
-                                      _text(e.get("type")), _text(e.get("boundary")),
-                                      _texts(e.get("assets")), _text(e.get("description")), path))
+        model.elements.append(Element(
+            e["id"], _text(e.get("name")) or e["id"], _text(e.get("type")),
+            _text(e.get("boundary")), _texts(e.get("assets")), _text(e.get("description")),
+            path, _text(e.get("technology")), _flag(e.get("internet_facing")) or False,
+            _flag(e.get("third_party")) or False, _text(e.get("owner")),
+            _text(e.get("out_of_scope")), _texts(e.get("tags"))))
     for path, f in _entries(data, "flows"):
-        model.flows.append(Flow(f["id"], _text(f.get("from")), _text(f.get("to")),
-                                _text(f.get("label")), _text(f.get("protocol")),
-                                _text(f.get("auth")), _texts(f.get("data")),
-                                _text(f.get("description")), path))
+        model.flows.append(Flow(
+            f["id"], _text(f.get("from")), _text(f.get("to")), _text(f.get("label")),
+            _text(f.get("protocol")), _text(f.get("auth")), _texts(f.get("data")),
+            _text(f.get("description")), path, _texts(f.get("returns")),
+            _flag(f.get("encrypted")), _text(f.get("authentication")),
+            _text(f.get("authorization")), _texts(f.get("tags"))))
     for path, t in _entries(data, "threats"):
-        acc = t.get("acceptance")
-        acceptance = None
-        if isinstance(acc, dict):
-            acceptance = Acceptance(_text(acc.get("by")), parse_date(acc.get("date")),
-                                    parse_date(acc.get("expires")), _text(acc.get("rationale")))
-        model.threats.append(Threat(
-            id=t["id"], title=_text(t.get("title")) or "",
-            stride=[s for s in _texts(t.get("stride")) if s in STRIDE_NAMES],
-            targets=_texts(t.get("targets")), story=_text(t.get("story")),
-            likelihood=_text(t.get("likelihood")), impact=_text(t.get("impact")),
-            status=_text(t.get("status")) or "open",
-            owner=_text(t.get("owner")) or owner, ticket=_text(t.get("ticket")),
-            mitigation=_text(t.get("mitigation")), tests=_texts(t.get("tests")),
-            acceptance=acceptance, rationale=_text(t.get("rationale")),
-            references=_texts(t.get("references")), path=path, model_id=model.id))
+        model.threats.append(_threat(t, path, owner, model.id))
+    for path, m in _entries(data, "mitigations"):
+        model.mitigations.append(Mitigation(
+            m["id"], _text(m.get("title")) or m["id"], _text(m.get("status")) or "planned",
+            _text(m.get("owner")) or owner, _text(m.get("ticket")), _texts(m.get("tests")),
+            _text(m.get("description")), path, _texts(m.get("tags"))))
+    for path, a in _entries(data, "assumptions"):
+        model.assumptions.append(Assumption(
+            a["id"], _text(a.get("text")) or "", _text(a.get("owner")) or owner,
+            parse_date(a.get("revisit")), _text(a.get("status")) or "assumed", path,
+            _texts(a.get("tags"))))
     return model
+
+
+def _threat(t: dict, path: tuple, owner: str | None, model_id: str) -> Threat:
+    acc = t.get("acceptance")
+    acceptance = None
+    if isinstance(acc, dict):
+        acceptance = Acceptance(_text(acc.get("by")), parse_date(acc.get("date")),
+                                parse_date(acc.get("expires")), _text(acc.get("rationale")))
+    hurts = [Hurt(h["asset"], [c for c in _texts(h.get("cia")) if c in "CIA"])
+             for h in (t.get("hurts") if isinstance(t.get("hurts"), list) else [])
+             if isinstance(h, dict) and isinstance(h.get("asset"), str)]
+    per_target = {
+        key: TargetDetail(key, _text(d.get("status")), _text(d.get("likelihood")),
+                          _text(d.get("impact")), _text(d.get("ticket")),
+                          _texts(d.get("mitigations")), _text(d.get("rationale")))
+        for key, d in _map(t.get("per_target")).items()
+        if isinstance(key, str) and isinstance(d, dict)}
+    return Threat(
+        id=t["id"], title=_text(t.get("title")) or "",
+        stride=[s for s in _texts(t.get("stride")) if s in STRIDE_NAMES],
+        targets=_texts(t.get("targets")), story=_text(t.get("story")),
+        likelihood=_text(t.get("likelihood")), impact=_text(t.get("impact")),
+        status=_text(t.get("status")) or "open",
+        owner=_text(t.get("owner")) or owner, ticket=_text(t.get("ticket")),
+        mitigation=_text(t.get("mitigation")), tests=_texts(t.get("tests")),
+        acceptance=acceptance, rationale=_text(t.get("rationale")),
+        references=_texts(t.get("references")), path=path, model_id=model_id,
+        mitigations=_texts(t.get("mitigations")), assumptions=_texts(t.get("assumptions")),
+        hurts=hurts, per_target=per_target, severity=_text(t.get("severity")),
+        severity_reason=_text(t.get("severity_reason")), cvss=_text(t.get("cvss")),
+        tags=_texts(t.get("tags")))

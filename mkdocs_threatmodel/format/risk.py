@@ -28,6 +28,18 @@ class Risk:
         return LEVELS.index(self.band)
 
 
+# An explicit severity (for when likelihood x impact is unknown or wrong) ranks with the top
+# score of its band.
+SEVERITY_SCORE = {"low": 2, "medium": 4, "high": 9, "critical": 16}
+
+
+def severity_risk(level: str | None) -> Risk | None:
+    """The risk of an explicit severity, or ``None`` for an unknown level."""
+    if level not in SEVERITY_SCORE:
+        return None
+    return Risk(SEVERITY_SCORE[level], level)
+
+
 def rate(likelihood: str | None, impact: str | None) -> Risk | None:
     """The risk of a likelihood and an impact, or ``None`` when either is missing."""
     if likelihood not in SCORE or impact not in SCORE:

@@ -14,8 +14,32 @@ DURATION_PATTERN = r"^[1-9][0-9]*[dw]$"
 LEVELS = ("low", "medium", "high", "critical")
 MODEL_STATUSES = ("draft", "active", "retired")
 ELEMENT_TYPES = ("external", "process", "store")
-THREAT_STATUSES = ("open", "mitigating", "mitigated", "accepted", "transferred", "not-applicable")
-OPEN_STATUSES = THREAT_STATUSES[:2]  # the threats still to be dealt with
+THREAT_STATUSES = ("untriaged", "open", "mitigating", "mitigated", "accepted", "transferred",
+                   "not-applicable")
+OPEN_STATUSES = ("open", "mitigating")  # the threats still to be dealt with
+UNTRIAGED = "untriaged"  # found (by a rule or an import), not yet judged by a person
+MITIGATION_STATUSES = ("planned", "in-progress", "implemented", "verified")
+IMPLEMENTED_STATUSES = ("implemented", "verified")  # a mitigation that is in place
+ASSUMPTION_STATUSES = ("assumed", "confirmed", "invalid")
+BOUNDARY_KINDS = ("network", "execution", "account", "physical")
+# TM302 asks for a threat on flows that cross these kinds of boundary; an execution boundary
+# (a sandbox or container on the same network) alone does not demand one.
+CROSSING_KINDS = ("network", "account", "physical")
+AUTHENTICATIONS = ("none", "credentials", "api-key", "session", "token", "client-certificate",
+                   "signature", "two-factor", "externalized")
+AUTHORIZATIONS = ("none", "technical-user", "end-user", "role-based")
+CIA = ("C", "I", "A")
+CIA_NAMES = {"C": "confidentiality", "I": "integrity", "A": "availability"}
+DEFAULT_CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
+# Whether a flow is encrypted in transit, by its protocol, when 'encrypted' is not given. A
+# protocol is read as words: the first word found here decides ("PostgreSQL over TLS" is
+# encrypted, "HTTP" is not); a protocol with none of them stays unknown.
+ENCRYPTED_PROTOCOLS = ("https", "tls", "mtls", "ssh", "sftp", "ftps", "wss", "smtps", "imaps",
+                       "ldaps", "grpcs", "ipsec", "wireguard", "vpn", "sigv4")
+PLAIN_PROTOCOLS = ("http", "ldap", "jdbc", "ftp", "smtp", "amqp", "telnet", "ws", "mqtt",
+                   "grpc", "resp", "tcp", "udp", "dns", "nfs", "smb")
+# Draft models report these (ownership, ticket, rating) as notes, not errors.
+DRAFT_RELAXED = ("TM401", "TM402", "TM409")
 TARGET_NAMES = {"external": "external entity", "process": "process", "store": "data store",
                 "flow": "data flow"}  # what a threat's target is, in words
 ACCEPTANCE_WARNING_DAYS = 30  # an acceptance expiring this soon is flagged (TM405)
@@ -26,20 +50,24 @@ STRIDE = ("S", "T", "R", "I", "D", "E")
 class Type:
     """A value type of the format."""
 
-    name: str  # text, id, date, duration, enum, version, list, object
+    name: str  # text, id, date, duration, enum, version, bool, list, map, object
     values: tuple = ()
     item: Type | None = None
     fields: dict[str, Field] = field(default_factory=dict)
+    synonyms: dict[str, str] = field(default_factory=dict)  # word people write -> the value
 
     def describe(self) -> str:
         if self.name == "enum":
             return ", ".join(f"`{v}`" for v in self.values)
         if self.name == "list":
             return f"list of {self.item.describe() if self.item.name != 'object' else 'mappings'}"
+        if self.name == "map":
+            return "mapping of target id to mapping"
         if self.name == "object":
             return "mapping"
         return {"text": "text", "id": "id (slug)", "date": "date (YYYY-MM-DD)",
-                "duration": "duration (Nd or Nw)", "version": "integer (1)"}[self.name]
+                "duration": "duration (Nd or Nw)", "version": "integer (1)",
+                "bool": "true or false"}[self.name]
 
 
 @dataclass(frozen=True)
@@ -53,33 +81,74 @@ class Field:
 
 
 TEXT, ID, DATE, DURATION = Type("text"), Type("id"), Type("date"), Type("duration")
+BOOL = Type("bool")
 
 
-def enum(*values: str) -> Type:
-    return Type("enum", values=values)
+def enum(*values: str, synonyms: dict[str, str] | None = None) -> Type:
+    return Type("enum", values=values, synonyms=synonyms or {})
 
 
 def list_of(item: Type) -> Type:
     return Type("list", item=item)
 
 
+def map_of(item: Type) -> Type:
+    """A mapping from ids (keys the author chooses) to values of ``item``."""
+    return Type("map", item=item)
+
+
 def obj(**fields: Field) -> Type:
     return Type("object", fields={k.rstrip("_"): v for k, v in fields.items()})
 
 
-LEVEL = enum(*LEVELS)
+# Words people write for a value, mapped to the value they mean (the hint of TM103). Each
+# table belongs to one field: "in-progress" is a mitigation status, but a threat's is
+# "mitigating".
+LEVEL_SYNONYMS = {"very-high": "critical", "very high": "critical", "veryhigh": "critical",
+                  "severe": "critical", "highest": "critical", "moderate": "medium",
+                  "med": "medium", "mid": "medium", "minor": "low", "very-low": "low",
+                  "very low": "low", "lowest": "low", "major": "high"}
+STRIDE_SYNONYMS = {"spoofing": "S", "tampering": "T", "repudiation": "R",
+                   "information disclosure": "I", "information-disclosure": "I",
+                   "disclosure": "I", "denial of service": "D", "denial-of-service": "D",
+                   "dos": "D", "elevation of privilege": "E", "elevation-of-privilege": "E",
+                   "privilege escalation": "E", "escalation": "E"}
+THREAT_STATUS_SYNONYMS = {"in-progress": "mitigating", "in progress": "mitigating",
+                          "wip": "mitigating", "fixed": "mitigated", "done": "mitigated",
+                          "resolved": "mitigated", "n/a": "not-applicable",
+                          "na": "not-applicable", "false-positive": "not-applicable",
+                          "risk-accepted": "accepted", "new": "untriaged",
+                          "unchecked": "untriaged", "triage": "untriaged", "todo": "open"}
+MITIGATION_STATUS_SYNONYMS = {"mitigating": "in-progress", "wip": "in-progress",
+                              "in progress": "in-progress", "todo": "planned",
+                              "proposed": "planned", "done": "implemented",
+                              "resolved": "implemented", "tested": "verified"}
+LEVEL = enum(*LEVELS, synonyms=LEVEL_SYNONYMS)
+TAGS = Field(list_of(TEXT), "Free labels, for anything the format has no key for.", default=[])
 
 ASSET = obj(
     id=Field(ID, "Asset id, unique in the model.", required=True),
     name=Field(TEXT, "Human name of the asset.", required=True),
     impact=Field(LEVEL, "Impact if the asset is compromised; ranks assets."),
     description=Field(TEXT, "What the asset is and why it matters."),
+    classification=Field(TEXT, "Data classification, one of the ordered list in "
+                         "`.threatmodel.yaml` (default: public, internal, confidential, "
+                         "restricted)."),
+    confidentiality=Field(LEVEL, "How much losing its confidentiality would hurt."),
+    integrity=Field(LEVEL, "How much losing its integrity would hurt."),
+    availability=Field(LEVEL, "How much losing its availability would hurt."),
+    tags=TAGS,
 )
 BOUNDARY = obj(
     id=Field(ID, "Boundary id, unique in the model.", required=True),
     name=Field(TEXT, "Human name of the trust boundary.", required=True),
     inside=Field(ID, "Id of the boundary that contains this one (nesting)."),
     description=Field(TEXT, "What changes at this boundary."),
+    kind=Field(enum(*BOUNDARY_KINDS), "What separates the two sides: a network, an execution "
+               "environment (sandbox, container), an account or tenant, or a physical "
+               "boundary. Flows crossing an execution boundary alone need no threat (TM302).",
+               default="network"),
+    tags=TAGS,
 )
 ELEMENT = obj(
     id=Field(ID, "Element id, unique in the model.", required=True),
@@ -89,6 +158,14 @@ ELEMENT = obj(
                    "outside every boundary."),
     assets=Field(list_of(ID), "Ids of assets the element holds or handles.", default=[]),
     description=Field(TEXT, "What the element is."),
+    technology=Field(TEXT, "What it is built with or runs on, such as 'PostgreSQL 16', "
+                     "'AWS Lambda' or 'LLM agent'."),
+    internet_facing=Field(BOOL, "Whether the internet reaches it directly.", default=False),
+    third_party=Field(BOOL, "Whether another organisation builds or runs it.", default=False),
+    owner=Field(TEXT, "Who runs the element, when not the model's owner."),
+    out_of_scope=Field(TEXT, "Why the element is out of scope; it is then shown but exempt "
+                       "from TM302 and TM303."),
+    tags=TAGS,
 )
 FLOW = obj(
     id=Field(ID, "Flow id, unique in the model.", required=True),
@@ -97,8 +174,17 @@ FLOW = obj(
     label=Field(TEXT, "Arrow label, such as 'GET /orders/{id}'."),
     protocol=Field(TEXT, "Transport, such as HTTPS or AMQP."),
     auth=Field(TEXT, "How the sender is authenticated ('none' when it is not)."),
-    data=Field(list_of(ID), "Ids of assets the flow carries.", default=[]),
+    data=Field(list_of(ID), "Ids of assets the flow carries (sent).", default=[]),
+    returns=Field(list_of(ID), "Ids of assets that come back on the same connection "
+                  "(received).", default=[]),
     description=Field(TEXT, "What the flow is for."),
+    encrypted=Field(BOOL, "Whether the flow is encrypted in transit. When not given it is "
+                    "derived from 'protocol' (see the table under 'Flows: encryption')."),
+    authentication=Field(enum(*AUTHENTICATIONS), "How the sender is authenticated, from a "
+                         "small vocabulary that rules can read."),
+    authorization=Field(enum(*AUTHORIZATIONS), "How the receiver decides what the sender "
+                        "may do."),
+    tags=TAGS,
 )
 ACCEPTANCE = obj(
     by=Field(TEXT, "Who accepted the residual risk."),
@@ -106,25 +192,78 @@ ACCEPTANCE = obj(
     expires=Field(DATE, "When the acceptance lapses and must be renewed."),
     rationale=Field(TEXT, "Why the risk is acceptable."),
 )
+MITIGATION = obj(
+    id=Field(ID, "Mitigation id, unique in the model; threats, tickets and tests cite it.",
+             required=True),
+    title=Field(TEXT, "One line naming the control.", required=True),
+    status=Field(enum(*MITIGATION_STATUSES, synonyms=MITIGATION_STATUS_SYNONYMS),
+                 "Where the control stands.", default="planned"),
+    owner=Field(TEXT, "Who owns the control.", default="the model's owner"),
+    ticket=Field(TEXT, "Tracker id or URL."),
+    tests=Field(list_of(TEXT), "Repository paths of tests that prove the control; each should "
+                "mention the mitigation's id or the id of a threat it closes.", default=[]),
+    description=Field(TEXT, "What the control does."),
+    tags=TAGS,
+)
+ASSUMPTION = obj(
+    id=Field(ID, "Assumption id, unique in the model.", required=True),
+    text=Field(TEXT, "What is assumed to hold.", required=True),
+    owner=Field(TEXT, "Who checks that it still holds.", default="the model's owner"),
+    revisit=Field(DATE, "When to check it again."),
+    status=Field(enum(*ASSUMPTION_STATUSES), "'invalid' flags every threat resting on it.",
+                 default="assumed"),
+    tags=TAGS,
+)
+HURT = obj(
+    asset=Field(ID, "Id of an asset the threat hurts.", required=True),
+    cia=Field(list_of(enum(*CIA)), "Which of its confidentiality (C), integrity (I) and "
+              "availability (A).", default=[]),
+)
+PER_TARGET = obj(
+    status=Field(enum(*THREAT_STATUSES, synonyms=THREAT_STATUS_SYNONYMS),
+                 "This target's status, when it differs from the threat's."),
+    likelihood=Field(LEVEL, "This target's likelihood."),
+    impact=Field(LEVEL, "This target's impact."),
+    ticket=Field(TEXT, "This target's ticket."),
+    mitigations=Field(list_of(ID), "Ids of the mitigations that close it on this target.",
+                      default=[]),
+    rationale=Field(TEXT, "Why this target differs (or why it does not apply)."),
+)
 THREAT = obj(
     id=Field(ID, "Threat id, unique in the repository; tickets and tests cite it.",
              required=True),
     title=Field(TEXT, "One line naming the threat.", required=True),
-    stride=Field(list_of(enum(*STRIDE)), "STRIDE letters: S T R I D E.", required=True),
+    stride=Field(list_of(enum(*STRIDE, synonyms=STRIDE_SYNONYMS)), "STRIDE letters: S T R I D "
+                 "E.", required=True),
     targets=Field(list_of(ID), "Ids of the elements or flows the threat is about.",
                   required=True),
     story=Field(TEXT, "The abuse story, in the attacker's words."),
     likelihood=Field(LEVEL, "How likely the attack is."),
     impact=Field(LEVEL, "How bad it is if it succeeds."),
-    status=Field(enum(*THREAT_STATUSES), "Where the threat stands.", default="open"),
+    status=Field(enum(*THREAT_STATUSES, synonyms=THREAT_STATUS_SYNONYMS),
+                 "Where the threat stands; 'untriaged' for a candidate no one has judged yet.",
+                 default="open"),
     owner=Field(TEXT, "Who owns the threat.", default="the model's owner"),
     ticket=Field(TEXT, "Tracker id (HC-142) or URL."),
-    mitigation=Field(TEXT, "What was or will be done about it."),
+    mitigation=Field(TEXT, "What was or will be done about it, in words."),
+    mitigations=Field(list_of(ID), "Ids of the model's mitigations that address it.",
+                      default=[]),
+    assumptions=Field(list_of(ID), "Ids of the assumptions it rests on; a 'not-applicable' "
+                      "threat may cite one instead of a rationale.", default=[]),
+    hurts=Field(list_of(HURT), "The assets it hurts, and which of C, I and A.", default=[]),
+    per_target=Field(map_of(PER_TARGET), "Status and rating of single targets, keyed by "
+                     "target id, where they differ from the threat's."),
+    severity=Field(LEVEL, "An explicit rating, when likelihood x impact is unknown or wrong; "
+                   "needs 'severity_reason'."),
+    severity_reason=Field(TEXT, "Why the explicit severity."),
+    cvss=Field(TEXT, "A CVSS 3.1 or 4.0 vector, such as 'CVSS:3.1/AV:N/AC:L/...'; its base "
+               "score is shown."),
     tests=Field(list_of(TEXT), "Repository paths of tests that prove the mitigation; each "
                 "should mention the threat id.", default=[]),
     acceptance=Field(ACCEPTANCE, "Signed-off residual risk, for status 'accepted'."),
     rationale=Field(TEXT, "Why the threat does not apply, for status 'not-applicable'."),
     references=Field(list_of(TEXT), "Links: CWE, CAPEC, advisories.", default=[]),
+    tags=TAGS,
 )
 REVIEW = obj(
     date=Field(DATE, "Date of the last review.", required=True),
@@ -153,6 +292,10 @@ MODEL = obj(
                    default=[]),
     flows=Field(list_of(FLOW), "Data flows between elements.", default=[]),
     threats=Field(list_of(THREAT), "STRIDE threats.", default=[]),
+    mitigations=Field(list_of(MITIGATION), "Controls, each closing one or more threats.",
+                      default=[]),
+    assumptions=Field(list_of(ASSUMPTION), "What the model takes as given.", default=[]),
+    tags=TAGS,
 )
 
 
@@ -178,6 +321,11 @@ def _schema(t: Type) -> dict:
         return {"type": "string", "pattern": DURATION_PATTERN}
     if t.name == "version":
         return {"type": "integer", "const": FORMAT_VERSION}
+    if t.name == "bool":
+        return {"type": "boolean"}
+    if t.name == "map":
+        return {"type": "object", "propertyNames": {"pattern": ID_PATTERN},
+                "additionalProperties": _schema(t.item)}
     if t.name == "enum":
         return {"type": "string", "enum": list(t.values)}
     if t.name == "list":
@@ -200,14 +348,33 @@ def field_reference() -> str:
     """Markdown tables documenting every field, its type, default and meaning."""
     sections = [("Model (front matter)", MODEL), ("reviewed", REVIEW), ("scope", SCOPE),
                 ("assets[]", ASSET), ("boundaries[]", BOUNDARY), ("elements[]", ELEMENT),
-                ("flows[]", FLOW), ("threats[]", THREAT), ("threats[].acceptance", ACCEPTANCE)]
+                ("flows[]", FLOW), ("threats[]", THREAT), ("threats[].acceptance", ACCEPTANCE),
+                ("threats[].hurts[]", HURT), ("threats[].per_target.TARGET", PER_TARGET),
+                ("mitigations[]", MITIGATION), ("assumptions[]", ASSUMPTION)]
     out = []
     for title, t in sections:
         out += [f"### {title}", "", "| key | type | required | default | meaning |",
                 "|---|---|---|---|---|"]
         for name, f in t.fields.items():
-            default = "" if f.default is None else f"`{f.default}`" if f.default != [] else "`[]`"
+            default = ("" if f.default is None else "`[]`" if f.default == [] else
+                       f"`{str(f.default).lower()}`" if isinstance(f.default, bool) else
+                       f"`{f.default}`")
             out.append(f"| `{name}` | {f.type.describe()} | {'yes' if f.required else ''} "
                        f"| {default} | {f.doc} |")
         out.append("")
+    out += ["### Flows: encryption", "",
+            "When a flow has no `encrypted` key, its `protocol` decides, read as words (the "
+            "first listed word found wins):", "",
+            "| `encrypted` | protocol words |", "|---|---|",
+            "| `true` | " + ", ".join(f"`{w}`" for w in ENCRYPTED_PROTOCOLS) + " |",
+            "| `false` | " + ", ".join(f"`{w}`" for w in PLAIN_PROTOCOLS) + " |",
+            "| unknown | anything else, or no protocol |", "",
+            "### Words that map to values", "",
+            "A misspelt or synonymous value is an error (TM103) whose hint names the value meant:",
+            "", "| field | written | meant |", "|---|---|---|"]
+    for where, table in (("levels", LEVEL_SYNONYMS), ("`stride`", STRIDE_SYNONYMS),
+                         ("threat `status`", THREAT_STATUS_SYNONYMS),
+                         ("mitigation `status`", MITIGATION_STATUS_SYNONYMS)):
+        out += [f"| {where} | `{word}` | `{value}` |" for word, value in table.items()]
+    out.append("")
     return "\n".join(out)

@@ -76,6 +76,25 @@ def _check(src: SourceFile, t: Type, value: Any, path: tuple, out: list[Finding]
         for i, item in enumerate(value):
             _check(src, item_type, item, path + (i,), out)
         return
+    if name == "map":
+        if not isinstance(value, dict):
+            out.append(_bad(src, path, "TM102",
+                            f"'{_where(path)}' must be a mapping, not {_kind(value)}"))
+            return
+        for key, item in value.items():
+            if not isinstance(key, str) or not _ID.match(key):
+                out.append(Finding(src.path, src.at(path + (key,), key=True), "TM107",
+                                   f"'{_where(path)}' key {key!r} is not an id"))
+                continue
+            _check(src, t.item, item, path + (key,), out)
+        return
+    if name == "bool":
+        if not isinstance(value, bool):
+            hint = "write true or false" + (" (without quotes)" if isinstance(value, str)
+                                             and value.lower() in ("true", "false") else "")
+            out.append(_bad(src, path, "TM102", f"'{_where(path)}' must be true or false, not "
+                            f"{_kind(value)}", hint))
+        return
     if name == "version":
         if not isinstance(value, int) or isinstance(value, bool):
             out.append(_bad(src, path, "TM102",
@@ -104,12 +123,22 @@ def _check(src: SourceFile, t: Type, value: Any, path: tuple, out: list[Finding]
         out.append(_bad(src, path, "TM107", f"'{_where(path)}' {value!r} is not a duration",
                         "write it as 180d or 26w"))
     elif name == "enum" and value not in t.values:
-        close = difflib.get_close_matches(value, t.values, n=1, cutoff=0.5)
-        if not close:
-            close = [v for v in t.values if v.lower() == value.lower()]
+        close = _meant(value, t)
         hint = f"did you mean '{close[0]}'?" if close else None
         out.append(_bad(src, path, "TM103", f"'{_where(path)}' is {value!r}; allowed: "
                         f"{', '.join(t.values)}", hint))
+
+
+def _meant(value: str, t: Type) -> list[str]:
+    """The allowed value someone writing ``value`` most likely meant: a known synonym first
+    (so 'very-high' is 'critical', not the close spelling 'high'), then the same word in
+    other case, then a close spelling."""
+    word = value.strip().lower().replace("_", "-")
+    for candidate in (word, word.replace("-", " ")):
+        if candidate in t.synonyms:
+            return [t.synonyms[candidate]]
+    same = [v for v in t.values if v.lower() == word]
+    return same or difflib.get_close_matches(value, t.values, n=1, cutoff=0.5)
 
 
 def _valid_date(value: str) -> bool:
