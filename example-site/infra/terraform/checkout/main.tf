@@ -1,0 +1,1 @@
+# checkout-api service, its queue and the orders database (example stand-in).

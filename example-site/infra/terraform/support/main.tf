@@ -1,0 +1,1 @@
+# Support assistant, tool broker and refund approvals (example stand-in).

@@ -1,0 +1,1 @@
+# Webhook route, HMAC secret in Secrets Manager, nonce store (example stand-in).

@@ -1,0 +1,1 @@
+"""Refunds above the limit wait for a human approval (example stand-in)."""
