@@ -86,6 +86,22 @@ def where(text: str, needle: str) -> tuple[int, int]:
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
+# The valid model with a mitigation record cited by the mitigated threat.
+MITIGATED = mutate("    mitigation: Require a signed token bound to the order.\n",
+                   "    mitigations: [MIT-TOKEN]\n",
+                   VALID.replace("\n---\n\n# Guest", "\nmitigations:\n  - {id: MIT-TOKEN, title: "
+                                 "Signed order token, status: implemented,\n     tests: "
+                                 "[services/checkout-api/tests/test_order_access.py]}\n---\n\n"
+                                 "# Guest"))
+# The valid model whose not-applicable threat rests on an assumption instead of a rationale.
+ASSUMED = mutate("    rationale: TLS with certificate pinning inside a private subnet.\n",
+                 "    assumptions: [ASM-1]\n",
+                 VALID.replace("\n---\n\n# Guest", "\nassumptions:\n  - {id: ASM-1, text: The "
+                               "private subnet has no other tenants, status: confirmed}\n"
+                               "---\n\n# Guest"))
+
+
+
 # (name, mutated text, expected code, needle or None, is a schema case)
 # The finding must point at the first occurrence of the needle in the mutated text.
 CASES = [
@@ -156,4 +172,42 @@ CASES = [
                                "tests: [docs/adr/0007-guest-checkout.md]"),
      "TM408", "docs/adr/0007-guest-checkout.md]", False),
     ("no-rating", mutate("    likelihood: medium\n", ""), "TM409", "CHK-006", False),
+    # -- format depth ---------------------------------------------------------------
+    ("bad-cvss", mutate("    ticket: HC-142\n", "    ticket: HC-142\n    cvss: CVSS:3.1/AV:X\n"),
+     "TM111", "CVSS:3.1/AV:X", False),
+    ("unknown-mitigation", MITIGATED.replace("mitigations: [MIT-TOKEN]", "mitigations: [MIT-TOKN]"),
+     "TM213", "MIT-TOKN", False),
+    ("unknown-assumption", mutate("    status: not-applicable\n",
+                                  "    status: not-applicable\n    assumptions: [ASM-9]\n"),
+     "TM214", "ASM-9", False),
+    ("per-target-not-a-target", mutate("    targets: [sql]\n",
+                                       "    targets: [sql]\n    per_target: {get-order: {}}\n"),
+     "TM215", "get-order: {}", False),
+    ("covers-nothing", mutate("covers: [services/checkout-api/**]",
+                              "covers: [services/checkout-api/**, services/chekout/**]"),
+     "TM216", "services/chekout/**", False),
+    ("unknown-classification", mutate("impact: high}", "impact: high, classification: secret}"),
+     "TM217", "secret}", False),
+    ("mitigated-unfinished", MITIGATED.replace("status: implemented", "status: planned"),
+     "TM410", "mitigated\n", False),
+    ("unused-mitigation",
+     MITIGATED.replace("    mitigations: [MIT-TOKEN]\n", "    mitigation: x\n"),
+     "TM411", "MIT-TOKEN, title", False),
+    ("mitigation-test-not-citing", MITIGATED.replace(
+        "tests: [services/checkout-api/tests/test_order_access.py]}",
+        "tests: [docs/adr/0007-guest-checkout.md]}"),
+     "TM412", "docs/adr/0007-guest-checkout.md]}", False),
+    ("invalid-assumption", ASSUMED.replace("status: confirmed", "status: invalid"), "TM413",
+     "ASM-1]", False),
+    ("acceptance-without-expiry", mutate(", expires: 2027-05-20", ""), "TM414",
+     "{by: CFO", False),
+    ("impact-below-rating", mutate("    ticket: HC-142\n",
+                                   "    ticket: HC-142\n    hurts: [{asset: shipping-label, "
+                                   "cia: [C]}]\n").replace(
+        "impact: high}", "impact: high, confidentiality: critical}"),
+     "TM415", "high\n    status: mitigated", False),
+    ("severity-without-reason", mutate("    likelihood: medium\n    impact: medium\n",
+                                       "    severity: low\n"), "TM416", "low\n", False),
+    ("assumption-revisit-due", ASSUMED.replace("status: confirmed", "revisit: 2026-10-01"),
+     "TM417", "2026-10-01", False),
 ]

@@ -48,7 +48,8 @@ def test_every_sample_imports_and_validates(repo, cli, sample):
     assert result.code == 0, result.out + result.err
     codes = {line.split(" ")[1] for line in result.lines}
     assert codes <= ALLOWED_WARNINGS, result.out
-    assert all(" warning: " in line for line in result.lines)
+    # imports are drafts: their missing ratings are notes (issue 12), never errors
+    assert all(" note: " in line or " warning: " in line for line in result.lines)
     again = cli(repo.root, "validate")
     assert again.code == 0 and "1 model checked" in again.err
     model = _model(path)
@@ -319,6 +320,9 @@ def test_round_trip_keeps_ids_names_links_letters_and_statuses(repo, cli, tmp_pa
     exported = tmp_path / f"out.{fmt}.json"
     assert cli(tmp_path, "export", str(model), "--to", fmt, "-o", str(exported)).code == 0
     shutil.copytree(model.parent.parent / "adr", repo.root / "docs" / "adr")  # its ADR links
+    site = model.parent.parent.parent
+    for covered in ("services", "openapi", "infra", "runbooks", "prompts"):  # what it covers
+        shutil.copytree(site / covered, repo.root / "example-site" / covered)
     rel = f"docs/threat-models/{model.name}"
     result = cli(repo.root, "import", str(exported), "--from", fmt, "-o", rel)
     assert result.code == 0, result.out + result.err

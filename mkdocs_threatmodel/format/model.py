@@ -50,15 +50,18 @@ _WORDS = re.compile(r"[a-z0-9]+")
 def encryption_of(protocol: str | None) -> bool | None:
     """Whether a protocol is encrypted, read from its words (the spec's table), or ``None``.
 
-    Words are tried in the order they appear, so "PostgreSQL over TLS" is encrypted and
-    "HTTP (TLS terminated at the gateway)" is not.
+    Any encrypted word makes it encrypted ("PostgreSQL over TLS", "RESP over TLS"); else any
+    plain word makes it plain ("HTTP", "AMQP"); else it is unknown.
     """
-    for word in _WORDS.findall((protocol or "").lower()):
-        if word in ENCRYPTED_PROTOCOLS:
-            return True
-        if word in PLAIN_PROTOCOLS:
-            return False
+    words = set(_WORDS.findall((protocol or "").lower()))
+    if words & _ENCRYPTED:
+        return True
+    if words & _PLAIN:
+        return False
     return None
+
+
+_ENCRYPTED, _PLAIN = frozenset(ENCRYPTED_PROTOCOLS), frozenset(PLAIN_PROTOCOLS)
 
 
 def parse_date(value: Any) -> dt.date | None:

@@ -32,8 +32,8 @@ CIA = ("C", "I", "A")
 CIA_NAMES = {"C": "confidentiality", "I": "integrity", "A": "availability"}
 DEFAULT_CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
 # Whether a flow is encrypted in transit, by its protocol, when 'encrypted' is not given. A
-# protocol is read as words: the first word found here decides ("PostgreSQL over TLS" is
-# encrypted, "HTTP" is not); a protocol with none of them stays unknown.
+# protocol is read as words: any encrypted word makes it encrypted ("PostgreSQL over TLS"),
+# else any plain word makes it plain ("HTTP"); a protocol with none of them stays unknown.
 ENCRYPTED_PROTOCOLS = ("https", "tls", "mtls", "ssh", "sftp", "ftps", "wss", "smtps", "imaps",
                        "ldaps", "grpcs", "ipsec", "wireguard", "vpn", "sigv4")
 PLAIN_PROTOCOLS = ("http", "ldap", "jdbc", "ftp", "smtp", "amqp", "telnet", "ws", "mqtt",
@@ -363,8 +363,9 @@ def field_reference() -> str:
                        f"| {default} | {f.doc} |")
         out.append("")
     out += ["### Flows: encryption", "",
-            "When a flow has no `encrypted` key, its `protocol` decides, read as words (the "
-            "first listed word found wins):", "",
+            "When a flow has no `encrypted` key, its `protocol` decides, read as words: any "
+            "word of the first row makes it encrypted (`PostgreSQL over TLS`), else any word "
+            "of the second makes it plain:", "",
             "| `encrypted` | protocol words |", "|---|---|",
             "| `true` | " + ", ".join(f"`{w}`" for w in ENCRYPTED_PROTOCOLS) + " |",
             "| `false` | " + ", ".join(f"`{w}`" for w in PLAIN_PROTOCOLS) + " |",

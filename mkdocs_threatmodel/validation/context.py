@@ -7,6 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..format.spec import DEFAULT_CLASSIFICATIONS
+from ..workspace.file_list import RepositoryFiles
+
 
 @dataclass
 class Context:
@@ -15,6 +18,8 @@ class Context:
     root: Path
     today: dt.date
     exists: Callable[[str], bool] = lambda relpath: False
+    classifications: tuple[str, ...] = DEFAULT_CLASSIFICATIONS
+    files: RepositoryFiles | None = None  # for globs that must match something (TM216)
     _texts: dict[str, str | None] = field(default_factory=dict)
 
     def text(self, relpath: str) -> str | None:

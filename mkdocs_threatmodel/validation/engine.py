@@ -14,10 +14,14 @@ from pathlib import Path
 from ..findings.finding import Finding, Severity
 from ..format.model import Model, build_model
 from ..format.source import SourceFile, read_source
+from ..format.spec import DRAFT_RELAXED
 from ..workspace import cache
+from ..workspace.file_list import RepositoryFiles
 from ..workspace.repository import Repository, today
 from .context import Context
+from .controls import check_controls
 from .ownership import check_ownership
+from .ratings import check_ratings
 from .references import ModelIds, check_references, check_repository
 from .schema import check_schema
 from .stride import check_stride
@@ -53,6 +57,7 @@ class Checked:
     findings: list[Finding]
     ids: ModelIds | None = None
     model: Model | None = None
+    draft: bool = False  # a draft model's ownership, ticket and rating findings are notes
 
 
 @dataclass
@@ -99,7 +104,10 @@ def _check_file(rel: str) -> Checked:
         found += check_references(model, run.ctx)
         found += check_stride(model, strict=run.strict)
         found += check_ownership(model, run.ctx)
-    return Checked(rel, found, ids, model if run.keep_models else None)
+        found += check_controls(model, run.ctx)
+        found += check_ratings(model, run.ctx)
+    return Checked(rel, found, ids, model if run.keep_models else None,
+                   draft=model.status == "draft")
 
 
 def model_ids(src: SourceFile) -> ModelIds:
@@ -144,7 +152,9 @@ def validate(repo: Repository, only: list[str] | None = None, on: dt.date | None
     wanted = set(only) if only is not None else set(paths)
     raws = {rel: repo.read(rel) for rel in paths}
     strict = repo.config.strict or repo.config.severity("TM303") is not None
-    ctx = Context(repo.root, on or today(), exists=repo.exists)
+    ctx = Context(repo.root, on or today(), exists=repo.exists,
+                  classifications=repo.config.classifications,
+                  files=RepositoryFiles(repo.files()) if paths else None)
     _RUN = _Run(repo, raws, wanted, ctx, strict, cache.cache_dir() if use_cache else None,
                 keep_models)
     try:
@@ -152,8 +162,11 @@ def validate(repo: Repository, only: list[str] | None = None, on: dt.date | None
     finally:
         _RUN = None
     raw: list[Finding] = list(repo.config.findings)
+    drafts = set()
     for outcome in outcomes:
         raw += outcome.findings
+        if outcome.draft:
+            drafts.add(outcome.path)
     sources = {rel: None for rel in paths}
 
     def locate(rel: str, path: tuple):
@@ -167,6 +180,8 @@ def validate(repo: Repository, only: list[str] | None = None, on: dt.date | None
     result = Result(repo, sorted(wanted), models)
     for finding in raw:
         severity = repo.config.severity(finding.code)
+        if severity is not None and finding.code in DRAFT_RELAXED and finding.path in drafts:
+            severity = Severity.NOTE
         if severity is not None:
             finding.severity = severity
             result.findings.append(finding)

@@ -21,15 +21,15 @@ def check_ownership(model: Model, ctx: Context) -> Iterator[Finding]:
         if not t.owner:
             yield Finding(path, src.at(t.path + ("id",)), "TM401", f"threat '{t.id}' has no owner",
                           hint="set 'owner' on the threat or on the model")
-        risk = t.risk
-        if t.is_open and risk is not None and risk.band in ("high", "critical") and not t.ticket:
-            yield Finding(path, src.at(t.path + ("id",)), "TM402",
-                          f"{t.status} threat '{t.id}' of {risk.band} risk has no ticket",
-                          hint="set 'ticket' to the tracker id or URL")
+        yield from _tickets(model, t)
         if t.status == "accepted":
             acc = t.acceptance
             missing = [k for k in ("by", "date", "rationale")
                        if acc is None or not getattr(acc, k)]
+            if acc is not None and acc.expires is None:
+                yield Finding(path, src.at(t.path + ("acceptance",)), "TM414",
+                              f"acceptance of '{t.id}' has no 'expires' date",
+                              hint="time-box the acceptance: add 'expires: YYYY-MM-DD'")
             if missing:
                 where = src.at(t.path + ("acceptance" if acc is not None else "status",))
                 yield Finding(path, where, "TM403",
@@ -38,21 +38,40 @@ def check_ownership(model: Model, ctx: Context) -> Iterator[Finding]:
                               hint="record who accepted the risk, when, and why")
         if t.acceptance is not None and t.acceptance.expires is not None:
             yield from _expiry(model, t, ctx.today)
-        if t.status == "not-applicable" and not t.rationale:
+        if t.status == "not-applicable" and not t.rationale and not t.assumptions:
             yield Finding(path, src.at(t.path + ("status",)), "TM406",
                           f"not-applicable threat '{t.id}' has no rationale",
-                          hint="add 'rationale:' saying why it does not apply")
-        if t.status == "mitigated" and not t.mitigation:
+                          hint="add 'rationale:' saying why it does not apply, or cite the "
+                          "assumption it rests on under 'assumptions:'")
+        if t.status == "mitigated" and not t.mitigation and not t.mitigations:
             yield Finding(path, src.at(t.path + ("status",)), "TM407",
                           f"mitigated threat '{t.id}' has no mitigation",
-                          hint="add 'mitigation:' saying what was done")
-        if t.status != "not-applicable" and (t.likelihood is None or t.impact is None):
+                          hint="cite the mitigations under 'mitigations:', or say what was "
+                          "done under 'mitigation:'")
+        if t.status != "not-applicable" and t.severity is None and \
+                (t.likelihood is None or t.impact is None):
             missing = [k for k in ("likelihood", "impact") if getattr(t, k) is None]
             yield Finding(path, src.at(t.path + ("id",)), "TM409",
                           f"threat '{t.id}' has no {' or '.join(missing)}",
                           hint="rate the threat so that it can be ranked")
         if t.tests:
             yield from _tests_cite(model, t, ctx)
+
+
+def _tickets(model: Model, t) -> Iterator[Finding]:
+    """TM402: an open threat of high or critical risk has a ticket, on each of its targets
+    (per-target detail may open a target, rate it higher or give it its own ticket).
+    Untriaged candidates are exempt until someone judges them."""
+    views = [t.on(target) for target in t.targets] if t.per_target else [t]
+    for view in views:
+        risk = view.risk
+        if view.is_open and risk is not None and risk.band in ("high", "critical") \
+                and not view.ticket:
+            on = f" on '{view.target}'" if view is not t else ""
+            yield Finding(model.path, model.source.at(t.path + ("id",)), "TM402",
+                          f"{view.status} threat '{t.id}'{on} of {risk.band} risk has no "
+                          "ticket", hint="set 'ticket' to the tracker id or URL")
+            return
 
 
 def _tests_cite(model: Model, t, ctx: Context) -> Iterator[Finding]:

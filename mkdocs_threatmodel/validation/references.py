@@ -39,23 +39,23 @@ def check_references(model: Model, ctx: Context) -> Iterator[Finding]:
             if ref is not None and ref not in elements:
                 yield Finding(path, src.at(flow.path + (key,)), "TM201",
                               f"flow '{flow.id}' {key} unknown element '{ref}'",
-                              hint=_suggest(ref, elements))
+                              hint=suggest(ref, elements))
         for i, asset in enumerate(flow.data):
             if asset not in assets:
                 yield Finding(path, src.at(flow.path + ("data", i)), "TM206",
                               f"flow '{flow.id}' carries unknown asset '{asset}'",
-                              hint=_suggest(asset, assets))
+                              hint=suggest(asset, assets))
 
     for element in model.elements:
         if element.boundary is not None and element.boundary not in boundaries:
             yield Finding(path, src.at(element.path + ("boundary",)), "TM202",
                           f"element '{element.id}' is in unknown boundary '{element.boundary}'",
-                          hint=_suggest(element.boundary, boundaries))
+                          hint=suggest(element.boundary, boundaries))
         for i, asset in enumerate(element.assets):
             if asset not in assets:
                 yield Finding(path, src.at(element.path + ("assets", i)), "TM206",
                               f"element '{element.id}' holds unknown asset '{asset}'",
-                              hint=_suggest(asset, assets))
+                              hint=suggest(asset, assets))
 
     yield from _check_nesting(model, boundaries)
 
@@ -65,12 +65,26 @@ def check_references(model: Model, ctx: Context) -> Iterator[Finding]:
             if target not in targets:
                 yield Finding(path, src.at(threat.path + ("targets", i)), "TM205",
                               f"threat '{threat.id}' targets unknown element or flow '{target}'",
-                              hint=_suggest(target, targets))
+                              hint=suggest(target, targets))
+        for key in threat.per_target:
+            if key not in threat.targets:
+                yield Finding(path, src.at(threat.path + ("per_target", key), key=True),
+                              "TM215", f"threat '{threat.id}' has per-target detail for "
+                              f"'{key}', which is not one of its targets",
+                              hint=suggest(key, threat.targets))
         for i, test in enumerate(threat.tests):
             if not ctx.exists(test):
                 yield Finding(path, src.at(threat.path + ("tests", i)), "TM208",
                               f"test file '{test}' does not exist",
                               hint="test paths are relative to the repository root")
+
+    if ctx.files is not None:
+        for i, pattern in enumerate(model.covers):
+            if not ctx.files.any_match(pattern):
+                yield Finding(path, src.at(("covers", i)), "TM216",
+                              f"covers glob '{pattern}' matches no file in the repository",
+                              hint="globs are relative to the repository root, not to the "
+                              "model file")
 
     base = posixpath.dirname(path)
     for i, adr in enumerate(model.adrs):
@@ -90,7 +104,7 @@ def _check_nesting(model: Model, boundaries: dict) -> Iterator[Finding]:
         if boundary.inside not in boundaries:
             yield Finding(model.path, src.at(boundary.path + ("inside",)), "TM203",
                           f"boundary '{boundary.id}' is inside unknown boundary "
-                          f"'{boundary.inside}'", hint=_suggest(boundary.inside, boundaries))
+                          f"'{boundary.inside}'", hint=suggest(boundary.inside, boundaries))
             continue
         chain = [boundary.id]
         current = boundaries[boundary.inside]
@@ -149,7 +163,8 @@ def _repeated(locate, path: str, where: tuple, code: str, what: str, other: str,
     return finding
 
 
-def _suggest(value: str, known) -> str | None:
+def suggest(value: str, known) -> str | None:
+    """A hint naming the closest known id, or a few known ids."""
     import difflib
 
     close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)

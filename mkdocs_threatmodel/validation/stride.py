@@ -25,11 +25,14 @@ def check_stride(model: Model, strict: bool = False) -> Iterator[Finding]:
                         f"'{letter}' ({STRIDE_NAMES[letter]}) does not apply to "
                         f"{TARGET_NAMES[kind]} '{target}' (it takes "
                         f"{' '.join(APPLICABLE[kind])})",
-                        hint="move the letter to a threat on a target it applies to")
+                        hint=_neighbour_hint(model, target, kind, letter))
 
     targeted = {t for threat in model.threats for t in threat.targets}
+    out_of_scope = {e.id for e in model.elements if e.out_of_scope}
     for flow in model.flows:
-        if flow.id not in targeted and model.crosses_boundary(flow):
+        if flow.source in out_of_scope or flow.target in out_of_scope:
+            continue
+        if flow.id not in targeted and model.crosses_trust(flow):
             a, b = model.element(flow.source), model.element(flow.target)
             yield Finding(
                 model.path, src.at(flow.path + ("id",)), "TM302",
@@ -40,6 +43,32 @@ def check_stride(model: Model, strict: bool = False) -> Iterator[Finding]:
 
     if strict:
         yield from _gaps(model)
+
+
+def _neighbour_hint(model: Model, target: str, kind: str, letter: str) -> str:
+    """Where a misplaced letter belongs: the flow's sender or receiver, or the flows and
+    elements next to an element, whichever the letter applies to."""
+    if kind == "flow":
+        flow = next(f for f in model.flows if f.id == target)
+        ends = [("sender", flow.source), ("receiver", flow.target)]
+        fits = [f"the {role} '{eid}' ({TARGET_NAMES[model.target_type(eid)]})"
+                for role, eid in ends
+                if eid and letter in APPLICABLE.get(model.target_type(eid) or "", "")]
+    else:
+        fits = []
+        for flow in model.flows:
+            if target not in (flow.source, flow.target):
+                continue
+            if letter in APPLICABLE["flow"]:
+                fits.append(f"the flow '{flow.id}'")
+            other = flow.target if flow.source == target else flow.source
+            if other and letter in APPLICABLE.get(model.target_type(other) or "", ""):
+                fits.append(f"{TARGET_NAMES[model.target_type(other)]} '{other}'")
+        fits = list(dict.fromkeys(fits))
+    if not fits:
+        return "move the letter to a threat on a target it applies to"
+    shown = fits[:3] + ([f"{len(fits) - 3} more"] if len(fits) > 3 else [])
+    return f"'{letter}' here belongs to " + " or ".join(shown) + ": move it to a threat there"
 
 
 def coverage(model: Model) -> dict[str, dict[str, list]]:
@@ -60,8 +89,11 @@ def coverage(model: Model) -> dict[str, dict[str, list]]:
 
 def _gaps(model: Model) -> Iterator[Finding]:
     table = coverage(model)
-    items = [(e, TARGET_NAMES.get(e.type or "", "element")) for e in model.elements]
-    items += [(f, "data flow") for f in model.flows]
+    out_of_scope = {e.id for e in model.elements if e.out_of_scope}
+    items = [(e, TARGET_NAMES.get(e.type or "", "element")) for e in model.elements
+             if not e.out_of_scope]
+    items += [(f, "data flow") for f in model.flows
+              if f.source not in out_of_scope and f.target not in out_of_scope]
     for item, kind in items:
         missing = [letter for letter, threats in table.get(item.id, {}).items() if not threats]
         if missing:

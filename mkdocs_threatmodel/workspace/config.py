@@ -9,6 +9,7 @@ The command line, the pre-commit hook and the MkDocs plugin all read it::
     exclude: [vendor/**]      # git-style globs of model paths to skip
     stale_existing: warn      # stale --staged / a range: staleness already there warns
                               # (block: it fails too)
+    classifications: [public, internal, confidential, restricted]   # lowest first
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from pathlib import Path
 from ..findings.finding import Finding, Position, Severity
 from ..findings.rules import RULES
 from ..format.source import read_yaml
+from ..format.spec import DEFAULT_CLASSIFICATIONS
 from .globs import glob_match
 
 CONFIG_NAME = ".threatmodel.yaml"
-_KEYS = ("strict", "rules", "exclude", "stale_existing")
+_KEYS = ("strict", "rules", "exclude", "stale_existing", "classifications")
 _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "note": Severity.NOTE,
            "off": None}
 
@@ -35,6 +37,7 @@ class Config:
     severities: dict[str, Severity | None] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
     stale_existing: str = "warn"
+    classifications: tuple[str, ...] = DEFAULT_CLASSIFICATIONS
     findings: list[Finding] = field(default_factory=list)
 
     def severity(self, code: str) -> Severity | None:
@@ -86,6 +89,14 @@ def load_config(root: Path) -> Config:
                 config.stale_existing = value
             else:
                 bad((key,), "'stale_existing' must be warn or block")
+        elif key == "classifications":
+            if isinstance(value, list) and value and all(isinstance(v, str) and v
+                                                         for v in value) \
+                    and len(set(value)) == len(value):
+                config.classifications = tuple(value)
+            else:
+                bad((key,), "'classifications' must be a list of distinct words, lowest "
+                    "first", "the default is [public, internal, confidential, restricted]")
         elif key == "exclude":
             if isinstance(value, list) and all(isinstance(v, str) for v in value):
                 config.exclude = value

@@ -9,7 +9,7 @@ from ..format.source import looks_like_model
 from . import git
 from .git import MARKDOWN_SUFFIXES
 
-__all__ = ["MARKDOWN_SUFFIXES", "candidate_files", "find_models", "find_root"]
+__all__ = ["MARKDOWN_SUFFIXES", "all_files", "candidate_files", "find_models", "find_root"]
 _SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "site", "__pycache__", ".tox",
               ".threatmodel_cache"}
 
@@ -29,24 +29,31 @@ def find_root(start: Path) -> tuple[Path, bool]:
     return start, False
 
 
-def candidate_files(root: Path, in_git: bool) -> list[str]:
-    """Repository-relative Markdown files: what git knows of, or a walk outside git."""
+def all_files(root: Path, in_git: bool) -> list[str]:
+    """Repository-relative files: what git knows of, or a walk outside git."""
     if in_git:
-        files = git.list_files(root)
-    else:
-        files = []
-        for folder, dirs, names in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
-            rel = os.path.relpath(folder, root)
-            for name in sorted(names):
-                files.append(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
+        return git.list_files(root)
+    files = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+        rel = os.path.relpath(folder, root)
+        for name in sorted(names):
+            files.append(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
+    return files
+
+
+def candidate_files(root: Path, in_git: bool, files: list[str] | None = None) -> list[str]:
+    """Repository-relative Markdown files (of ``files`` when the caller listed them)."""
+    if files is None:
+        files = all_files(root, in_git)
     return [f for f in files if f.lower().endswith(MARKDOWN_SUFFIXES)]
 
 
-def find_models(root: Path, in_git: bool, exclude=None) -> dict[str, bytes]:
+def find_models(root: Path, in_git: bool, exclude=None,
+                files: list[str] | None = None) -> dict[str, bytes]:
     """Every model file of the repository: repository-relative path -> its bytes, sorted."""
     found = {}
-    for rel in sorted(candidate_files(root, in_git)):
+    for rel in sorted(candidate_files(root, in_git, files)):
         if exclude is not None and exclude(rel):
             continue
         try:

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..format.source import looks_like_model
 from . import git
 from .config import Config, load_config
-from .discover import MARKDOWN_SUFFIXES, find_models, find_root
+from .discover import MARKDOWN_SUFFIXES, all_files, find_models, find_root
 
 
 def today() -> dt.date:
@@ -29,6 +29,7 @@ class _Reads:
     """What a repository view has read so far (kept so no file is read twice)."""
 
     index: dict[str, str] | None = None
+    all_files: list[str] | None = None
     blobs: dict[str, bytes] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
 
@@ -68,12 +69,21 @@ class Repository:
     def model_paths(self) -> list[str]:
         """Every model file of the repository (their bytes are kept for :meth:`read`)."""
         if not self.staged:
-            self._reads.files = find_models(self.root, self.in_git, exclude=self.config.excluded)
+            self._reads.files = find_models(self.root, self.in_git, exclude=self.config.excluded,
+                                            files=self.files())
             return list(self._reads.files)
         markdown = self.staged_markdown()
         self._reads.blobs = git.read_blobs(self.root, list(markdown.values()))
         return sorted(p for p, sha in markdown.items()
                       if looks_like_model(self._reads.blobs.get(sha, b"")))
+
+    def files(self) -> list[str]:
+        """Every file of the repository (git's index when staged), listed once per view."""
+        if self.staged:
+            return list(self.index())
+        if self._reads.all_files is None:
+            self._reads.all_files = all_files(self.root, self.in_git)
+        return self._reads.all_files
 
     def staged_markdown(self) -> dict[str, str]:
         """Markdown files in git's index that the configuration does not exclude, with

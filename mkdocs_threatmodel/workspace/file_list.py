@@ -1,0 +1,41 @@
+"""The repository's files, sorted, to ask cheaply whether a glob matches any of them."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from .globs import literal_prefix, matcher
+
+
+class RepositoryFiles:
+    """Every file of a repository; :meth:`any_match` tests a glob against them.
+
+    Only the files under the glob's literal prefix are tried (found by bisection in the
+    sorted list), so a ``services/checkout/**`` glob costs a lookup, not a scan.
+    """
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = sorted(paths)
+        self._answers: dict[str, bool] = {}
+
+    def any_match(self, pattern: str) -> bool:
+        """Whether ``pattern`` matches at least one file (an unreadable glob counts as
+        matching: its own finding says what is wrong with it)."""
+        answer = self._answers.get(pattern)
+        if answer is None:
+            answer = self._answers[pattern] = self._search(pattern)
+        return answer
+
+    def _search(self, pattern: str) -> bool:
+        try:
+            test = matcher(pattern)
+        except re.error:
+            return True
+        prefix = literal_prefix(pattern)
+        for path in self.paths[bisect_left(self.paths, prefix):]:
+            if not path.startswith(prefix):
+                return False
+            if test.fullmatch(path):
+                return True
+        return False
