@@ -265,9 +265,13 @@ def _flow_row(model: Model, flow: Flow, elements: dict, assets: dict[str, str],
     a, b = elements.get(flow.source or ""), elements.get(flow.target or "")
     ends = (f'{h(a.name if a else flow.source or "?")} \u2192 '
             f'{h(b.name if b else flow.target or "?")}')
-    if model.crosses_boundary(flow):
+    if model.crosses_trust(flow):
         ends += ' <span class="tm-badge tm-crossing" title="crosses a trust boundary">' \
                 "crosses boundary</span>"
+    elif model.crosses_boundary(flow):
+        ends += (' <span class="tm-badge tm-crossing tm-crossing-execution" title="crosses '
+                 'only an execution boundary (a sandbox or container)">crosses execution '
+                 "boundary</span>")
     data = _assets(flow.data, assets)
     if flow.returns:
         data += (f'{"<br>" if data else ""}<span class="tm-muted">back:</span> '

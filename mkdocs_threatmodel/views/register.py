@@ -79,9 +79,9 @@ def render(site: Site, current: str) -> list[Block]:
                     f'href="#tm-register-{b}">{len(groups[b])} {GROUP_TEXT[b].lower()}</a>'
                     for b in (*BANDS, "unrated") if b in groups)
     triaged = total - len(groups.get(UNTRIAGED, []))
-    split = any(t.per_target for t, _ in site.all_threats())
-    intro = (f'<p class="tm-summary"><strong>{plural(total, "threat")}</strong>'
-             f'{" (counted per target)" if split else ""} in '
+    threats = sum(len(m.threats) for m in site.models)
+    split = f" ({total} when counted per target)" if total != threats else ""
+    intro = (f'<p class="tm-summary"><strong>{plural(threats, "threat")}</strong>{split} in '
              f'{plural(len(site.models), "model")}: {counts}</p>'
              f'<p class="tm-summary">By risk: {jump or "none triaged"}</p>')
     if UNTRIAGED in groups:

@@ -49,9 +49,10 @@ def summary(model: Model) -> str:
     parts = " ".join(
         f'<span class="tm-count tm-status-{h(s) if s in STATUS_ORDER else "unknown"}">'
         f"{n} {h(STATUS_TEXT.get(s, s))}</span>" for s, n in counts.items())
-    per_target = any(t.per_target for t in model.threats)
-    what = plural(total, "threat") + (" (counted per target)" if per_target else "")
-    out = f'<p class="tm-summary"><strong>{what}</strong>: {parts}</p>'
+    what = f"<strong>{plural(len(model.threats), 'threat')}</strong>"
+    if total != len(model.threats):
+        what += f" ({total} when counted per target)"
+    out = f'<p class="tm-summary">{what}: {parts}</p>'
     still = sum(n for s, n in counts.items() if s in OPEN_STATUSES)
     untriaged = counts.get(UNTRIAGED, 0)
     accepted = counts.get("accepted", 0)

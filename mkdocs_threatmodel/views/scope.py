@@ -18,6 +18,14 @@ def _list(items: list[str], empty: str) -> str:
     return "<ul>" + "".join(f"<li>{h(i)}</li>" for i in items) + "</ul>"
 
 
+def tags(labels: list[str]) -> str:
+    """Free tags as small labels."""
+    if not labels:
+        return ""
+    return ('<div class="tm-tags">' + " ".join(f'<span class="tm-tag">{h(t)}</span>'
+                                               for t in labels) + "</div>")
+
+
 def classification(asset: Asset) -> str:
     """The asset's classification badge and its C, I and A ratings."""
     parts = []
@@ -70,7 +78,8 @@ def render(model: Model, site: Site, current: str, anchors: bool = True) -> str:
         rows.append(f'<tr id="{anchor("asset-", asset.id)}"><td><strong>{h(asset.name)}</strong>'
                     f'</td><td data-sort="{_IMPACT_RANK.get(impact or "", 4)}">{badge}</td>'
                     f"<td>{classification(asset)}</td>"
-                    f'<td>{h(asset.description or "")}</td><td>{where}</td></tr>')
+                    f'<td>{h(asset.description or "")}{tags(asset.tags)}</td><td>{where}</td>'
+                    "</tr>")
     return scope + table(["Asset", "Impact", "Classification", "What it is",
                           "Held by / carried on"], rows, "tm-assets",
                          caption="Assets, most valuable first")
