@@ -79,6 +79,9 @@ def test_example_mermaid_scripts_only_on_pages_with_a_diagram(example):
 def test_example_generated_pages(example):
     register = example.page("threat-models/register/")
     assert register.count('<a class="tm-tid"') >= 77
+    mitigations = example.page("threat-models/mitigations/")
+    assert "<title>Mitigations - Harbor Commerce security docs</title>" in mitigations
+    assert 'href="../register/"' in mitigations  # in the nav, beside the register
     assert "77 threats</strong> in 3 models" in register
     for group in ("high", "medium", "low", "unrated"):
         assert f'id="tm-register-{group}"' in register

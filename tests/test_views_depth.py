@@ -351,3 +351,15 @@ def test_hostile_text_in_every_new_field_stays_text():
     for line in source.splitlines():
         assert STATEMENT.fullmatch(line), line
     assert "tmOutOfScope" in source and "%%" not in source and ":::" not in source
+
+
+def test_the_header_counts_a_threat_open_on_one_target_as_open():
+    from mkdocs_threatmodel.views import header
+
+    m = rich()
+    html = header.render(m, site_of(m), URL)
+    assert '<span class="tm-count tm-status-untriaged">1 untriaged</span>' in html
+    top = html[html.index("Highest open risks"):]
+    assert top.index('href="#PAY-2"') < top.index('href="#PAY-1"')  # critical, then high
+    assert top.count('href="#PAY-1"') == 1
+    assert '<span class="tm-badge tm-risk-high">1 high</span>' in html  # PAY-1 on the webhook
