@@ -263,6 +263,9 @@ def test_explicit_severity_and_cvss():
         in pay2  # the explicit severity, not low x high
     assert "Severity set to critical:</span> Direct money loss" in pay2
     assert "CVSS 3.1 7.5</span> high" in pay2
+    assert '<span class="tm-label">Hurts</span> Card data (C)' in row_of(html, "PAY-1")
+    linked = threats.render(m, site_of(m), URL, linked=frozenset({"scope"}))
+    assert 'Hurts</span> <a href="#asset-card">Card data</a> (C)' in row_of(linked, "PAY-1")
 
 
 @pytest.mark.parametrize("vector, shown", [

@@ -114,6 +114,22 @@ def _mitigation(model: Model, threat: Threat, linked: frozenset[str]) -> str:
     return "".join(parts)
 
 
+def _hurts(model: Model, threat: Threat, linked: frozenset[str]) -> str:
+    """The assets the threat hurts, and which of C, I and A (linked to the assets table
+    when it is on the page)."""
+    if not threat.hurts:
+        return ""
+    names = {a.id: a.name for a in model.assets}
+    items = []
+    for hurt in threat.hurts:
+        name = h(names.get(hurt.asset, hurt.asset))
+        if hurt.asset in names and "scope" in linked:
+            name = f'<a href="#{anchor("asset-", hurt.asset)}">{name}</a>'
+        letters = "".join(c for c in "CIA" if c in hurt.cia)
+        items.append(f"{name} ({letters})" if letters else name)
+    return f'<div class="tm-hurts"><span class="tm-label">Hurts</span> {", ".join(items)}</div>'
+
+
 def _per_target(model: Model, threat: Threat, site: Site) -> str:
     """What differs on single targets: status, rating, ticket and why."""
     items = []
@@ -150,7 +166,7 @@ def row(model: Model, threat: Threat, site: Site, anchors: bool,
             what += f'<div class="tm-targets">on {targets}</div>'
         if threat.story:
             what += f'<div class="tm-text tm-story">{h(threat.story)}</div>'
-        what += _per_target(model, threat, site)
+        what += _hurts(model, threat, linked) + _per_target(model, threat, site)
         mitigation = _mitigation(model, threat, linked)
         rating += severity_html(threat) + cvss_html(threat.cvss)
     owner = h(threat.owner) if threat.owner else '<span class="tm-overdue">no owner</span>'
