@@ -20,7 +20,16 @@ import pytest
 
 from mkdocs_threatmodel.validation.engine import validate
 from mkdocs_threatmodel.workspace.repository import Repository
-from tests.fixtures.sites import EXAMPLE, HOSTILE, ROOT, build, example_config, hostile_site
+from tests.fixtures.sites import (
+    EXAMPLE,
+    HOSTILE,
+    RICH,
+    ROOT,
+    build,
+    example_config,
+    hostile_site,
+    rich_site,
+)
 from tests.tools import fetch_mermaid, find_chromium, unavailable
 
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -219,7 +228,7 @@ def test_a_hostile_model_runs_no_script(chromium, tmp_path, mermaid_js, serve, t
     tab = Tab(chromium, serve(result.site))
     try:
         pages = [("models/hostile/", 1), ("", 0), ("threat-register/", 0),
-                 ("threat-owners/", 0), ("threat-staleness/", 0)]
+                 ("threat-mitigations/", 0), ("threat-owners/", 0), ("threat-staleness/", 0)]
         for path, expected in pages:
             diagrams = tab.open(path, diagrams=expected)
             tab.page.wait_for_timeout(200)
@@ -247,6 +256,49 @@ def test_a_hostile_model_runs_no_script(chromium, tmp_path, mermaid_js, serve, t
         page.goto(tab.base + "models/hostile/")
         assert page.locator("#HX-1 .tm-story").inner_text().startswith("| pipe |")
         assert page.locator("#HX-2 td").count() == 5  # the pipes stayed in their cell
+        # the new sections show the payloads as text
+        assert page.locator("#mitigation-HM-1 .tm-title").inner_text().startswith("<script>")
+        assert page.locator("#assumption-HA-1 .tm-text").inner_text().startswith("<img")
+        assert page.locator(".tm-candidates #HX-7 .tm-title").inner_text() == \
+            HOSTILE["threats"][6]["title"]
+        assert "<script>" in page.locator("#element-e4").text_content()  # folded: text
         assert tab.dialogs == [] and tab.errors == [] and tab.outside == []
+    finally:
+        tab.close()
+
+
+def test_the_new_sections_render_and_their_links_land(chromium, tmp_path, mermaid_js, serve):
+    result = rich_site(tmp_path / "site", mermaid=mermaid_js).build(
+        "--strict", cache=tmp_path / "cache")
+    assert result.code == 0, result.log
+    tab = Tab(chromium, serve(result.site))
+    try:
+        diagrams = tab.open("models/payments/", diagrams=1)
+        assert diagrams[0]["nodes"] == len(RICH["elements"])
+        page = tab.page
+        visible = page.evaluate("""() => Object.fromEntries(
+            ['.tm-insights', '.tm-mitigations', '.tm-assumptions', '.tm-candidates',
+             '.tm-coverage', '.tm-residual'].map(s => {
+                const el = document.querySelector(s);
+                return [s, !!el && el.getBoundingClientRect().height > 0];
+            }))""")
+        assert all(visible.values()), visible
+        counts = page.locator(".tm-insight-count").all_inner_texts()
+        assert counts == ["1", "0", "1"]  # without mitigation (PAY-5), unrated, untriaged
+        page.click('#PAY-1 a.tm-mid[href="#mitigation-M-TLS"]')
+        _lands_on(tab, "mitigation-M-TLS")
+        page.click('#mitigation-M-TLS a.tm-tid[href="#PAY-1"]')
+        _lands_on(tab, "PAY-1")
+        page.click('#PAY-3 a.tm-aid[href="#assumption-A-CDN"]')
+        _lands_on(tab, "assumption-A-CDN")
+        webhook = page.locator(".tm-coverage tr", has_text="Webhook")
+        assert webhook.locator("a.tm-chip.tm-status-open").inner_text() == "PAY-1"
+        tab.open("threat-mitigations/")
+        page.click('a.tm-mid[href$="payments/#mitigation-M-SIG"]')
+        page.wait_for_url("**/payments/#mitigation-M-SIG")
+        _lands_on(tab, "mitigation-M-SIG")
+        tab.open("threat-register/")
+        assert page.locator("#tm-register-untriaged").count() == 1
+        assert tab.errors == [] and tab.outside == [] and tab.dialogs == []
     finally:
         tab.close()

@@ -19,6 +19,7 @@ from tests.fixtures.sites import (
     example_config,
     model,
     model_file,
+    rich_site,
 )
 
 SLOT = re.compile(r'class="tm-slot"')
@@ -78,6 +79,9 @@ def test_example_mermaid_scripts_only_on_pages_with_a_diagram(example):
 def test_example_generated_pages(example):
     register = example.page("threat-models/register/")
     assert register.count('<a class="tm-tid"') >= 77
+    mitigations = example.page("threat-models/mitigations/")
+    assert "<title>Mitigations - Harbor Commerce security docs</title>" in mitigations
+    assert 'href="../register/"' in mitigations  # in the nav, beside the register
     assert "77 threats</strong> in 3 models" in register
     for group in ("high", "medium", "low", "unrated"):
         assert f'id="tm-register-{group}"' in register
@@ -290,3 +294,50 @@ def test_a_site_without_models_and_a_disabled_plugin(tmp_path, cache):
     assert off.code == 0, off.log
     assert not (off.site / "threat-register").exists()
     assert "tm-header" not in off.page("models/checkout/")
+
+
+# -- a model using every field of the format's depth ---------------------------------------
+def test_rich_model_builds_strictly_with_every_new_section(tmp_path, cache):
+    site = rich_site(tmp_path, options={"ticket_url": "https://jira.example.test/{ticket}"})
+    result = site.build("--strict", cache=cache)
+    assert result.code == 0, result.log
+    assert not result.lines("WARNING"), result.log
+    page = result.page("models/payments/")
+    order = [page.index(f'id="{anchor}"') for anchor in
+             ("insights", "scope-and-assets", "data-flow-diagram", "stride-threats",
+              "candidates-to-triage", "mitigations", "assumptions", "stride-coverage",
+              "risk-heatmap", "residual-risk")]
+    assert order == sorted(order)
+    assert page.index('class="tm-header') < page.index('class="tm-insights"')
+    assert '<tr id="mitigation-M-TLS"' in page and '<tr id="assumption-A-CDN"' in page
+    assert '<a class="tm-mid" href="#mitigation-M-TLS">M-TLS</a>' in page
+    assert 'href="https://jira.example.test/PAY-3"' in page  # a mitigation's ticket
+    threats = page[page.index('id="stride-threats"'):page.index('id="candidates-to-triage"')]
+    assert '<tr id="PAY-5"' not in threats and '<tr id="PAY-1"' in threats
+    assert "CVSS 3.1 7.5" in page and "Severity set to critical" in page
+    assert "tm-class-restricted" in page and "internet-facing" in page
+    assert "tmOutOfScope" in page and "(8 when counted per target)" in page
+    assert not SLOT.search(page)
+    mitigations = result.page("threat-mitigations/")
+    assert "<title>Mitigations - Fixture</title>" in mitigations
+    assert 'href="../models/payments/#mitigation-M-SIG"' in mitigations
+    assert 'href="../models/payments/#PAY-2"' in mitigations
+    register = result.page("threat-register/")
+    assert 'id="tm-register-untriaged"' in register and "1 candidate to triage" in register
+    assert "12 threats</strong> (14 when counted per target) in 2 models" in register
+    home = result.page("")
+    assert 'href="models/payments/#PAY-5"' in home and "tm-status-untriaged" in home
+
+
+def test_rich_model_redacted_keeps_withheld_threats_out_of_the_new_sections(tmp_path, cache):
+    result = rich_site(tmp_path, options={"redact": "open"}).build("--strict", cache=cache)
+    assert result.code == 0, result.log
+    everything = "".join(p.read_text("utf-8") for p in result.site.rglob("*.html"))
+    everything += (result.site / "search/search_index.json").read_text("utf-8")
+    for secret in ("Card data read on the wire", "Replayed payment request",
+                   "HMAC signature on webhooks", "TLS 1.2 or later on every external flow",
+                   "The webhook is plain HTTP", "Direct money loss"):
+        assert secret not in everything, secret
+    for public in ("Rate limits per card", "The CDN absorbs volumetric attacks.",
+                   "Scorer leaks card data"):
+        assert public in everything, public

@@ -30,6 +30,16 @@ HOSTILE = [
 ]
 
 
+# Every line our Mermaid source may hold: our statements, with labels of letters, digits,
+# spaces and entity codes only.
+STATEMENT = re.compile(
+    r'(?:---|config:|  flowchart:|    \w+: \d+|flowchart TB'
+    r'| *subgraph b\d+\["(?:[^\W_]| |#\d+;)+"\]| *end'
+    r'| *n\d+(?:\["|\(\["|\[\(")(?:[^\W_]| |#\d+;)+(?:"\]|"\]\)|"\)\])'
+    r'| *n\d+ (?:-->|==>)\|"(?:[^\W_]| |#\d+;)+"\| n\d+'
+    r'| *classDef tm\w+ [\w:#.,% -]+| *class [nb\d,]+ tm\w+| *linkStyle [\d,]+ [\w:#.,-]+)')
+
+
 def typed(data: dict):
     src = read_source("docs/models/m.md", model_file(data).encode())
     assert src.ok, src.findings
@@ -73,14 +83,8 @@ def test_mermaid_source_of_a_hostile_model_is_only_our_statements():
     data["elements"] = [dict(e, name=HOSTILE[i + 3]) for i, e in enumerate(data["elements"])]
     data["flows"] = [dict(f, label=HOSTILE[i + 6]) for i, f in enumerate(data["flows"])]
     source = mermaid_source(typed(data), Site([], {}, options=Options()))
-    statement = re.compile(
-        r'(?:---|config:|  flowchart:|    \w+: \d+|flowchart TB'
-        r'| *subgraph b\d+\["(?:[^\W_]| |#\d+;)+"\]| *end'
-        r'| *n\d+(?:\["|\(\["|\[\(")(?:[^\W_]| |#\d+;)+(?:"\]|"\]\)|"\)\])'
-        r'| *n\d+ (?:-->|==>)\|"(?:[^\W_]| |#\d+;)+"\| n\d+'
-        r'| *classDef tm\w+ [\w:#.,% -]+| *class [nb\d,]+ tm\w+| *linkStyle [\d,]+ [\w:#.,-]+)')
     for line in source.splitlines():
-        assert statement.fullmatch(line), line
+        assert STATEMENT.fullmatch(line), line
     assert "%%" not in source and ":::" not in source
     assert not any(line.lstrip().startswith(("click", "style", "%%")) for line in
                    source.splitlines())

@@ -46,8 +46,8 @@ ASSET_DIR = "assets/threatmodel"
 
 
 class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
-    """Model pages, the threat register, owners and staleness views, ADR backlinks and
-    threat citations."""
+    """Model pages, the threat register, the mitigations page, owners and staleness views,
+    ADR backlinks and threat citations."""
 
     def __init__(self) -> None:
         self.serving = False
@@ -164,6 +164,7 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
             files.append(File.generated(config, f"{ASSET_DIR}/mermaid.min.js",
                                         abs_src_path=self._mermaid[1]))
         for kind, path in (("register", self.config.register_page),
+                           ("mitigation-register", self.config.mitigations_page),
                            ("owners", self.config.owners_page),
                            ("staleness", self.config.staleness_page)):
             if path and files.get_file_from_path(path) is None:

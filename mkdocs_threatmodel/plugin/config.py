@@ -20,6 +20,7 @@ class ThreatModelConfig(Config):
     sections = config_options.ListOfItems(config_options.Choice(MODEL_SECTIONS),
                                           default=list(MODEL_SECTIONS))
     register_page = config_options.Type(str, default="threat-register.md")
+    mitigations_page = config_options.Type(str, default="threat-mitigations.md")
     owners_page = config_options.Type(str, default="threat-owners.md")
     staleness_page = config_options.Type(str, default="threat-staleness.md")
     staleness = config_options.Choice(("report", "show", "off"), default="report")

@@ -6,13 +6,16 @@ from functools import lru_cache
 from typing import Any
 
 from ..format.model import STRIDE_NAMES, Model, Threat
-from ..format.risk import Risk, rate
+from ..format.risk import Risk, rate, severity_risk
+from ..format.spec import MITIGATION_STATUSES
 from .escape import h
 from .site import KNOWN_STATUSES, Site
 
 STATUS_ORDER = {s: i for i, s in enumerate(
-    ("open", "mitigating", "accepted", "transferred", "mitigated", "not-applicable"))}
+    ("untriaged", "open", "mitigating", "accepted", "transferred", "mitigated",
+     "not-applicable"))}
 STATUS_TEXT = {"not-applicable": "not applicable"}
+MITIGATION_TEXT = {"in-progress": "in progress"}
 BANDS = ("critical", "high", "medium", "low")
 STATE_TEXT = {"current": "current", "stale": "stale", "unknown": "unknown"}
 WITHHELD = "Details withheld until mitigated"
@@ -24,7 +27,10 @@ def _rate(likelihood: str | None, impact: str | None) -> Risk | None:
 
 
 def risk_of(threat: Threat) -> Risk | None:
-    """A threat's risk (as ``threat.risk``), computed once per likelihood and impact."""
+    """A threat's risk (as ``threat.risk``: an explicit severity, else likelihood x
+    impact, computed once per pair)."""
+    if threat.severity is not None:
+        return severity_risk(threat.severity)
     return _rate(threat.likelihood, threat.impact)
 
 
@@ -35,6 +41,12 @@ def status_class(status: str) -> str:
 def status_badge(status: str) -> str:
     text = STATUS_TEXT.get(status, status)
     return f'<span class="tm-badge tm-status-{status_class(status)}">{h(text)}</span>'
+
+
+def mitigation_badge(status: str) -> str:
+    cls = status if status in MITIGATION_STATUSES else "unknown"
+    text = MITIGATION_TEXT.get(status, status)
+    return f'<span class="tm-badge tm-mit-{cls}">{h(text)}</span>'
 
 
 def risk_badge(risk: Risk | None) -> str:

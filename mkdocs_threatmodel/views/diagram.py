@@ -27,6 +27,7 @@ CLASS_DEFS = (
     "classDef tmProcess fill:#e3f2fd,stroke:#1565c0,stroke-width:1.5px,color:#0d2a4d",
     "classDef tmStore fill:#fff8e1,stroke:#a86b00,stroke-width:1.5px,color:#3d2a00",
     "classDef tmHot stroke:#c62828,stroke-width:3.5px",
+    "classDef tmOutOfScope fill:#fafafa,stroke:#9e9e9e,stroke-dasharray:3 3,color:#616161",
     "classDef tmBoundary fill:transparent,stroke:#7b1fa2,stroke-width:1.5px,"
     "stroke-dasharray:7 4,color:#4a148c",
 )
@@ -38,13 +39,18 @@ CROSSING_STYLE = "stroke:#c62828,stroke-width:2.5px,color:#c62828"
 
 
 def hot_targets(model: Model, site: Site) -> set[str]:
-    """Ids of elements and flows with an open high or critical threat (unless redacted)."""
+    """Ids of elements and flows with an open high or critical threat (unless redacted),
+    judged per target where a threat gives a target its own status or rating."""
     hot: set[str] = set()
     for threat in model.threats:
-        risk = risk_of(threat)
-        if (threat.status in OPEN_STATUSES and risk is not None and risk.band in HOT_BANDS
-                and not site.options.withheld(threat)):
-            hot.update(threat.targets)
+        if site.options.withheld(threat):
+            continue
+        for target in threat.targets:
+            view = threat.on(target) if threat.per_target else None
+            status = view.status if view else threat.status
+            risk = view.risk if view else risk_of(threat)
+            if status in OPEN_STATUSES and risk is not None and risk.band in HOT_BANDS:
+                hot.add(target)
     return hot
 
 
@@ -127,6 +133,9 @@ def mermaid_source(model: Model, site: Site) -> str:
     hot_nodes = list(dict.fromkeys(node[e.id] for e in model.elements if e.id in hot))
     if hot_nodes:
         lines.append(f"  class {','.join(hot_nodes)} tmHot")
+    aside = list(dict.fromkeys(node[e.id] for e in model.elements if e.out_of_scope))
+    if aside:
+        lines.append(f"  class {','.join(aside)} tmOutOfScope")
     boxes = sorted({i for kids in children.values() for i in kids})
     if boxes:
         lines.append(f"  class {','.join(f'b{i}' for i in boxes)} tmBoundary")
@@ -143,6 +152,7 @@ LEGEND = (
     '<li><span class="tm-key tm-key-boundary"></span>trust boundary</li>'
     '<li><span class="tm-key tm-key-crossing"></span>flow crossing a boundary</li>'
     '<li><span class="tm-key tm-key-hot">\u26a0</span>open high or critical threat</li>'
+    '<li><span class="tm-key tm-key-aside"></span>out of scope</li>'
     "</ul>")
 
 
@@ -180,7 +190,7 @@ def items_tables(model: Model, site: Site, current: str) -> str:
             f'<tr id="{anchor("element-", element.id)}"><td><strong>{h(element.name)}</strong>'
             f"</td><td>{h(kind)}</td><td>{h(where) if where else _outside()}</td>"
             f"<td>{_assets(element.assets, assets)}</td>"
-            f'<td>{h(element.description or "")}</td>'
+            f'<td>{h(element.description or "")}{properties(element)}</td>'
             f'<td>{" ".join(threats.get(element.id, []))}</td></tr>')
     out = table(["Element", "Type", "Trust boundary", "Assets", "What it is", "Threats"], rows,
                 "tm-elements", caption="Elements")
@@ -193,6 +203,52 @@ def items_tables(model: Model, site: Site, current: str) -> str:
     summary = (f"Elements and data flows: {plural(len(model.elements), 'element')}, "
                f"{plural(len(model.flows), 'flow')} ({crossing} crossing a trust boundary)")
     return f'<details class="tm-items note"><summary>{summary}</summary>{out}</details>'
+
+
+def properties(element: Element) -> str:
+    """An element's security properties as badges and short facts (HTML, never the
+    diagram's labels)."""
+    badges = []
+    if element.out_of_scope is not None:
+        badges.append('<span class="tm-badge tm-prop tm-prop-aside">out of scope</span>')
+    if element.internet_facing:
+        badges.append('<span class="tm-badge tm-prop tm-prop-internet">internet-facing</span>')
+    if element.third_party:
+        badges.append('<span class="tm-badge tm-prop tm-prop-third">third party</span>')
+    facts = []
+    if element.technology:
+        facts.append(f'<span class="tm-label">Technology</span> {h(element.technology)}')
+    if element.owner:
+        facts.append(f'<span class="tm-label">Run by</span> {h(element.owner)}')
+    if element.out_of_scope:
+        facts.append(f'<span class="tm-label">Out of scope</span> {h(element.out_of_scope)}')
+    if element.tags:
+        facts.append(" ".join(f'<span class="tm-tag">{h(t)}</span>' for t in element.tags))
+    if not badges and not facts:
+        return ""
+    return (f'<div class="tm-props">{" ".join(badges)}'
+            f'{"".join(f"<div>{f}</div>" for f in facts)}</div>')
+
+
+def _encryption(flow: Flow) -> str:
+    encrypted = flow.encrypted
+    if encrypted is None:
+        return ""
+    how = "as written" if flow.encrypted_given is not None else "from the protocol"
+    if encrypted:
+        return (f' <span class="tm-badge tm-prop tm-prop-encrypted" title="encrypted, {how}">'
+                "encrypted</span>")
+    return (f' <span class="tm-badge tm-prop tm-prop-plain" title="not encrypted, {how}">'
+            "plain text</span>")
+
+
+def _auth(flow: Flow) -> str:
+    parts = [h(flow.auth)] if flow.auth else []
+    if flow.authentication:
+        parts.append(f'<span class="tm-muted">authentication:</span> {h(flow.authentication)}')
+    if flow.authorization:
+        parts.append(f'<span class="tm-muted">authorization:</span> {h(flow.authorization)}')
+    return "<br>".join(parts)
 
 
 def _outside() -> str:
@@ -209,12 +265,20 @@ def _flow_row(model: Model, flow: Flow, elements: dict, assets: dict[str, str],
     a, b = elements.get(flow.source or ""), elements.get(flow.target or "")
     ends = (f'{h(a.name if a else flow.source or "?")} \u2192 '
             f'{h(b.name if b else flow.target or "?")}')
-    if model.crosses_boundary(flow):
+    if model.crosses_trust(flow):
         ends += ' <span class="tm-badge tm-crossing" title="crosses a trust boundary">' \
                 "crosses boundary</span>"
+    elif model.crosses_boundary(flow):
+        ends += (' <span class="tm-badge tm-crossing tm-crossing-execution" title="crosses '
+                 'only an execution boundary (a sandbox or container)">crosses execution '
+                 "boundary</span>")
+    data = _assets(flow.data, assets)
+    if flow.returns:
+        data += (f'{"<br>" if data else ""}<span class="tm-muted">back:</span> '
+                 f"{_assets(flow.returns, assets)}")
     return (f'<tr id="{anchor("flow-", flow.id)}"><td><strong>{h(flow.label or flow.id)}'
-            f"</strong></td><td>{ends}</td><td>{h(flow.protocol or '')}</td>"
-            f"<td>{h(flow.auth or '')}</td><td>{_assets(flow.data, assets)}</td>"
+            f"</strong></td><td>{ends}</td><td>{h(flow.protocol or '')}{_encryption(flow)}</td>"
+            f"<td>{_auth(flow)}</td><td>{data}</td>"
             f'<td>{" ".join(threats.get(flow.id, []))}</td></tr>')
 
 

@@ -31,19 +31,37 @@ def model_text(name: str, model: Model, site: Site) -> str:
     if name == "diagram":
         parts = [b.name for b in model.boundaries]
         for element in model.elements:
-            parts += [element.name, element.description]
+            parts += [element.name, element.description, element.technology,
+                      element.out_of_scope]
         for flow in model.flows:
             parts += [flow.label, flow.protocol, flow.auth, flow.description]
         return _join(parts)
-    if name in ("threats", "residual"):
+    if name == "mitigations":
+        from .mitigations import withheld
+
+        parts = []
+        for m in model.mitigations:
+            parts.append(m.id)
+            if not withheld(site, model, m):
+                parts += [m.title, m.description, m.owner]
+        return _join(parts)
+    if name == "assumptions":
+        parts = []
+        for a in model.assumptions:
+            parts += [a.id, a.text, a.owner]
+        return _join(parts)
+    if name in ("threats", "triage", "residual"):
         parts = []
         for threat in model.threats:
             if name == "residual" and threat.status != "accepted":
                 continue
+            if (name == "triage") != threat.is_untriaged and name != "residual":
+                continue
             parts.append(threat.id)
             if site.options.withheld(threat):
                 continue
-            parts += [threat.title, threat.story, threat.mitigation, threat.rationale]
+            parts += [threat.title, threat.story, threat.mitigation, threat.rationale,
+                      threat.severity_reason]
             if threat.acceptance is not None:
                 parts += [threat.acceptance.by, threat.acceptance.rationale]
         return _join(parts)

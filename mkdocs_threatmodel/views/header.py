@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 
-from ..format.model import OPEN_STATUSES, Model
+from ..format.model import OPEN_STATUSES, Model, TargetView
 from .badges import (
     BANDS,
     STATUS_ORDER,
@@ -12,13 +12,13 @@ from .badges import (
     model_status_badge,
     plural,
     risk_badge,
-    risk_of,
     state_badge,
     status_badge,
 )
 from .escape import h
 from .site import Site, relative_url
 from .staleness import reasons_html
+from .targets import entries
 
 TOP = 3  # open threats named in the header
 
@@ -77,11 +77,14 @@ def render(model: Model, site: Site, current: str) -> str:
         facts.append(_fact("Freshness", state_badge(state, title)))
     counts: dict[str, int] = {}
     open_bands: dict[str, int] = {}
+    still: list[TargetView] = []  # open on the threat, or on a target with its own status
     for threat in model.threats:
         counts[threat.status] = counts.get(threat.status, 0) + 1
-        if threat.status in OPEN_STATUSES:
-            band = risk_of(threat).band if risk_of(threat) else "unrated"
-            open_bands[band] = open_bands.get(band, 0) + 1
+        for entry in entries(threat):
+            if entry.status in OPEN_STATUSES:
+                still.append(entry)
+                band = entry.risk.band if entry.risk else "unrated"
+                open_bands[band] = open_bands.get(band, 0) + 1
     parts = [f'<span class="tm-count tm-status-{h(s) if s in STATUS_ORDER else "unknown"}">'
              f'{n} {h(STATUS_TEXT.get(s, s))}</span>'
              for s, n in sorted(counts.items(), key=lambda kv: STATUS_ORDER.get(kv[0], 9))]
@@ -92,14 +95,18 @@ def render(model: Model, site: Site, current: str) -> str:
                  for b in (*BANDS, "unrated") if b in open_bands]
         summary += (f'<p class="tm-summary">Still open or being mitigated, by risk: '
                     f'{" ".join(shown)}</p>')
-    top = sorted((t for t in model.threats if t.status in OPEN_STATUSES),
-                 key=lambda t: (-(risk_of(t).score if risk_of(t) else 0), t.id))[:TOP]
+    ranked = sorted(still, key=lambda e: (-(e.risk.score if e.risk else 0), e.threat.id))
+    top: list[TargetView] = []
+    for entry in ranked:  # each threat once, at its highest open risk
+        if len(top) < TOP and all(e.threat is not entry.threat for e in top):
+            top.append(entry)
     if top:
         items = []
-        for threat in top:
+        for entry in top:
+            threat = entry.threat
             what = ("" if site.options.withheld(threat)
                     else f' <span class="tm-top-title">{h(threat.title)}</span>')
-            items.append(f'<li>{risk_badge(risk_of(threat))} {status_badge(threat.status)} '
+            items.append(f'<li>{risk_badge(entry.risk)} {status_badge(entry.status)} '
                          f'<a class="tm-tid" href="#{h(threat.id)}">{h(threat.id)}</a>{what}'
                          "</li>")
         summary += (f'<div class="tm-top"><span class="tm-label">Highest open risks</span>'

@@ -27,6 +27,7 @@ from .escape import h, slug
 from .residual import expiry
 from .site import Site
 from .staleness import reasons_html
+from .targets import entries
 
 NOBODY = "(no owner)"
 
@@ -58,7 +59,7 @@ def collect(site: Site) -> list[_Owner]:
             owner.stale.append(model)
         for threat in model.threats:
             who = of(threat.owner)
-            if threat.status in OPEN_STATUSES:
+            if any(e.status in OPEN_STATUSES for e in entries(threat)):  # on any target
                 who.open.append((threat, model))
                 if not threat.ticket:
                     who.no_ticket.append((threat, model))

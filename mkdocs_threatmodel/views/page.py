@@ -25,12 +25,15 @@ from dataclasses import dataclass, field
 
 from ..format.model import Model
 from . import (
+    assumptions,
     backlinks,
     coverage,
     diagram,
     digest,
     header,
     heatmap,
+    insights,
+    mitigations,
     owners,
     register,
     residual,
@@ -46,18 +49,27 @@ from .site import Site
 
 PLACEHOLDER = re.compile(
     r"^ {0,3}<!--[ \t]*threatmodel:([A-Za-z_-]+)(?:[ \t]+([^\s>]+))?[ \t]*-->[ \t]*$")
-MODEL_SECTIONS = ("header", "scope", "diagram", "threats", "coverage", "heatmap", "residual")
-SITE_SECTIONS = ("register", "owners", "staleness")
+MODEL_SECTIONS = ("header", "insights", "scope", "diagram", "threats", "triage", "mitigations",
+                  "assumptions", "coverage", "heatmap", "residual")
+TOP_SECTIONS = ("header", "insights")  # placed after the page's first heading
+# Added by default only when the model has something to show in them.
+WHEN_PRESENT = {"triage": lambda m: any(t.is_untriaged for t in m.threats),
+                "mitigations": lambda m: bool(m.mitigations),
+                "assumptions": lambda m: bool(m.assumptions)}
+SITE_SECTIONS = ("register", "mitigation-register", "owners", "staleness")
 PAGE_SECTIONS = ("backlinks",)
 ALL_SECTIONS = MODEL_SECTIONS + SITE_SECTIONS + PAGE_SECTIONS
-TITLES = {"scope": "Scope and assets", "diagram": "Data flow diagram",
-          "threats": "STRIDE threats", "coverage": "STRIDE coverage",
-          "heatmap": "Risk heatmap", "residual": "Residual risk",
+TITLES = {"insights": "Insights", "scope": "Scope and assets", "diagram": "Data flow diagram",
+          "threats": "STRIDE threats", "triage": "Candidates to triage",
+          "mitigations": "Mitigations", "assumptions": "Assumptions",
+          "coverage": "STRIDE coverage", "heatmap": "Risk heatmap", "residual": "Residual risk",
           "backlinks": "Threat models resting on this decision"}
-GENERATED_TITLES = {"register": "Threat register", "owners": "Threat owners",
-                    "staleness": "Threat model freshness"}
+GENERATED_TITLES = {"register": "Threat register", "mitigation-register": "Mitigations",
+                    "owners": "Threat owners", "staleness": "Threat model freshness"}
 GENERATED_INTROS = {
     "register": "Every threat of every threat model, highest risk first.",
+    "mitigation-register": "Every mitigation of every threat model: its status, its owner "
+                           "and the threats it closes.",
     "owners": "What needs each owner's attention: open threats, expiring risk acceptances, "
               "open threats without a ticket and stale models.",
     "staleness": "Whether each threat model still describes the code it covers.",
@@ -65,7 +77,7 @@ GENERATED_INTROS = {
 
 
 def generated_page(kind: str) -> str:
-    """The Markdown of a generated page (register, owners or staleness)."""
+    """The Markdown of a generated page (register, mitigations, owners or staleness)."""
     return (f"# {GENERATED_TITLES[kind]}\n\n{GENERATED_INTROS[kind]}\n\n"
             f"<!-- threatmodel:{kind} -->\n")
 
@@ -132,17 +144,21 @@ class Composer:
             for name in sections:
                 if name in own or name not in MODEL_SECTIONS:
                     continue
-                (after_h1 if name == "header" else end).append(_Request(name, model, True))
+                if name in WHEN_PRESENT and not WHEN_PRESENT[name](model):
+                    continue
+                (after_h1 if name in TOP_SECTIONS else end).append(_Request(name, model, True))
         if adr_backlinks and repo_path is not None and not any(
                 r.name == "backlinks" for r in placed.values()):
             if backlinks.citing(self.site, repo_path):
                 end.append(_Request("backlinks", None, True))
         everything = list(placed.values()) + after_h1 + end
-        with_anchors = {id(r.model) for r in everything if r.name == "diagram"}
+        present: dict[int, set[str]] = {}
+        for r in everything:
+            present.setdefault(id(r.model), set()).add(r.name)
 
         def render(request: _Request) -> list[str]:
-            return self._render(request, current, repo_path, id(request.model) in with_anchors,
-                                prepared)
+            linked = frozenset(present.get(id(request.model), ()))
+            return self._render(request, current, repo_path, linked, prepared)
 
         out: list[str] = []
         h1 = h1_line(lines, flags) if after_h1 else None
@@ -203,10 +219,10 @@ class Composer:
         return sub_outside_code(line, CITATION, repl)
 
     # -- views ----------------------------------------------------------------------------
-    def _render(self, request: _Request, current: str, repo_path: str | None, anchors: bool,
-                prepared: Prepared) -> list[str]:
+    def _render(self, request: _Request, current: str, repo_path: str | None,
+                linked: frozenset[str], prepared: Prepared) -> list[str]:
         try:
-            blocks = self._blocks(request, current, repo_path, anchors)
+            blocks = self._blocks(request, current, repo_path, linked)
         except Exception as exc:  # a view must never take the build down
             where = request.model.path if request.model is not None else current
             prepared.warnings.append((0, f"could not render the '{request.name}' view of "
@@ -235,14 +251,22 @@ class Composer:
         return out
 
     def _blocks(self, request: _Request, current: str, repo_path: str | None,
-                anchors: bool) -> list[Block]:
+                linked: frozenset[str]) -> list[Block]:
+        """The view's blocks; ``linked`` names the sections of the same model on the page
+        (element, mitigation and assumption anchors are linked only when present)."""
         site, model, name = self.site, request.model, request.name
+        anchors = "diagram" in linked
         model_views: dict[str, Callable[..., str]] = {
-            "scope": scope.render, "diagram": diagram.render, "threats": threats_view.render,
+            "insights": insights.render, "scope": scope.render, "diagram": diagram.render,
+            "mitigations": mitigations.render, "assumptions": assumptions.render,
             "coverage": coverage.render, "residual": residual.render,
         }
         if name == "header":
             return [Html(header.render(model, site, current))]
+        if name == "threats":
+            return [Html(threats_view.render(model, site, current, anchors, linked))]
+        if name == "triage":
+            return [Html(threats_view.render_candidates(model, site, current, anchors, linked))]
         if name in model_views:
             return [Html(model_views[name](model, site, current, anchors=anchors))]
         if name == "heatmap":
@@ -250,6 +274,8 @@ class Composer:
                                         anchor("tm-heat-", model.id)))]
         if name == "register":
             return register.render(site, current)
+        if name == "mitigation-register":
+            return mitigations.render_site(site, current)
         if name == "owners":
             return owners.render(site, current)
         if name == "staleness":

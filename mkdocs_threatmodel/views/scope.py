@@ -1,8 +1,10 @@
-"""Scope in and out, and the assets ranked by impact."""
+"""Scope in and out, and the assets ranked by impact, with their classification and their
+confidentiality, integrity and availability ratings."""
 
 from __future__ import annotations
 
-from ..format.model import Model
+from ..format.model import Asset, Model
+from ..format.spec import CIA, CIA_NAMES, DEFAULT_CLASSIFICATIONS, LEVELS
 from .badges import table
 from .escape import anchor, h
 from .site import Site
@@ -14,6 +16,31 @@ def _list(items: list[str], empty: str) -> str:
     if not items:
         return f'<p class="tm-muted">{empty}</p>'
     return "<ul>" + "".join(f"<li>{h(i)}</li>" for i in items) + "</ul>"
+
+
+def tags(labels: list[str]) -> str:
+    """Free tags as small labels."""
+    if not labels:
+        return ""
+    return ('<div class="tm-tags">' + " ".join(f'<span class="tm-tag">{h(t)}</span>'
+                                               for t in labels) + "</div>")
+
+
+def classification(asset: Asset) -> str:
+    """The asset's classification badge and its C, I and A ratings."""
+    parts = []
+    if asset.classification:
+        known = asset.classification in DEFAULT_CLASSIFICATIONS
+        cls = f"tm-class-{asset.classification}" if known else "tm-class-other"
+        parts.append(f'<span class="tm-badge tm-class {cls}" title="data classification">'
+                     f"{h(asset.classification)}</span>")
+    for letter in CIA:
+        level = asset.rating(letter)
+        if level:
+            band = level if level in LEVELS else "none"
+            parts.append(f'<span class="tm-badge tm-cia tm-risk-{band}" '
+                         f'title="{CIA_NAMES[letter]}: {h(level)}">{letter} {h(level)}</span>')
+    return " ".join(parts) or '<span class="tm-muted">none</span>'
 
 
 def render(model: Model, site: Site, current: str, anchors: bool = True) -> str:
@@ -34,7 +61,7 @@ def render(model: Model, site: Site, current: str, anchors: bool = True) -> str:
             held.setdefault(asset, []).append(ref)
     carried: dict[str, int] = {}
     for flow in model.flows:
-        for asset in flow.data:
+        for asset in dict.fromkeys(flow.data + flow.returns):
             carried[asset] = carried.get(asset, 0) + 1
     ranked = sorted(enumerate(model.assets),
                     key=lambda ia: (_IMPACT_RANK.get(ia[1].impact or "", 4), ia[0]))
@@ -50,6 +77,9 @@ def render(model: Model, site: Site, current: str, anchors: bool = True) -> str:
                      f'{"" if n == 1 else "s"}</span>'
         rows.append(f'<tr id="{anchor("asset-", asset.id)}"><td><strong>{h(asset.name)}</strong>'
                     f'</td><td data-sort="{_IMPACT_RANK.get(impact or "", 4)}">{badge}</td>'
-                    f'<td>{h(asset.description or "")}</td><td>{where}</td></tr>')
-    return scope + table(["Asset", "Impact", "What it is", "Held by / carried on"], rows,
-                         "tm-assets", caption="Assets, most valuable first")
+                    f"<td>{classification(asset)}</td>"
+                    f'<td>{h(asset.description or "")}{tags(asset.tags)}</td><td>{where}</td>'
+                    "</tr>")
+    return scope + table(["Asset", "Impact", "Classification", "What it is",
+                          "Held by / carried on"], rows, "tm-assets",
+                         caption="Assets, most valuable first")

@@ -16,14 +16,14 @@ from functools import lru_cache
 from typing import Any
 
 from ..format.model import Model, Threat
-from ..format.spec import OPEN_STATUSES, THREAT_STATUSES
+from ..format.spec import OPEN_STATUSES, THREAT_STATUSES, UNTRIAGED
 from .escape import safe_url
 
 REDACT_CHOICES = ("none", "open", "unmitigated", "all")
 _WITHHELD = {
     "none": frozenset(),
-    "open": frozenset(OPEN_STATUSES),
-    "unmitigated": frozenset({*OPEN_STATUSES, "accepted", "transferred"}),
+    "open": frozenset({*OPEN_STATUSES, UNTRIAGED}),
+    "unmitigated": frozenset({*OPEN_STATUSES, UNTRIAGED, "accepted", "transferred"}),
 }
 KNOWN_STATUSES = THREAT_STATUSES
 DEFAULT_TICKET_PATTERN = r"[A-Z][A-Z0-9]+-[0-9]+"
@@ -44,11 +44,13 @@ class Options:
         self._ticket = re.compile(self.ticket_pattern)
 
     def withheld(self, threat: Threat) -> bool:
-        """Whether a threat's details stay off the published pages."""
+        """Whether a threat's details stay off the published pages: by its status, or the
+        status of any target that has its own (a threat open on one flow is open)."""
         if self.redact == "all":
             return True
-        status = threat.status if threat.status in KNOWN_STATUSES else "open"
-        return status in _WITHHELD.get(self.redact, frozenset())
+        hidden = _WITHHELD.get(self.redact, frozenset())
+        statuses = [threat.status] + [d.status for d in threat.per_target.values() if d.status]
+        return any((s if s in KNOWN_STATUSES else "open") in hidden for s in statuses)
 
     def ticket_href(self, ticket: str | None) -> str | None:
         """Where a ticket lives: its own http(s) URL, or the tracker URL for its id."""
