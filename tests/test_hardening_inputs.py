@@ -49,8 +49,6 @@ def one_line_each(out: str) -> bool:
 
 
 # -- 2. values that look valid and are not ---------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="issue 10: a '$' pattern matches before a final "
-                   "newline: review_every '1d\\n' passes validate and stale ignores it")
 def test_duration_with_a_final_newline_is_not_a_duration(repo, cli):
     text = mutate("review_every: 180d", 'review_every: "1d\\n"')
     install(repo, text)
@@ -66,8 +64,6 @@ def test_duration_with_a_final_newline_is_not_a_duration(repo, cli):
     ("{id: browser,", '{id: "browser\\n",'),
     ("id: CHK-002", 'id: "CHK-002\\n"'),
 ])
-@pytest.mark.xfail(strict=True, reason="issue 10: ids with a final newline pass the id "
-                   "pattern ('$' matches before it)")
 def test_id_with_a_final_newline_is_not_an_id(repo, cli, old, new):
     text = mutate(old, new)
     install(repo, text)
@@ -77,8 +73,6 @@ def test_id_with_a_final_newline_is_not_an_id(repo, cli, old, new):
     assert f"{MODEL}:{line}:{column}: TM107 " in result.out
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: a threat id with a final newline escapes "
-                   "the uniqueness checks and validate says All good")
 def test_a_final_newline_does_not_escape_uniqueness(repo, cli):
     install(repo)
     install(repo, mutate("id: guest-checkout", "id: other").replace(
@@ -87,6 +81,15 @@ def test_a_final_newline_does_not_escape_uniqueness(repo, cli):
     result = cli(repo.root, "validate")
     assert result.code == 1
     assert "TM107" in result.out or "TM211" in result.out
+
+
+@pytest.mark.parametrize("value", ["x\n", "x\r\n", "\nx", "x y", "", "-x"])
+def test_every_id_check_takes_the_whole_value(value):
+    from mkdocs_threatmodel.format.spec import is_id
+    from mkdocs_threatmodel.interop.common import is_slug
+
+    assert not is_id(value) and not is_slug(value)
+    assert is_id("x.y-z_1") and is_slug("x.y-z_1")
 
 
 def test_date_with_a_final_newline_is_not_a_date(repo, cli):
@@ -100,8 +103,6 @@ def test_date_with_a_final_newline_is_not_a_date(repo, cli):
 
 @pytest.mark.parametrize("key,value", [("id", "x\n"), ("review_every", "1d\n"),
                                        ("reviewed", {"date": "2026-11-20\n"})])
-@pytest.mark.xfail(strict=True, reason="issue 10: the JSON Schema's patterns end in '$', "
-                   "which Python's re (and jsonschema) match before a final newline")
 def test_json_schema_patterns_match_the_whole_value(cli, tmp_path, key, value):
     result = cli(tmp_path, "schema")
     schema = json.loads(result.out)
@@ -116,16 +117,12 @@ def test_json_schema_still_accepts_plain_values(cli, tmp_path):
     assert jsonschema.Draft7Validator(schema).is_valid(front)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: new --id checks the id with re.match and "
-                   "'$', so an id with a final newline is written")
 def test_new_refuses_an_id_with_a_final_newline(cli, tmp_path):
     result = cli(tmp_path, "new", "m.md", "--id", "abc\n", "--title", "T")
     assert result.code == 2
     assert not (tmp_path / "m.md").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: import --id checks the id with re.match "
-                   "and '$'")
 def test_import_refuses_an_id_with_a_final_newline(repo, cli):
     repo.write("in.json", json.dumps(_otm()))
     result = cli(repo.root, "import", "in.json", "-o", "m.md", "--owner", "team",
@@ -134,8 +131,6 @@ def test_import_refuses_an_id_with_a_final_newline(repo, cli):
     assert not (repo.root / "m.md").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: the importer keeps source ids with a final "
-                   "newline as valid ids (is_slug uses re.match and '$')")
 def test_import_does_not_keep_source_ids_with_a_final_newline(repo, cli):
     data = _otm()
     data["trustZones"][0]["id"] = "tz\n"

@@ -23,13 +23,11 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import re
-
     from ..format.scaffold import relative_adr, skeleton
-    from ..format.spec import ID_PATTERN
+    from ..format.spec import is_id
 
     path = Path(args.path)
-    if not re.match(ID_PATTERN, args.id):
+    if not is_id(args.id):
         raise UsageError(f"--id {args.id!r}: use letters, digits, '.', '_' and '-'")
     if path.suffix.lower() not in MARKDOWN_SUFFIXES:
         raise UsageError(f"{args.path}: a model is a Markdown file (.md)")

@@ -3,13 +3,31 @@ reference are all made from these declarations."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 FORMAT_VERSION = 1
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-DURATION_PATTERN = r"^[1-9][0-9]*[dw]$"
+# The forms of a value. Each must match the whole value: the checker uses ``fullmatch``, and
+# the JSON Schema's patterns end in ``$(?!\n)``, since ``$`` alone also matches before a final
+# newline in Python's ``re`` (and so in jsonschema), while JavaScript's ends only at the end.
+ID_FORM = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+DATE_FORM = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+DURATION_FORM = r"[1-9][0-9]*[dw]"
+
+
+def whole(form: str) -> str:
+    """A JSON Schema pattern that matches only whole values of ``form``."""
+    return rf"^(?:{form})$(?!\n)"
+
+
+ID_PATTERN, DATE_PATTERN, DURATION_PATTERN = whole(ID_FORM), whole(DATE_FORM), whole(DURATION_FORM)
+_ID = re.compile(ID_FORM)
+
+
+def is_id(value: object) -> bool:
+    """Whether ``value`` is an id of the format (the whole of it)."""
+    return isinstance(value, str) and _ID.fullmatch(value) is not None
 
 LEVELS = ("low", "medium", "high", "critical")
 MODEL_STATUSES = ("draft", "active", "retired")
