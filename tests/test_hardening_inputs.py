@@ -156,8 +156,6 @@ BACKTRACKING_GLOB = "**a" * 12 + "**b"
 LONG_PATH = "a" * 60 + "/" + "a" * 100 + ".txt"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: a covers glob with many '**' becomes nested "
-                   "'.*' and re backtracks for ever on a long path (stale hangs)")
 def test_covers_glob_with_many_double_stars_does_not_hang_stale(repo):
     install(repo, mutate("covers: [services/checkout-api/**]",
                          f'covers: ["{BACKTRACKING_GLOB}", "services/checkout-api/**"]'))
@@ -165,18 +163,17 @@ def test_covers_glob_with_many_double_stars_does_not_hang_stale(repo):
     repo.write(LONG_PATH, "x\n")
     repo.commit("a long path", date="2026-11-21")
     result = tm(repo.root, "stale", "--no-cache", timeout=20)
-    assert result.code == 0, result.stdout + result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: an exclude glob with many '**' makes "
-                   "validate hang on a long path")
 def test_exclude_glob_with_many_double_stars_does_not_hang_validate(repo):
-    install(repo, rel=LONG_PATH[:-4] + ".md")
+    install(repo)
+    repo.write(LONG_PATH[:-4] + ".md", "# Notes\n")
     repo.write(".threatmodel.yaml", f'exclude: ["{BACKTRACKING_GLOB}"]\n')
     repo.commit("model")
     result = tm(repo.root, "validate", "--no-cache", timeout=20)
-    assert result.code == 0, result.stdout + result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_glob_with_double_stars_still_matches(repo, cli):
@@ -188,6 +185,35 @@ def test_glob_with_double_stars_still_matches(repo, cli):
     result = cli(repo.root, "stale")
     assert result.code == 1
     assert "TM501" in result.out and "handler.py" in result.out
+
+
+_GLOB_CHARS = st.sampled_from(list("ab/*?[]!-"))
+_PATH_CHARS = st.sampled_from(list("ab/.-"))
+
+
+@settings(max_examples=3000, deadline=None, database=None, derandomize=True)
+@given(st.text(_GLOB_CHARS, max_size=10), st.text(_PATH_CHARS, max_size=12))
+def test_the_linear_glob_automaton_agrees_with_the_regex(glob, path):
+    from mkdocs_threatmodel.workspace.globs import _Automaton, _tokens, compile_glob
+
+    expected = compile_glob(glob).fullmatch(path) is not None
+    assert _Automaton(_tokens(glob)).fullmatch(path) == expected
+
+
+@pytest.mark.parametrize("glob,path,expected", [
+    ("src/**/*.py", "src/a/b/c.py", True), ("src/**/*.py", "src/c.py", True),
+    ("src/**/*.py", "src/c.pyc", False), ("**/*.md", "a.md", True), ("*.md", "a/b.md", False),
+    ("a/**/b/**/c/*.py", "a/x/b/y/z/c/d.py", True), ("a/**/b/**/c/*.py", "a/b/c/e.py", True),
+    ("a/**/b/**/c/*.py", "a/b/d/e.py", False), ("a/[bc]d/**", "a/cd/x", True),
+    ("a/[!bc]d", "a/xd", True), ("a[!b]c", "a/c", False), ("a[/]c", "a/c", False),
+    ("[z-a]", "z", False), ("[z-a]", "[z-a]", False), ("docs", "docs/a/b.md", True),
+    (BACKTRACKING_GLOB, LONG_PATH, False), (BACKTRACKING_GLOB, "a" * 12 + "b", True),
+    ("*a" * 12 + "*b", "a" * 4000, False), ("**a**b", "a" * 4000 + "b", True),
+])
+def test_glob_matching(glob, path, expected):
+    from mkdocs_threatmodel.workspace.globs import glob_match
+
+    assert glob_match(glob, path) is expected
 
 
 # -- 5. crashes: nesting, bad globs, configuration types ------------------------------------
@@ -280,7 +306,6 @@ def test_invalid_glob_is_reported_by_validate_at_its_line(repo, cli):
     assert result.out.startswith(f"{MODEL}:{line}:{column}: TM110 ")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: covers '[z-a]' makes stale raise re.error")
 def test_invalid_glob_does_not_crash_stale(repo, cli):
     install(repo, mutate("covers: [services/checkout-api/**]",
                          "covers: ['[z-a]', services/checkout-api/**]"))
