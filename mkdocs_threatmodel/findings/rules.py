@@ -77,6 +77,14 @@ _RULES = [
          "Follow the form given in the message."),
     Rule("TM108", "unsupported-version", E, "The format version is not supported.",
          "This release reads format version 1.", "Write 'threatmodel: 1'."),
+    Rule("TM109", "nesting-too-deep", E, "The YAML nests mappings and lists too deeply.",
+         "Nothing in the format nests deeper than a few levels; hundreds of levels only "
+         "exhaust the reader. The file is not read further.",
+         "Flatten the structure at the position shown."),
+    Rule("TM110", "bad-glob", E, "A glob cannot match what it says.",
+         "A class with a reversed range such as '[z-a]' matches nothing, so the model would "
+         "silently cover nothing there.",
+         "Write the range low to high, such as '[a-z]'."),
     Rule("TM111", "bad-cvss-vector", E, "A CVSS vector is malformed.",
          "The page shows the vector's base score; a vector that cannot be scored says "
          "nothing.",

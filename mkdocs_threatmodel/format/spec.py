@@ -68,7 +68,7 @@ STRIDE = ("S", "T", "R", "I", "D", "E")
 class Type:
     """A value type of the format."""
 
-    name: str  # text, id, date, duration, enum, version, bool, list, map, object
+    name: str  # text, glob, id, date, duration, enum, version, bool, list, map, object
     values: tuple = ()
     item: Type | None = None
     fields: dict[str, Field] = field(default_factory=dict)
@@ -83,7 +83,7 @@ class Type:
             return "mapping of target id to mapping"
         if self.name == "object":
             return "mapping"
-        return {"text": "text", "id": "id (slug)", "date": "date (YYYY-MM-DD)",
+        return {"text": "text", "glob": "glob", "id": "id (slug)", "date": "date (YYYY-MM-DD)",
                 "duration": "duration (Nd or Nw)", "version": "integer (1)",
                 "bool": "true or false"}[self.name]
 
@@ -100,6 +100,7 @@ class Field:
 
 TEXT, ID, DATE, DURATION = Type("text"), Type("id"), Type("date"), Type("duration")
 BOOL = Type("bool")
+GLOB = Type("glob")
 
 
 def enum(*values: str, synonyms: dict[str, str] | None = None) -> Type:
@@ -299,7 +300,7 @@ MODEL = obj(
     status=Field(enum(*MODEL_STATUSES), "Lifecycle of the model.", default="active"),
     reviewed=Field(REVIEW, "The last recorded review."),
     review_every=Field(DURATION, "How often the model must be reviewed, e.g. 180d or 26w."),
-    covers=Field(list_of(TEXT), "Git-style globs of repository paths the model describes.",
+    covers=Field(list_of(GLOB), "Git-style globs of repository paths the model describes.",
                  default=[]),
     adrs=Field(list_of(TEXT), "ADR files the model rests on, relative to the model file.",
                default=[]),
@@ -329,7 +330,7 @@ def json_schema() -> dict:
 
 
 def _schema(t: Type) -> dict:
-    if t.name == "text":
+    if t.name in ("text", "glob"):
         return {"type": "string"}
     if t.name == "id":
         return {"type": "string", "pattern": ID_PATTERN}

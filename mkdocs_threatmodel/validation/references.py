@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..findings.finding import Finding, Position
 from ..format.model import Model
+from ..workspace.globs import glob_problem
 from .context import Context
 
 _KINDS = ("assets", "boundaries", "elements", "flows", "threats")
@@ -78,6 +79,8 @@ def check_references(model: Model, ctx: Context) -> Iterator[Finding]:
                               f"test file '{test}' does not exist",
                               hint="test paths are relative to the repository root")
 
+    yield from _check_globs(model)
+
     if ctx.files is not None:
         for i, pattern in enumerate(model.covers):
             if not ctx.files.any_match(pattern):
@@ -93,6 +96,17 @@ def check_references(model: Model, ctx: Context) -> Iterator[Finding]:
             yield Finding(path, src.at(("adrs", i)), "TM207",
                           f"ADR '{adr}' does not exist (looked for '{target}')",
                           hint="ADR paths are relative to the model file")
+
+
+def _check_globs(model: Model) -> Iterator[Finding]:
+    """TM110: covers globs that cannot match what they say (a reversed range)."""
+    covers = model.source.data.get("covers")
+    for i, glob in enumerate(covers if isinstance(covers, list) else ()):
+        problem = glob_problem(glob) if isinstance(glob, str) else None
+        if problem is not None:
+            yield Finding(model.path, model.source.at(("covers", i)), "TM110",
+                          f"covers glob {glob!r} is not usable: {problem}",
+                          hint="write ranges low to high, such as [a-z]")
 
 
 def _check_nesting(model: Model, boundaries: dict) -> Iterator[Finding]:
