@@ -361,9 +361,6 @@ OUTSIDE = [
 
 
 @pytest.mark.parametrize("key,old,entry", OUTSIDE)
-@pytest.mark.xfail(strict=True, reason="issue 10: tests and adrs entries outside the "
-                   "repository are opened; the finding tells whether the file exists and "
-                   "whether it cites the threat")
 def test_paths_outside_the_repository_are_errors_and_never_opened(tmp_path, repo, cli, key,
                                                                   old, entry):
     secret = tmp_path / "secret.py"
@@ -385,9 +382,41 @@ def test_paths_outside_the_repository_are_errors_and_never_opened(tmp_path, repo
 
 def test_paths_that_stay_inside_the_repository_are_fine(repo, cli):
     test = "services/checkout-api/tests/test_order_access.py"
-    install(repo, mutate(f"tests: [{test}]", f"tests: [services/checkout-api/../{test[9:]}]"))
-    result = cli(repo.root, "validate")
-    assert result.code == 0, result.out
+    install(repo, mutate(f"tests: [{test}]", f"tests: [services/gone/../{test[9:]}]"))
+    repo.commit("model")
+    for args in (["validate"], ["validate", "--staged"]):
+        result = cli(repo.root, *args)
+        assert result.code == 0, result.out
+
+
+@pytest.mark.parametrize("entry", ["../secret.py", "{secret}"])
+def test_paths_outside_the_repository_are_errors_when_staged(tmp_path, repo, cli, entry):
+    entry = entry.format(secret=tmp_path / "secret.py")
+    text = mutate("tests: [services/checkout-api/tests/test_order_access.py]",
+                  f"tests: ['{entry}']")
+    install(repo, text)
+    repo.git("add", "-A")
+    result = cli(repo.root, "validate", "--staged")
+    line, column = where(text, f"'{entry}'")
+    assert result.code == 1
+    assert f"{MODEL}:{line}:{column}: TM212 " in result.out
+
+
+def test_a_symlink_out_of_the_repository_is_never_opened(tmp_path, repo, cli):
+    secret = tmp_path / "secret.py"
+    (repo.root / "services/checkout-api/tests").mkdir(parents=True)
+    (repo.root / "services/checkout-api/tests/link.py").symlink_to(secret)
+    install(repo, mutate("tests: [services/checkout-api/tests/test_order_access.py]",
+                         "tests: [services/checkout-api/tests/link.py]"))
+    outputs = []
+    for content in (None, "# CHK-001 is here\n", "nothing\n"):
+        if content is None:
+            secret.unlink(missing_ok=True)
+        else:
+            secret.write_text(content, encoding="utf-8")
+        outputs.append(cli(repo.root, "validate"))
+    assert len({(r.code, r.out) for r in outputs}) == 1, [r.out for r in outputs]
+    assert outputs[0].code == 1 and " TM208 " in outputs[0].out
 
 
 # -- 7. control characters never reach text output raw ---------------------------------------

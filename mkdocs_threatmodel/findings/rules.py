@@ -118,6 +118,12 @@ _RULES = [
          "Another model in the repository has a threat with the same id.",
          "Tickets and tests cite threat ids; they must be unique in the repository.",
          "Rename one of the threats."),
+    Rule("TM212", "path-outside-repository", E, "A test or ADR path leaves the repository.",
+         "Models name files of their own repository. A path that is absolute or climbs out "
+         "with '..' is never opened: which finding it got would tell whether a file exists "
+         "elsewhere on the machine, and what it holds.",
+         "Name a file inside the repository: tests relative to its root, ADRs relative to "
+         "the model."),
     Rule("TM213", "unknown-mitigation", E, "A threat cites an unknown mitigation.",
          "Threats and mitigations link by id; a broken link hides what closes the threat.",
          "Use a mitigation id of this model, or add the mitigation under 'mitigations'."),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..format.spec import DEFAULT_CLASSIFICATIONS
 from ..workspace.file_list import RepositoryFiles
+from ..workspace.repository import inside
 
 
 @dataclass
@@ -25,8 +26,10 @@ class Context:
     def text(self, relpath: str) -> str | None:
         """A repository file's text (cached), or ``None`` when it cannot be read."""
         if relpath not in self._texts:
+            real = inside(self.root, relpath)  # never a file outside the repository
             try:
-                self._texts[relpath] = (self.root / relpath).read_text("utf-8", errors="replace")
+                self._texts[relpath] = real.read_text("utf-8", errors="replace") if real \
+                    else None
             except OSError:
                 self._texts[relpath] = None
         return self._texts[relpath]

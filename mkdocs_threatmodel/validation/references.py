@@ -1,4 +1,5 @@
-"""Reference checks (TM2xx): every id a model uses is defined once, and files it names exist."""
+"""Reference checks (TM2xx): every id a model uses is defined once, and files it names exist
+inside the repository (a path that leaves it is reported and never opened)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from ..findings.finding import Finding, Position
 from ..format.model import Model
 from ..workspace.globs import glob_problem
+from ..workspace.repository import repository_path
 from .context import Context
 
 _KINDS = ("assets", "boundaries", "elements", "flows", "threats")
@@ -74,7 +76,11 @@ def check_references(model: Model, ctx: Context) -> Iterator[Finding]:
                               f"'{key}', which is not one of its targets",
                               hint=suggest(key, threat.targets))
         for i, test in enumerate(threat.tests):
-            if not ctx.exists(test):
+            if repository_path(test) is None:
+                yield Finding(path, src.at(threat.path + ("tests", i)), "TM212",
+                              f"test file '{test}' is outside the repository",
+                              hint="test paths are relative to the repository root")
+            elif not ctx.exists(test):
                 yield Finding(path, src.at(threat.path + ("tests", i)), "TM208",
                               f"test file '{test}' does not exist",
                               hint="test paths are relative to the repository root")
@@ -91,8 +97,12 @@ def check_references(model: Model, ctx: Context) -> Iterator[Finding]:
 
     base = posixpath.dirname(path)
     for i, adr in enumerate(model.adrs):
-        target = posixpath.normpath(posixpath.join(base, adr))
-        if target.startswith("../") or not ctx.exists(target):
+        target = repository_path(posixpath.join(base, adr))
+        if target is None:
+            yield Finding(path, src.at(("adrs", i)), "TM212",
+                          f"ADR '{adr}' is outside the repository",
+                          hint="ADR paths are relative to the model file")
+        elif not ctx.exists(target):
             yield Finding(path, src.at(("adrs", i)), "TM207",
                           f"ADR '{adr}' does not exist (looked for '{target}')",
                           hint="ADR paths are relative to the model file")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import posixpath
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,6 +23,32 @@ def today() -> dt.date:
     """Today, or ``THREATMODEL_TODAY`` (YYYY-MM-DD) when set, for reproducible runs."""
     fixed = os.environ.get("THREATMODEL_TODAY")
     return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+
+
+def repository_path(path: str) -> str | None:
+    """A path a model names (relative to the repository root) in normal form, or ``None``
+    when it leaves the repository: absolute, or climbing above the root with ``..``.
+
+    Such a path is never opened: which finding it got would tell whether a file exists
+    outside the repository, and what it holds.
+    """
+    if not path or path.startswith(("/", "\\")) or (len(path) > 1 and path[1] == ":"):
+        return None  # absolute, also as Windows writes it (C:\..., \\server)
+    normal = posixpath.normpath(path.replace("\\", "/"))
+    if normal == ".." or normal.startswith("../"):
+        return None
+    return normal
+
+
+def inside(root: Path, relpath: str) -> Path | None:
+    """The file at a repository path when it stays inside ``root`` once symbolic links are
+    followed, else ``None``."""
+    normal = repository_path(relpath)
+    if normal is None:
+        return None
+    real = Path(os.path.realpath(root / normal))
+    base = os.path.realpath(root)
+    return real if str(real) == base or str(real).startswith(base + os.sep) else None
 
 
 @dataclass
@@ -109,7 +136,11 @@ class Repository:
         return (self.root / relpath).read_bytes()
 
     def exists(self, relpath: str) -> bool:
-        """Whether a file exists (in the index when staged)."""
+        """Whether a file exists inside the repository (in the index when staged)."""
+        normal = repository_path(relpath)
+        if normal is None:
+            return False
         if self.staged:
-            return relpath in self.index()
-        return (self.root / relpath).is_file()
+            return normal in self.index()
+        real = inside(self.root, normal)
+        return real is not None and real.is_file()
