@@ -420,8 +420,6 @@ def test_a_symlink_out_of_the_repository_is_never_opened(tmp_path, repo, cli):
 
 
 # -- 7. control characters never reach text output raw ---------------------------------------
-@pytest.mark.xfail(strict=True, reason="issue 10: a key with ESC reaches validate's text "
-                   "output raw")
 def test_validate_escapes_control_characters_in_keys(repo, cli):
     install(repo, mutate("    ticket: HC-142", '    "tick\\e]0;owned\\ail": HC-142'))
     result = cli(repo.root, "validate")
@@ -429,8 +427,6 @@ def test_validate_escapes_control_characters_in_keys(repo, cli):
     assert controls(result.out) == [] and "\\x1b" in result.out
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: a model path with ESC reaches validate's "
-                   "text output raw")
 def test_validate_escapes_control_characters_in_paths(repo, cli):
     install(repo, mutate("expires: 2027-05-20", "expires: 2026-11-01"),
             rel=f"docs/models/a{ESC}b.md")
@@ -439,15 +435,12 @@ def test_validate_escapes_control_characters_in_paths(repo, cli):
     assert controls(result.out + result.err) == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: a usage error repeats the given path raw")
 def test_usage_errors_escape_control_characters(repo, cli):
     result = cli(repo.root, "validate", f"no{ESC}such.md")
     assert result.code == 2
     assert controls(result.err) == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: commit subjects with ESC reach stale's "
-                   "text output raw")
 def test_stale_escapes_control_characters_in_commit_subjects(repo, cli):
     install(repo)
     repo.commit("model", date="2026-11-20")
@@ -457,6 +450,18 @@ def test_stale_escapes_control_characters_in_commit_subjects(repo, cli):
     assert result.code == 1 and "TM501" in result.out
     assert controls(result.out + result.err) == []
     assert "\\x1b" in result.out
+
+
+def test_site_build_log_escapes_control_characters(tmp_path):
+    site = FixtureSite(tmp_path / "site-src")
+    site.write("docs/index.md", "# Home\n")
+    text = model_file(model()).replace("owner: team-checkout",
+                                       'owner: team-checkout\n"own\\e[2Jer": x', 1)
+    site.write("docs/models/checkout.md", text)
+    site.configure("mkdocs")
+    built = site.build()
+    assert "TM101" in built.log and "\\x1b" in built.log
+    assert controls(built.log) == []
 
 
 def test_json_and_sarif_reports_escape_control_characters(repo, cli):
@@ -470,7 +475,6 @@ def test_json_and_sarif_reports_escape_control_characters(repo, cli):
         assert "evil" in result.out
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: review repeats --by and the path raw")
 def test_review_escapes_control_characters(repo, cli):
     install(repo)
     repo.commit("model")
@@ -478,8 +482,6 @@ def test_review_escapes_control_characters(repo, cli):
     assert controls(result.out + result.err) == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: diff's Markdown repeats threat titles and "
-                   "owners with ESC raw")
 def test_diff_escapes_control_characters(repo, cli):
     install(repo)
     base = repo.commit("model")
@@ -495,8 +497,6 @@ def test_diff_escapes_control_characters(repo, cli):
 
 
 @pytest.mark.parametrize("output", [True, False])
-@pytest.mark.xfail(strict=True, reason="issue 10: import copies ESC from source names into "
-                   "the notes of the model it writes")
 def test_import_never_writes_nul_or_esc(repo, cli, output):
     data = _otm()
     data["project"].update(name="Shop\u001b[31m\u0000X", description="d\u001b]0;x\u0007")

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..errors import EXIT_OK, InputError, UsageError
+from ..errors import EXIT_OK, InputError, UsageError, printable
 from ..workspace.git import MARKDOWN_SUFFIXES
 
 NAME = "new"
@@ -41,5 +41,5 @@ def run(args: argparse.Namespace) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8", newline="\n") as handle:
         handle.write(skeleton(args.id, args.title, args.owner, adrs))
-    print(f"wrote {args.path}", file=sys.stderr)
+    print(printable(f"wrote {args.path}"), file=sys.stderr)
     return EXIT_OK

@@ -11,6 +11,7 @@ import json
 import re
 from typing import Any
 
+from ..errors import printable
 from ..format.model import Model, Threat
 from ..format.risk import rate
 from ..interop.common import md_inline
@@ -138,7 +139,7 @@ def to_markdown(diff: Diff) -> str:
     if problems:
         out += ["**Not compared**", ""]
         out += [f"- {code(p)} at the {side}: {gh(msg)}" for side, p, msg in problems] + [""]
-    return "\n".join(out)
+    return printable("\n".join(out))
 
 
 # -- JSON -----------------------------------------------------------------------------------

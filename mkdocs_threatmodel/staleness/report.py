@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from .. import __version__
-from ..errors import UsageError, exit_status
+from ..errors import UsageError, exit_status, printable
 from ..findings.finding import Finding, Severity
 from ..findings.reports import FORMATS
 from ..findings.reports.json_report import finding_dict
@@ -77,7 +77,7 @@ def _summary(repo: Repository, results: dict[str, ModelStaleness], findings: lis
         text += f", {unknown} unknown"
     if mode != "head":
         text += f"; {'blocking: ' + ', '.join(blocking) if blocking else 'nothing blocks'}"
-    return text + "."
+    return printable(text + ".")
 
 
 def _commit(c: git.Commit) -> dict:
