@@ -21,12 +21,14 @@ class Context:
     exists: Callable[[str], bool] = lambda relpath: False
     classifications: tuple[str, ...] = DEFAULT_CLASSIFICATIONS
     files: RepositoryFiles | None = None  # for globs that must match something (TM216)
+    real: Callable[[str], Path | None] | None = None  # a repository path's file, if inside
     _texts: dict[str, str | None] = field(default_factory=dict)
 
     def text(self, relpath: str) -> str | None:
         """A repository file's text (cached), or ``None`` when it cannot be read."""
         if relpath not in self._texts:
-            real = inside(self.root, relpath)  # never a file outside the repository
+            # never a file outside the repository
+            real = self.real(relpath) if self.real else inside(self.root, relpath)
             try:
                 self._texts[relpath] = real.read_text("utf-8", errors="replace") if real \
                     else None

@@ -106,6 +106,8 @@ def _tokens(pattern: str) -> list[tuple]:
 
 def glob_problem(pattern: str) -> str | None:
     """Why a glob cannot be what its author meant (a reversed range), or ``None``."""
+    if "[" not in pattern:
+        return None  # only a class can be wrong
     for token in _tokens(pattern):
         if token[0] == "class" and token[1].reversed_ranges:
             return f"the range {token[1].reversed_ranges[0]} is reversed, so it matches nothing"

@@ -42,13 +42,16 @@ def repository_path(path: str) -> str | None:
 
 def inside(root: Path, relpath: str) -> Path | None:
     """The file at a repository path when it stays inside ``root`` once symbolic links are
-    followed, else ``None``."""
+    followed, else ``None`` (:meth:`Repository.real_path` does the same with a cache)."""
     normal = repository_path(relpath)
     if normal is None:
         return None
-    real = Path(os.path.realpath(root / normal))
-    base = os.path.realpath(root)
-    return real if str(real) == base or str(real).startswith(base + os.sep) else None
+    real = os.path.realpath(root / normal)
+    return Path(real) if _within(os.path.realpath(root), real) else None
+
+
+def _within(base: str, real: str) -> bool:
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
 
 
 @dataclass
@@ -59,6 +62,7 @@ class _Reads:
     all_files: list[str] | None = None
     blobs: dict[str, bytes] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
+    folders: dict[str, str | None] = field(default_factory=dict)  # resolved, or None: outside
 
 
 @dataclass(frozen=True)
@@ -142,5 +146,33 @@ class Repository:
             return False
         if self.staged:
             return normal in self.index()
-        real = inside(self.root, normal)
+        real = self.real_path(normal)
         return real is not None and real.is_file()
+
+    def real_path(self, relpath: str) -> Path | None:
+        """The work-tree file a repository path names, when it stays inside the repository
+        once symbolic links are followed; else ``None``. Each folder is resolved once per
+        view, so the check costs one ``lstat`` per file."""
+        normal = repository_path(relpath)
+        if normal is None:
+            return None
+        head, _, name = normal.rpartition("/")
+        folder = self._real_folder(head)
+        if folder is None:
+            return None
+        path = os.path.join(folder, name)
+        if os.path.islink(path):
+            path = os.path.realpath(path)
+            if not _within(self._real_folder(""), path):
+                return None
+        return Path(path)
+
+    def _real_folder(self, head: str) -> str | None:
+        folders = self._reads.folders
+        if head not in folders:
+            if not head:
+                folders[head] = os.path.realpath(self.root)
+            else:
+                real = os.path.realpath(os.path.join(self.root, head))
+                folders[head] = real if _within(self._real_folder(""), real) else None
+        return folders[head]
