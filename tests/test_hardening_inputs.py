@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from .conftest import GIT_ENV
 from .fixtures.sites import FixtureSite, model, model_file
-from .models import install, mutate, where
+from .models import MITIGATED, VALID, install, mutate, where
 
 MODEL = "docs/models/checkout.md"
 FINDING = re.compile(r"^[^\s:][^:]*:\d+:\d+: TM\d{3} ")
@@ -59,16 +59,18 @@ def test_duration_with_a_final_newline_is_not_a_duration(repo, cli):
     assert f"{MODEL}:{line}:{column}: TM107 " in result.out
 
 
-@pytest.mark.parametrize("old,new", [
-    ("id: guest-checkout", 'id: "guest-checkout\\n"'),
-    ("{id: browser,", '{id: "browser\\n",'),
-    ("id: CHK-002", 'id: "CHK-002\\n"'),
+@pytest.mark.parametrize("old,new,needle", [
+    ("    targets: [sql]\n", '    targets: [sql]\n    per_target: {"sql\\n": {}}\n', '"sql\\n"'),
+    ("    targets: [sql]\n", '    targets: [sql]\n    per_target: {"sql x": {}}\n', '"sql x"'),
+    ("id: guest-checkout", 'id: "guest-checkout\\n"', '"guest-checkout'),
+    ("{id: browser,", '{id: "browser\\n",', '"browser'),
+    ("id: CHK-002", 'id: "CHK-002\\n"', '"CHK-002'),
 ])
-def test_id_with_a_final_newline_is_not_an_id(repo, cli, old, new):
+def test_id_with_a_final_newline_is_not_an_id(repo, cli, old, new, needle):
     text = mutate(old, new)
     install(repo, text)
     result = cli(repo.root, "validate")
-    line, column = where(text, new.split(": ", 1)[1].split(",")[0])
+    line, column = where(text, needle)
     assert result.code == 1
     assert f"{MODEL}:{line}:{column}: TM107 " in result.out
 
@@ -351,7 +353,10 @@ def _configuration_is_one_finding(repo, cli, config: str) -> None:
 
 
 # -- 6. tests and adrs that leave the repository ---------------------------------------------
+_MIT_TEST = "tests: [services/checkout-api/tests/test_order_access.py]}"
 OUTSIDE = [
+    ("mitigations", _MIT_TEST, "tests: [{secret}]}"),
+    ("mitigations", _MIT_TEST, "tests: [services/../../secret.py]}"),
     ("tests", "services/checkout-api/tests/test_order_access.py", "{secret}"),
     ("tests", "services/checkout-api/tests/test_order_access.py", "../secret.py"),
     ("tests", "services/checkout-api/tests/test_order_access.py", "services/../../secret.py"),
@@ -364,8 +369,8 @@ OUTSIDE = [
 def test_paths_outside_the_repository_are_errors_and_never_opened(tmp_path, repo, cli, key,
                                                                   old, entry):
     secret = tmp_path / "secret.py"
-    entry = entry.format(secret=secret)
-    text = mutate(old, entry)
+    entry = entry.replace("{secret}", str(secret))
+    text = mutate(old, entry, MITIGATED if key == "mitigations" else VALID)
     install(repo, text)
     outputs = []
     for content in (None, "# CHK-001 is here\n", "nothing\n"):
@@ -375,7 +380,7 @@ def test_paths_outside_the_repository_are_errors_and_never_opened(tmp_path, repo
             secret.write_text(content, encoding="utf-8")
         outputs.append(cli(repo.root, "validate"))
     assert len({(r.code, r.out) for r in outputs}) == 1, [r.out for r in outputs]
-    line, column = where(text, entry)
+    line, column = where(text, entry.removeprefix("tests: [").removesuffix("]}"))
     assert outputs[0].code == 1
     assert f"{MODEL}:{line}:{column}: TM212 " in outputs[0].out
 

@@ -82,7 +82,7 @@ def _check(src: SourceFile, t: Type, value: Any, path: tuple, out: list[Finding]
                             f"'{_where(path)}' must be a mapping, not {_kind(value)}"))
             return
         for key, item in value.items():
-            if not isinstance(key, str) or not _ID.match(key):
+            if not isinstance(key, str) or not _ID.fullmatch(key):
                 out.append(Finding(src.path, src.at(path + (key,), key=True), "TM107",
                                    f"'{_where(path)}' key {key!r} is not an id"))
                 continue
