@@ -518,6 +518,26 @@ def test_import_never_writes_nul_or_esc(repo, cli, output):
     assert controls(written.replace("\t", "")) == []
 
 
+def test_threat_dragon_import_never_writes_nul_or_esc(repo, cli):
+    sample = Path(__file__).parent / "data/interop/threat-dragon/v2-threat-model.json"
+    data = json.loads(sample.read_text("utf-8"))
+
+    def taint(value):
+        if isinstance(value, dict):
+            return {k: (v + "\u001b[31m\u0000\u009b2J" if k in _TAINTED and isinstance(v, str)
+                        else taint(v)) for k, v in value.items()}
+        return [taint(v) for v in value] if isinstance(value, list) else value
+
+    repo.write("td.json", json.dumps(taint(data)))
+    result = cli(repo.root, "import", "td.json", "--owner", "team")
+    assert result.code == 0, result.err
+    assert "Demo Threat Model" in result.out
+    assert controls(result.out.replace("\t", "")) == []
+
+
+_TAINTED = {"title", "name", "description", "owner", "text", "mitigation"}
+
+
 # -- also: random mutations of the example models ----------------------------------------------
 def _examples() -> list[str]:
     return [p.read_text("utf-8") for p in sorted(EXAMPLES.glob("*.md"))
