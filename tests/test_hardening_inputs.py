@@ -29,7 +29,7 @@ MODEL = "docs/models/checkout.md"
 FINDING = re.compile(r"^[^\s:][^:]*:\d+:\d+: TM\d{3} ")
 DEEP = "[" * 600 + "]" * 600
 EXAMPLES = Path(__file__).resolve().parents[1] / "example-site" / "docs" / "threat-models"
-ESC = "\x1b]0;owned\x07\x1b[31m"
+ESC = "\x1b]0;owned\x07\x1b[31m\u009b2J\u202e"  # OSC, BEL, CSI, C1 CSI, bidi override
 
 
 def tm(cwd: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -40,8 +40,13 @@ def tm(cwd: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProces
 
 
 def controls(text: str) -> list[str]:
-    """Control characters of ``text`` other than the line break."""
-    return [c for c in text if c != "\n" and unicodedata.category(c) == "Cc"]
+    """Control characters of ``text`` other than the line break (bidirectional overrides
+    included)."""
+    return [c for c in text if c != "\n" and (unicodedata.category(c) == "Cc"
+                                              or unicodedata.bidirectional(c) in _BIDI)]
+
+
+_BIDI = {"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
 
 
 def one_line_each(out: str) -> bool:
@@ -470,14 +475,16 @@ def test_site_build_log_escapes_control_characters(tmp_path):
 
 
 def test_json_and_sarif_reports_escape_control_characters(repo, cli):
-    install(repo)
+    install(repo, mutate("    ticket: HC-142", '    "tick\\e\\u009b\\u202e": HC-142'))
     repo.commit("model", date="2026-11-20")
     repo.write("services/checkout-api/x.py", "x\n")
     repo.commit(f"evil {ESC} subject", date="2026-11-21")
-    for fmt in ("json", "sarif"):
-        result = cli(repo.root, "stale", "--format", fmt)
-        assert result.code == 1 and controls(result.out.replace("\n", "")) == []
-        assert "evil" in result.out
+    for args in (["stale", "--format", "json"], ["stale", "--format", "sarif"],
+                 ["validate", "--format", "json"], ["validate", "--format", "sarif"]):
+        result = cli(repo.root, *args)
+        assert result.code == 1 and controls(result.out) == [], args
+        assert json.loads(result.out)
+    assert "evil" in cli(repo.root, "stale", "--format", "json").out
 
 
 def test_review_escapes_control_characters(repo, cli):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -10,7 +9,7 @@ from .. import __version__
 from ..errors import UsageError, exit_status, printable
 from ..findings.finding import Finding, Severity
 from ..findings.reports import FORMATS
-from ..findings.reports.json_report import finding_dict
+from ..findings.reports.json_report import dump_json, finding_dict
 from ..findings.reports.text import display_path
 from ..workspace import git
 from ..workspace.repository import Repository
@@ -110,4 +109,4 @@ def render_stale_json(mode: str, results: dict[str, ModelStaleness],
         "models": models,
         "findings": [finding_dict(f) for f in findings],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return dump_json(doc)
