@@ -390,6 +390,17 @@ def test_paths_outside_the_repository_are_errors_and_never_opened(tmp_path, repo
     assert f"{MODEL}:{line}:{column}: TM212 " in outputs[0].out
 
 
+@pytest.mark.parametrize("path,expected", [
+    ("a/b.py", "a/b.py"), ("a/./b/../c.py", "a/c.py"), ("a:b.py", "a:b.py"), ("", "."),
+    ("../x", None), ("a/../../x", None), ("/etc/passwd", None), ("C:\\x", None),
+    ("C:/x", None), ("\\\\server\\x", None), ("..\\..\\x", None),
+])
+def test_repository_path_refuses_what_leaves_the_repository(path, expected):
+    from mkdocs_threatmodel.workspace.repository import repository_path
+
+    assert repository_path(path) == expected
+
+
 def test_paths_that_stay_inside_the_repository_are_fine(repo, cli):
     test = "services/checkout-api/tests/test_order_access.py"
     install(repo, mutate(f"tests: [{test}]", f"tests: [services/gone/../{test[9:]}]"))

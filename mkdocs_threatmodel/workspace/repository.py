@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import posixpath
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -25,6 +26,9 @@ def today() -> dt.date:
     return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
 
 
+_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
+
+
 def repository_path(path: str) -> str | None:
     """A path a model names (relative to the repository root) in normal form, or ``None``
     when it leaves the repository: absolute, or climbing above the root with ``..``.
@@ -32,12 +36,13 @@ def repository_path(path: str) -> str | None:
     Such a path is never opened: which finding it got would tell whether a file exists
     outside the repository, and what it holds.
     """
-    if not path or path.startswith(("/", "\\")) or (len(path) > 1 and path[1] == ":"):
+    if path.startswith(("/", "\\")) or _DRIVE.match(path):
         return None  # absolute, also as Windows writes it (C:\..., \\server)
-    normal = posixpath.normpath(path.replace("\\", "/"))
-    if normal == ".." or normal.startswith("../"):
+    # A backslash is a separator on Windows: a path that climbs out either way is refused.
+    if any(p == ".." or p.startswith("../")
+           for p in (posixpath.normpath(path), posixpath.normpath(path.replace("\\", "/")))):
         return None
-    return normal
+    return posixpath.normpath(path)
 
 
 def inside(root: Path, relpath: str) -> Path | None:
