@@ -7,6 +7,7 @@ Takes nothing; gives the exceptions a command raises and the status each becomes
 
 from __future__ import annotations
 
+import re
 import sys
 
 EXIT_OK = 0  # nothing failed
@@ -40,6 +41,24 @@ def exit_status(failed: bool) -> int:
     return EXIT_FAIL if failed else EXIT_OK
 
 
+# Characters that act on a terminal or a log viewer instead of showing: C0 controls but the
+# line break and tab, DEL, C1 controls, Unicode line separators and bidirectional overrides.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` fit for a terminal or a CI log: every control character written as an
+    escape (ESC as ``\\x1b``), so that model text, file names and commit subjects cannot
+    move the cursor, recolour, retitle or rewrite what the user reads. Line breaks and
+    tabs stay."""
+    return _CONTROLS.sub(_escaped, text)
+
+
 def print_error(message: object) -> None:
     """One ``threatmodel: error:`` line on standard error."""
-    print(f"threatmodel: error: {message}", file=sys.stderr)
+    print(printable(f"threatmodel: error: {message}".replace("\n", " ")), file=sys.stderr)

@@ -41,16 +41,14 @@ def _detect(data: object) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import re
-
     from ..findings.reports.text import line, summary
-    from ..format.spec import ID_PATTERN
+    from ..format.spec import is_id
     from ..interop.importer import build
     from ..interop.loading import read_input
     from ..validation.engine import validate
     from ..workspace.repository import Repository, today
 
-    if args.model_id is not None and not re.match(ID_PATTERN, args.model_id):
+    if args.model_id is not None and not is_id(args.model_id):
         raise UsageError(f"--id {args.model_id!r}: use letters, digits, '.', '_' and '-'")
     output = Path(args.output) if args.output else None
     if output is not None and output.suffix.lower() not in MARKDOWN_SUFFIXES:

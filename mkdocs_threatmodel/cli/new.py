@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..errors import EXIT_OK, InputError, UsageError
+from ..errors import EXIT_OK, InputError, UsageError, printable
 from ..workspace.git import MARKDOWN_SUFFIXES
 
 NAME = "new"
@@ -23,13 +23,11 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import re
-
     from ..format.scaffold import relative_adr, skeleton
-    from ..format.spec import ID_PATTERN
+    from ..format.spec import is_id
 
     path = Path(args.path)
-    if not re.match(ID_PATTERN, args.id):
+    if not is_id(args.id):
         raise UsageError(f"--id {args.id!r}: use letters, digits, '.', '_' and '-'")
     if path.suffix.lower() not in MARKDOWN_SUFFIXES:
         raise UsageError(f"{args.path}: a model is a Markdown file (.md)")
@@ -43,5 +41,5 @@ def run(args: argparse.Namespace) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8", newline="\n") as handle:
         handle.write(skeleton(args.id, args.title, args.owner, adrs))
-    print(f"wrote {args.path}", file=sys.stderr)
+    print(printable(f"wrote {args.path}"), file=sys.stderr)
     return EXIT_OK

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, printable
 
 
 def write_output(output: str | None, text: str, force: bool) -> None:
@@ -21,4 +21,4 @@ def write_output(output: str | None, text: str, force: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w" if force else "x", encoding="utf-8", newline="") as handle:
         handle.write(text)
-    print(f"wrote {output}", file=sys.stderr)
+    print(printable(f"wrote {output}"), file=sys.stderr)

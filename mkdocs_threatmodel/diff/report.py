@@ -7,10 +7,11 @@ people or teams in the comment.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
+from ..errors import printable
+from ..findings.reports.json_report import dump_json
 from ..format.model import Model, Threat
 from ..format.risk import rate
 from ..interop.common import md_inline
@@ -138,7 +139,7 @@ def to_markdown(diff: Diff) -> str:
     if problems:
         out += ["**Not compared**", ""]
         out += [f"- {code(p)} at the {side}: {gh(msg)}" for side, p, msg in problems] + [""]
-    return "\n".join(out)
+    return printable("\n".join(out))
 
 
 # -- JSON -----------------------------------------------------------------------------------
@@ -217,4 +218,4 @@ def to_json(diff: Diff) -> str:
                                             ("head", diff.head.unreadable))
                        for p, msg in items],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return dump_json(data)

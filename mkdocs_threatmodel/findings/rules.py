@@ -77,6 +77,14 @@ _RULES = [
          "Follow the form given in the message."),
     Rule("TM108", "unsupported-version", E, "The format version is not supported.",
          "This release reads format version 1.", "Write 'threatmodel: 1'."),
+    Rule("TM109", "nesting-too-deep", E, "The YAML nests mappings and lists too deeply.",
+         "Nothing in the format nests deeper than a few levels; hundreds of levels only "
+         "exhaust the reader. The file is not read further.",
+         "Flatten the structure at the position shown."),
+    Rule("TM110", "bad-glob", E, "A glob cannot match what it says.",
+         "A class with a reversed range such as '[z-a]' matches nothing, so the model would "
+         "silently cover nothing there.",
+         "Write the range low to high, such as '[a-z]'."),
     Rule("TM111", "bad-cvss-vector", E, "A CVSS vector is malformed.",
          "The page shows the vector's base score; a vector that cannot be scored says "
          "nothing.",
@@ -110,6 +118,12 @@ _RULES = [
          "Another model in the repository has a threat with the same id.",
          "Tickets and tests cite threat ids; they must be unique in the repository.",
          "Rename one of the threats."),
+    Rule("TM212", "path-outside-repository", E, "A test or ADR path leaves the repository.",
+         "Models name files of their own repository. A path that is absolute or climbs out "
+         "with '..' is never opened: which finding it got would tell whether a file exists "
+         "elsewhere on the machine, and what it holds.",
+         "Name a file inside the repository: tests relative to its root, ADRs relative to "
+         "the model."),
     Rule("TM213", "unknown-mitigation", E, "A threat cites an unknown mitigation.",
          "Threats and mitigations link by id; a broken link hides what closes the threat.",
          "Use a mitigation id of this model, or add the mitigation under 'mitigations'."),

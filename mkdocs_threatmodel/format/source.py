@@ -30,6 +30,7 @@ _COLLECTION_TAGS = {_TAG + "map", _TAG + "seq"}
 _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s,\]}]")
 _MODEL_KEY = re.compile(rb"^[ \t-]*threatmodel[ \t]*:", re.MULTILINE)
 _constructor = yaml.constructor.SafeConstructor()
+MAX_DEPTH = 64  # levels of nested mappings and lists; a model needs five, a YAML import ten
 HEAD_BYTES = 65536  # a model's front matter opens within this many bytes of the file
 
 
@@ -173,15 +174,31 @@ def _load(src: SourceFile, text: str, line_offset: int, mapping_only: bool = Tru
     except yaml.YAMLError as exc:  # pragma: no cover - reader errors without a mark
         src.findings.append(Finding(src.path, Position(2, 1), "TM001", f"YAML error: {exc}"))
         return
-    if node is not None and not mapping_only:
-        src.data = _Walker(src, line_offset).value(node, (), node)
+    except RecursionError:  # the pure-Python composer, without libyaml's own depth limit
+        src.findings.append(_too_deep(src.path, Position(1 + line_offset, 1)))
         return
-    if node is None or not isinstance(node, yaml.MappingNode):
+    if node is None or (mapping_only and not isinstance(node, yaml.MappingNode)):
         where = _pos(node, line_offset) if node is not None else Position(2, 1)
         src.findings.append(Finding(src.path, where, "TM003",
                                     "front matter is not a mapping of keys to values"))
         return
-    src.data = _Walker(src, line_offset).value(node, (), node)
+    try:
+        src.data = _Walker(src, line_offset).value(node, (), node)
+    except _TooDeep as exc:
+        src.findings.append(_too_deep(src.path, _pos(exc.node, line_offset)))
+
+
+class _TooDeep(Exception):
+    """A collection nested deeper than :data:`MAX_DEPTH`: the file is not read further."""
+
+    def __init__(self, node: Any) -> None:
+        super().__init__()
+        self.node = node
+
+
+def _too_deep(path: str, where: Position) -> Finding:
+    return Finding(path, where, "TM109", f"YAML nested deeper than {MAX_DEPTH} levels",
+                   hint="flatten the structure; nothing in the format nests that deep")
 
 
 def _report_anchors(src: SourceFile, text: str, line_offset: int) -> bool:
@@ -213,7 +230,7 @@ class _Walker:
         self.offset = line_offset
         self.spots = src._spots  # None: positions are not recorded
 
-    def value(self, node: Any, path: KeyPath, key_node: Any) -> Any:
+    def value(self, node: Any, path: KeyPath, key_node: Any, depth: int = 0) -> Any:
         if self.spots is not None:
             mark, kmark = node.start_mark, key_node.start_mark
             self.spots[path] = Spot(mark.line + 1 + self.offset, mark.column + 1,
@@ -225,8 +242,11 @@ class _Walker:
             return self._scalar(node)
         if tag not in _COLLECTION_TAGS:
             return self._bad_tag(node, tag)
+        if depth >= MAX_DEPTH:
+            raise _TooDeep(node)
         if isinstance(node, yaml.SequenceNode):
-            return [self.value(item, path + (i,), item) for i, item in enumerate(node.value)]
+            return [self.value(item, path + (i,), item, depth + 1)
+                    for i, item in enumerate(node.value)]
         result: dict[str, Any] = {}
         key_nodes: dict[str, Any] = {}
         for knode, vnode in node.value:
@@ -244,7 +264,7 @@ class _Walker:
                     hint="remove or rename one of the two keys"))
                 continue
             key_nodes[key] = knode
-            result[key] = self.value(vnode, path + (key,), knode)
+            result[key] = self.value(vnode, path + (key,), knode, depth + 1)
         return result
 
     def _scalar(self, node: Any) -> Any:

@@ -3,13 +3,31 @@ reference are all made from these declarations."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 FORMAT_VERSION = 1
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-DURATION_PATTERN = r"^[1-9][0-9]*[dw]$"
+# The forms of a value. Each must match the whole value: the checker uses ``fullmatch``, and
+# the JSON Schema's patterns end in ``$(?!\n)``, since ``$`` alone also matches before a final
+# newline in Python's ``re`` (and so in jsonschema), while JavaScript's ends only at the end.
+ID_FORM = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+DATE_FORM = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+DURATION_FORM = r"[1-9][0-9]*[dw]"
+
+
+def whole(form: str) -> str:
+    """A JSON Schema pattern that matches only whole values of ``form``."""
+    return rf"^(?:{form})$(?!\n)"
+
+
+ID_PATTERN, DATE_PATTERN, DURATION_PATTERN = whole(ID_FORM), whole(DATE_FORM), whole(DURATION_FORM)
+_ID = re.compile(ID_FORM)
+
+
+def is_id(value: object) -> bool:
+    """Whether ``value`` is an id of the format (the whole of it)."""
+    return isinstance(value, str) and _ID.fullmatch(value) is not None
 
 LEVELS = ("low", "medium", "high", "critical")
 MODEL_STATUSES = ("draft", "active", "retired")
@@ -50,7 +68,7 @@ STRIDE = ("S", "T", "R", "I", "D", "E")
 class Type:
     """A value type of the format."""
 
-    name: str  # text, id, date, duration, enum, version, bool, list, map, object
+    name: str  # text, glob, id, date, duration, enum, version, bool, list, map, object
     values: tuple = ()
     item: Type | None = None
     fields: dict[str, Field] = field(default_factory=dict)
@@ -65,7 +83,7 @@ class Type:
             return "mapping of target id to mapping"
         if self.name == "object":
             return "mapping"
-        return {"text": "text", "id": "id (slug)", "date": "date (YYYY-MM-DD)",
+        return {"text": "text", "glob": "glob", "id": "id (slug)", "date": "date (YYYY-MM-DD)",
                 "duration": "duration (Nd or Nw)", "version": "integer (1)",
                 "bool": "true or false"}[self.name]
 
@@ -82,6 +100,7 @@ class Field:
 
 TEXT, ID, DATE, DURATION = Type("text"), Type("id"), Type("date"), Type("duration")
 BOOL = Type("bool")
+GLOB = Type("glob")
 
 
 def enum(*values: str, synonyms: dict[str, str] | None = None) -> Type:
@@ -281,7 +300,7 @@ MODEL = obj(
     status=Field(enum(*MODEL_STATUSES), "Lifecycle of the model.", default="active"),
     reviewed=Field(REVIEW, "The last recorded review."),
     review_every=Field(DURATION, "How often the model must be reviewed, e.g. 180d or 26w."),
-    covers=Field(list_of(TEXT), "Git-style globs of repository paths the model describes.",
+    covers=Field(list_of(GLOB), "Git-style globs of repository paths the model describes.",
                  default=[]),
     adrs=Field(list_of(TEXT), "ADR files the model rests on, relative to the model file.",
                default=[]),
@@ -311,7 +330,7 @@ def json_schema() -> dict:
 
 
 def _schema(t: Type) -> dict:
-    if t.name == "text":
+    if t.name in ("text", "glob"):
         return {"type": "string"}
     if t.name == "id":
         return {"type": "string", "pattern": ID_PATTERN}

@@ -7,14 +7,13 @@ import re
 from typing import Any
 
 from ..format.model import STRIDE_NAMES
-from ..format.spec import ID_PATTERN, LEVELS
+from ..format.spec import LEVELS, is_id
 
 # Likelihood and impact as OTM numbers (0-100): each level is the top of its quarter.
 LEVEL_NUMBER = {"low": 25, "medium": 50, "high": 75, "critical": 100}
 
-_ID = re.compile(ID_PATTERN)
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
-                   r"[0-9a-fA-F]{12}$")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
+                   r"[0-9a-fA-F]{12}")
 _STRIDE_WORDS = {name.lower(): letter for letter, name in STRIDE_NAMES.items()}
 _STRIDE_WORDS.update({"information disclosure": "I", "info disclosure": "I", "dos": "D",
                       "denial-of-service": "D", "elevation of privileges": "E",
@@ -49,12 +48,12 @@ def stride_letter(word: Any) -> str | None:
 
 def is_slug(value: Any) -> bool:
     """Whether ``value`` is a valid id of the format."""
-    return isinstance(value, str) and bool(_ID.match(value))
+    return is_id(value)
 
 
 def is_uuid(value: Any) -> bool:
     """Whether ``value`` looks like a UUID (a tool-made id, not a name people cite)."""
-    return isinstance(value, str) and bool(_UUID.match(value))
+    return isinstance(value, str) and bool(_UUID.fullmatch(value))
 
 
 def slugify(text: str, limit: int = 48) -> str:

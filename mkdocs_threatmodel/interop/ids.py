@@ -17,7 +17,7 @@ from .common import is_slug, is_uuid, md_inline, slugify
 TABLE_MARKER = "<!-- threatmodel: source ids ({fmt}) -->"
 _ROW = re.compile(r"^\| (model|asset|boundary|element|flow|threat) \| `([^`|]+)` \| `([^`|]+)` \|",
                   re.MULTILINE)
-_SAFE_ID = re.compile(r"^[^`|\\<>\s]{1,200}$")
+_SAFE_ID = re.compile(r"[^`|\\<>\s]{1,200}")
 
 
 def keepable(source_id: str | None) -> bool:
@@ -72,7 +72,7 @@ def id_table(rows: list[tuple[str, str, str, str]], fmt: str, tool: str) -> list
              "back.", "", TABLE_MARKER.format(fmt=fmt), "",
              f"| kind | id here | id in {tool} | name |", "|---|---|---|---|"]
     for kind, new, source_id, name in rows:
-        shown = f"`{source_id}`" if _SAFE_ID.match(source_id) else md_inline(source_id)
+        shown = f"`{source_id}`" if _SAFE_ID.fullmatch(source_id) else md_inline(source_id)
         lines.append(f"| {kind} | `{new}` | {shown} | {md_inline(name)} |")
     return lines + [""]
 

@@ -43,7 +43,9 @@ from .common import md_escape, md_inline, one_line, slugify
 from .draft import Draft, DraftThreat
 from .ids import IdMaker, id_table, keepable, name_base
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters (but the line break and tab), DEL, C1 controls, Unicode line separators
+# and bidirectional overrides: never copied from a source into the model written.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 class MissingOwner(UsageError):
@@ -386,7 +388,8 @@ def build(draft: Draft, *, source_name: str, model_id: str | None = None,
             del front[key]
     body = _body(draft, b, title, source_name, today or dt.date.today())
     text = "---\n" + front_matter(front) + "---\n\n" + body
-    return Imported(text, mid, b.notes)
+    # Values were cleaned one by one; the notes quote source names as they were.
+    return Imported(_CONTROL.sub("", text), mid, b.notes)
 
 
 def _break_cycles(draft: Draft, notes: list[str]) -> None:

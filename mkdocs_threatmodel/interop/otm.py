@@ -27,7 +27,7 @@ COMPONENT_TYPES = {"external": "external-entity", "process": "process", "store":
 STATES = {"open": "exposed", "mitigating": "partly-mitigated", "mitigated": "mitigated",
           "accepted": "accepted", "transferred": "transferred",
           "not-applicable": "not-applicable"}
-_CWE = re.compile(r"^CWE-\d+$", re.IGNORECASE)
+_CWE = re.compile(r"CWE-\d+", re.IGNORECASE)
 
 
 def _restore(model: Model) -> dict[str, str]:
@@ -183,7 +183,7 @@ def _dataflow(f: Flow, oid: Callable[[str], str],
 def _threat(t: Threat, oid: Callable[[str], str]) -> dict[str, Any]:
     return {"id": oid(t.id), "name": t.title, "description": t.story,
             "categories": [STRIDE_NAMES[s] for s in t.stride],
-            "cwes": [r for r in t.references if _CWE.match(r)],
+            "cwes": [r for r in t.references if _CWE.fullmatch(r)],
             "risk": {"likelihood": LEVEL_NUMBER.get(t.likelihood),
                      "impact": LEVEL_NUMBER.get(t.impact, 0),
                      **({} if t.impact else {"impactComment": "not rated"})},

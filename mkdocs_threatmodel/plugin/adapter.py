@@ -25,6 +25,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from ..errors import printable
 from ..findings.finding import Finding, Severity
 from ..findings.reports.text import display_path
 from ..format.model import Model
@@ -220,12 +221,12 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
             assessment, judged = self._assessment
             found = assessment.findings()
         except git.GitError as exc:
-            log.info(f"threatmodel: staleness not judged: {exc}")
+            log.info(printable(f"threatmodel: staleness not judged: {exc}"))
             self._stale_key = self._assessment = None
             return None, []
         except Exception as exc:  # the docs still build; the log says why freshness is missing
-            log.warning(f"threatmodel: staleness could not be judged: "
-                        f"{type(exc).__name__}: {exc}")
+            log.warning(printable(f"threatmodel: staleness could not be judged: "
+                                  f"{type(exc).__name__}: {exc}"))
             self._stale_key = self._assessment = None
             return None, []
         return judged, found
@@ -235,7 +236,7 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         text = f"{where}:{finding.position.line}: {finding.code} {finding.message}"
         if finding.hint:
             text += f" ({finding.hint})"
-        return text.replace("\n", " ")
+        return printable(text.replace("\n", " "))
 
     def _report(self, findings: list[Finding], what: str) -> None:
         threshold = FAIL_RANK[self.config.fail_on]
@@ -283,7 +284,7 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
             for line, message in prepared.warnings:
                 number = line + (0 if first_line else offset)
                 where = f"{self.prefix}{src}:{number}" if line else f"{self.prefix}{src}"
-                log.warning(f"{display_path(self.repo.root, where)}: {message}")
+                log.warning(printable(f"{display_path(self.repo.root, where)}: {message}"))
         if prepared.slots:
             self._prepared[src] = prepared
         return prepared.markdown

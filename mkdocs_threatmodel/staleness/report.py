@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 from .. import __version__
-from ..errors import UsageError, exit_status
+from ..errors import UsageError, exit_status, printable
 from ..findings.finding import Finding, Severity
 from ..findings.reports import FORMATS
-from ..findings.reports.json_report import finding_dict
+from ..findings.reports.json_report import dump_json, finding_dict
 from ..findings.reports.text import display_path
 from ..workspace import git
 from ..workspace.repository import Repository
@@ -77,7 +76,7 @@ def _summary(repo: Repository, results: dict[str, ModelStaleness], findings: lis
         text += f", {unknown} unknown"
     if mode != "head":
         text += f"; {'blocking: ' + ', '.join(blocking) if blocking else 'nothing blocks'}"
-    return text + "."
+    return printable(text + ".")
 
 
 def _commit(c: git.Commit) -> dict:
@@ -110,4 +109,4 @@ def render_stale_json(mode: str, results: dict[str, ModelStaleness],
         "models": models,
         "findings": [finding_dict(f) for f in findings],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return dump_json(doc)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import EXIT_FAIL, EXIT_OK, UsageError, print_error
+from ..errors import EXIT_FAIL, EXIT_OK, UsageError, print_error, printable
 from ..findings.finding import Severity
 from ..findings.reports.text import line as finding_line
 from ..format.frontmatter import CLOSING_LINE
@@ -177,7 +177,7 @@ def run_review(paths: list[Path], by: str | None, on: dt.date | None) -> int:
             print_error(exc)
             ok = False
         if ok:
-            print(f"{path}: review recorded ({date}, {by})", file=sys.stderr)
+            print(printable(f"{path}: review recorded ({date}, {by})"), file=sys.stderr)
         else:
             status = EXIT_FAIL
     return status

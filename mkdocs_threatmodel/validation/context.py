@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..format.spec import DEFAULT_CLASSIFICATIONS
 from ..workspace.file_list import RepositoryFiles
+from ..workspace.repository import inside
 
 
 @dataclass
@@ -20,13 +21,17 @@ class Context:
     exists: Callable[[str], bool] = lambda relpath: False
     classifications: tuple[str, ...] = DEFAULT_CLASSIFICATIONS
     files: RepositoryFiles | None = None  # for globs that must match something (TM216)
+    real: Callable[[str], Path | None] | None = None  # a repository path's file, if inside
     _texts: dict[str, str | None] = field(default_factory=dict)
 
     def text(self, relpath: str) -> str | None:
         """A repository file's text (cached), or ``None`` when it cannot be read."""
         if relpath not in self._texts:
+            # never a file outside the repository
+            real = self.real(relpath) if self.real else inside(self.root, relpath)
             try:
-                self._texts[relpath] = (self.root / relpath).read_text("utf-8", errors="replace")
+                self._texts[relpath] = real.read_text("utf-8", errors="replace") if real \
+                    else None
             except OSError:
                 self._texts[relpath] = None
         return self._texts[relpath]

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from ..findings.finding import Finding
 from ..format.model import Model, Threat
+from ..workspace.repository import repository_path
 from .context import Context
 from .references import suggest
 
@@ -97,8 +98,12 @@ def _mitigation_tests(model: Model, mitigation, threats: list[Threat],
     pattern = re.compile("|".join(rf"(?<![A-Za-z0-9_-]){re.escape(i)}(?![A-Za-z0-9_])"
                                   for i in ids))
     for i, test in enumerate(mitigation.tests):
-        text = ctx.text(test) if ctx.exists(test) else None
         where = model.source.at(mitigation.path + ("tests", i))
+        if repository_path(test) is None:
+            yield Finding(model.path, where, "TM212", f"test file '{test}' is outside the "
+                          "repository", hint="test paths are relative to the repository root")
+            continue
+        text = ctx.text(test) if ctx.exists(test) else None
         if text is None:
             yield Finding(model.path, where, "TM208", f"test file '{test}' does not exist",
                           hint="test paths are relative to the repository root")

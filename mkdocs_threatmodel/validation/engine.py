@@ -154,7 +154,7 @@ def validate(repo: Repository, only: list[str] | None = None, on: dt.date | None
     strict = repo.config.strict or repo.config.severity("TM303") is not None
     ctx = Context(repo.root, on or today(), exists=repo.exists,
                   classifications=repo.config.classifications,
-                  files=RepositoryFiles(repo.files()) if paths else None)
+                  files=RepositoryFiles(repo.files()) if paths else None, real=repo.real_path)
     _RUN = _Run(repo, raws, wanted, ctx, strict, cache.cache_dir() if use_cache else None,
                 keep_models)
     try:

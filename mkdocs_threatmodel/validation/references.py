@@ -1,4 +1,5 @@
-"""Reference checks (TM2xx): every id a model uses is defined once, and files it names exist."""
+"""Reference checks (TM2xx): every id a model uses is defined once, and files it names exist
+inside the repository (a path that leaves it is reported and never opened)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from dataclasses import dataclass
 
 from ..findings.finding import Finding, Position
 from ..format.model import Model
+from ..workspace.globs import glob_problem
+from ..workspace.repository import repository_path
 from .context import Context
 
 _KINDS = ("assets", "boundaries", "elements", "flows", "threats")
@@ -73,10 +76,16 @@ def check_references(model: Model, ctx: Context) -> Iterator[Finding]:
                               f"'{key}', which is not one of its targets",
                               hint=suggest(key, threat.targets))
         for i, test in enumerate(threat.tests):
-            if not ctx.exists(test):
+            if repository_path(test) is None:
+                yield Finding(path, src.at(threat.path + ("tests", i)), "TM212",
+                              f"test file '{test}' is outside the repository",
+                              hint="test paths are relative to the repository root")
+            elif not ctx.exists(test):
                 yield Finding(path, src.at(threat.path + ("tests", i)), "TM208",
                               f"test file '{test}' does not exist",
                               hint="test paths are relative to the repository root")
+
+    yield from _check_globs(model)
 
     if ctx.files is not None:
         for i, pattern in enumerate(model.covers):
@@ -88,11 +97,26 @@ def check_references(model: Model, ctx: Context) -> Iterator[Finding]:
 
     base = posixpath.dirname(path)
     for i, adr in enumerate(model.adrs):
-        target = posixpath.normpath(posixpath.join(base, adr))
-        if target.startswith("../") or not ctx.exists(target):
+        target = repository_path(posixpath.join(base, adr))
+        if target is None:
+            yield Finding(path, src.at(("adrs", i)), "TM212",
+                          f"ADR '{adr}' is outside the repository",
+                          hint="ADR paths are relative to the model file")
+        elif not ctx.exists(target):
             yield Finding(path, src.at(("adrs", i)), "TM207",
                           f"ADR '{adr}' does not exist (looked for '{target}')",
                           hint="ADR paths are relative to the model file")
+
+
+def _check_globs(model: Model) -> Iterator[Finding]:
+    """TM110: covers globs that cannot match what they say (a reversed range)."""
+    covers = model.source.data.get("covers")
+    for i, glob in enumerate(covers if isinstance(covers, list) else ()):
+        problem = glob_problem(glob) if isinstance(glob, str) else None
+        if problem is not None:
+            yield Finding(model.path, model.source.at(("covers", i)), "TM110",
+                          f"covers glob {glob!r} is not usable: {problem}",
+                          hint="write ranges low to high, such as [a-z]")
 
 
 def _check_nesting(model: Model, boundaries: dict) -> Iterator[Finding]:

@@ -9,11 +9,11 @@ from typing import Any
 
 from ..findings.finding import Finding
 from ..format.source import SourceFile
-from ..format.spec import DATE_PATTERN, DURATION_PATTERN, FORMAT_VERSION, ID_PATTERN, MODEL, Type
+from ..format.spec import DATE_FORM, DURATION_FORM, FORMAT_VERSION, ID_FORM, MODEL, Type
 
-_ID = re.compile(ID_PATTERN)
-_DATE = re.compile(DATE_PATTERN)
-_DURATION = re.compile(DURATION_PATTERN)
+_ID = re.compile(ID_FORM)  # matched with fullmatch: the whole value, no final newline
+_DATE = re.compile(DATE_FORM)
+_DURATION = re.compile(DURATION_FORM)
 _KIND = {str: "text", int: "a number", float: "a number", bool: "a boolean",
          type(None): "empty", list: "a list", dict: "a mapping"}
 
@@ -43,7 +43,7 @@ def _bad(src: SourceFile, path: tuple, code: str, message: str,
 
 def _check(src: SourceFile, t: Type, value: Any, path: tuple, out: list[Finding]) -> None:
     name = t.name
-    if name == "text" and value.__class__ is str:  # the common case, first
+    if (name == "text" or name == "glob") and value.__class__ is str:  # the common case
         return
     if name == "object":
         if not isinstance(value, dict):
@@ -82,7 +82,7 @@ def _check(src: SourceFile, t: Type, value: Any, path: tuple, out: list[Finding]
                             f"'{_where(path)}' must be a mapping, not {_kind(value)}"))
             return
         for key, item in value.items():
-            if not isinstance(key, str) or not _ID.match(key):
+            if not isinstance(key, str) or not _ID.fullmatch(key):
                 out.append(Finding(src.path, src.at(path + (key,), key=True), "TM107",
                                    f"'{_where(path)}' key {key!r} is not an id"))
                 continue
@@ -113,13 +113,13 @@ def _check(src: SourceFile, t: Type, value: Any, path: tuple, out: list[Finding]
         out.append(_bad(src, path, "TM102", f"'{_where(path)}' must be text, not "
                         f"{_kind(value)}", hint))
         return
-    if name == "id" and not _ID.match(value):
+    if name == "id" and not _ID.fullmatch(value):
         out.append(_bad(src, path, "TM107", f"'{_where(path)}' {value!r} is not an id: use "
                         "letters, digits, '.', '_' and '-', starting with a letter or digit"))
     elif name == "date" and not _valid_date(value):
         out.append(_bad(src, path, "TM104", f"'{_where(path)}' {value!r} is not a date",
                         "write the date as YYYY-MM-DD"))
-    elif name == "duration" and not _DURATION.match(value):
+    elif name == "duration" and not _DURATION.fullmatch(value):
         out.append(_bad(src, path, "TM107", f"'{_where(path)}' {value!r} is not a duration",
                         "write it as 180d or 26w"))
     elif name == "enum" and value not in t.values:
@@ -142,7 +142,7 @@ def _meant(value: str, t: Type) -> list[str]:
 
 
 def _valid_date(value: str) -> bool:
-    if not _DATE.match(value):
+    if not _DATE.fullmatch(value):
         return False
     try:
         dt.date.fromisoformat(value)

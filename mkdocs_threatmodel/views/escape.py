@@ -13,7 +13,7 @@ from typing import Any
 
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SAFE_URL = re.compile(r"^(?:https?://)[^\s<>\"'`\\]+$", re.IGNORECASE)
+_SAFE_URL = re.compile(r"(?:https?://)[^\s<>\"'`\\]+", re.IGNORECASE)
 _ANCHOR_BAD = re.compile(r"[^A-Za-z0-9._-]")
 
 
@@ -63,7 +63,7 @@ def safe_url(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     url = value.strip()
-    return url if _SAFE_URL.match(url) else None
+    return url if _SAFE_URL.fullmatch(url) else None
 
 
 def anchor(prefix: str, ident: Any) -> str:

@@ -21,7 +21,7 @@ from ..findings.finding import Finding, Position, Severity
 from ..findings.rules import RULES
 from ..format.source import read_yaml
 from ..format.spec import DEFAULT_CLASSIFICATIONS
-from .globs import glob_match
+from .globs import glob_match, glob_problem
 
 CONFIG_NAME = ".threatmodel.yaml"
 _KEYS = ("strict", "rules", "exclude", "stale_existing", "classifications")
@@ -100,6 +100,10 @@ def load_config(root: Path) -> Config:
         elif key == "exclude":
             if isinstance(value, list) and all(isinstance(v, str) for v in value):
                 config.exclude = value
+                for i, glob in enumerate(value):
+                    problem = glob_problem(glob)
+                    if problem is not None:
+                        bad((key, i), f"exclude glob {glob!r} is not usable: {problem}")
             else:
                 bad((key,), "'exclude' must be a list of globs")
         elif not isinstance(value, dict):
@@ -109,12 +113,11 @@ def load_config(root: Path) -> Config:
                 if code not in RULES:
                     bad(("rules", code), f"unknown rule code '{code}'",
                         "`threatmodel rules` lists them", key=True)
-                elif level is False or level not in _LEVELS:  # YAML reads bare off as false
-                    if level is False:
-                        config.severities[code] = None
-                    else:
-                        bad(("rules", code), f"severity of {code} must be error, warning, "
-                            "note or off")
-                else:
+                elif level is False:  # YAML reads a bare off as false
+                    config.severities[code] = None
+                elif isinstance(level, str) and level in _LEVELS:
                     config.severities[code] = _LEVELS[level]
+                else:
+                    bad(("rules", code), f"severity of {code} must be error, warning, "
+                        "note or off")
     return config

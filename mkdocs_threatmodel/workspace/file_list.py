@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 
-from .globs import literal_prefix, matcher
+from .globs import glob_problem, literal_prefix, matcher
 
 
 class RepositoryFiles:
@@ -28,10 +27,9 @@ class RepositoryFiles:
         return answer
 
     def _search(self, pattern: str) -> bool:
-        try:
-            test = matcher(pattern)
-        except re.error:
-            return True
+        if glob_problem(pattern) is not None:
+            return True  # TM110 says what is wrong with it
+        test = matcher(pattern)
         prefix = literal_prefix(pattern)
         for path in self.paths[bisect_left(self.paths, prefix):]:
             if not path.startswith(prefix):

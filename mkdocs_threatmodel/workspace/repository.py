@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import posixpath
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,6 +26,39 @@ def today() -> dt.date:
     return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
 
 
+_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
+
+
+def repository_path(path: str) -> str | None:
+    """A path a model names (relative to the repository root) in normal form, or ``None``
+    when it leaves the repository: absolute, or climbing above the root with ``..``.
+
+    Such a path is never opened: which finding it got would tell whether a file exists
+    outside the repository, and what it holds.
+    """
+    if path.startswith(("/", "\\")) or _DRIVE.match(path):
+        return None  # absolute, also as Windows writes it (C:\..., \\server)
+    # A backslash is a separator on Windows: a path that climbs out either way is refused.
+    if any(p == ".." or p.startswith("../")
+           for p in (posixpath.normpath(path), posixpath.normpath(path.replace("\\", "/")))):
+        return None
+    return posixpath.normpath(path)
+
+
+def inside(root: Path, relpath: str) -> Path | None:
+    """The file at a repository path when it stays inside ``root`` once symbolic links are
+    followed, else ``None`` (:meth:`Repository.real_path` does the same with a cache)."""
+    normal = repository_path(relpath)
+    if normal is None:
+        return None
+    real = os.path.realpath(root / normal)
+    return Path(real) if _within(os.path.realpath(root), real) else None
+
+
+def _within(base: str, real: str) -> bool:
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
 @dataclass
 class _Reads:
     """What a repository view has read so far (kept so no file is read twice)."""
@@ -32,6 +67,7 @@ class _Reads:
     all_files: list[str] | None = None
     blobs: dict[str, bytes] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
+    folders: dict[str, str | None] = field(default_factory=dict)  # resolved, or None: outside
 
 
 @dataclass(frozen=True)
@@ -109,7 +145,39 @@ class Repository:
         return (self.root / relpath).read_bytes()
 
     def exists(self, relpath: str) -> bool:
-        """Whether a file exists (in the index when staged)."""
+        """Whether a file exists inside the repository (in the index when staged)."""
+        normal = repository_path(relpath)
+        if normal is None:
+            return False
         if self.staged:
-            return relpath in self.index()
-        return (self.root / relpath).is_file()
+            return normal in self.index()
+        real = self.real_path(normal)
+        return real is not None and real.is_file()
+
+    def real_path(self, relpath: str) -> Path | None:
+        """The work-tree file a repository path names, when it stays inside the repository
+        once symbolic links are followed; else ``None``. Each folder is resolved once per
+        view, so the check costs one ``lstat`` per file."""
+        normal = repository_path(relpath)
+        if normal is None:
+            return None
+        head, _, name = normal.rpartition("/")
+        folder = self._real_folder(head)
+        if folder is None:
+            return None
+        path = os.path.join(folder, name)
+        if os.path.islink(path):
+            path = os.path.realpath(path)
+            if not _within(self._real_folder(""), path):
+                return None
+        return Path(path)
+
+    def _real_folder(self, head: str) -> str | None:
+        folders = self._reads.folders
+        if head not in folders:
+            if not head:
+                folders[head] = os.path.realpath(self.root)
+            else:
+                real = os.path.realpath(os.path.join(self.root, head))
+                folders[head] = real if _within(self._real_folder(""), real) else None
+        return folders[head]

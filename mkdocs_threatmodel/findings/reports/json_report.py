@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from ... import __version__
@@ -10,6 +11,16 @@ from ..finding import Finding, Severity
 from ..rules import RULES
 
 JSON_FORMAT_VERSION = 1
+# json escapes C0 controls itself; these it writes raw when ensure_ascii is off: DEL, C1
+# controls (U+009B acts as ESC [ on some terminals), line separators, bidirectional overrides.
+_RAW_CONTROLS = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def dump_json(doc: object) -> str:
+    """``doc`` as indented JSON (UTF-8 text kept) in which no string holds a raw control
+    character: safe to print to a terminal or a CI log."""
+    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 def finding_dict(f: Finding) -> dict:
@@ -39,4 +50,4 @@ def render_json(root: Path, findings: list[Finding], checked: int) -> str:
         },
         "findings": [finding_dict(f) for f in findings],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return dump_json(doc)

@@ -1,4 +1,5 @@
-"""Text report: one ``path:line:col: CODE message`` line per finding."""
+"""Text report: one ``path:line:col: CODE message`` line per finding, with every control
+character escaped (:func:`~mkdocs_threatmodel.errors.printable`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from ...errors import printable
 from ..finding import Finding, Severity
 
 
@@ -32,7 +34,7 @@ def line(root: Path, finding: Finding) -> str:
     text += finding.message
     if finding.hint:
         text += f" ({finding.hint})"
-    return text.replace("\n", " ")
+    return printable(text.replace("\n", " "))
 
 
 def summary(findings: list[Finding], checked: int, noun: str = "model") -> str:
