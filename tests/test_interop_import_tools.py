@@ -381,3 +381,19 @@ def test_a_broken_threat_composer_export_is_refused_in_one_line(repo, cli):
     result, path = _import(repo, cli, repo.root / "bad.tc.json", "bad", "--owner", "x")
     assert result.code == 1 and len(result.err.splitlines()) == 1 and not path.exists()
     assert "not a Threat Composer export: threats[3] has no text 'statement'" in result.err
+
+
+@pytest.mark.parametrize("sample, extra", [
+    (PYTM / "tm-sample-report.json", ("--owner", "team")),
+    (THREAGILE / "example-threagile.yaml", ()),
+    (COMPOSER / "GenAIChatbot.tc.json", ("--owner", "team"))], ids=lambda x: getattr(x, "name", ""))
+def test_imported_models_export_to_every_format(repo, cli, sample, extra):
+    result, _ = _import(repo, cli, sample, "m", *extra)
+    assert result.code == 0
+    for fmt in ("otm", "threat-dragon", "threat-composer", "json", "csv"):
+        out = cli(repo.root, "export", "docs/m.md", "--to", fmt)
+        assert out.code == 0 and out.out and not out.err, (fmt, out.err)
+    otm = json.loads(cli(repo.root, "export", "docs/m.md", "--to", "otm").out)
+    statuses = {t["attributes"]["status"] for t in otm["threats"]}
+    assert statuses and statuses <= {"untriaged", "open", "mitigating", "mitigated",
+                                     "accepted", "not-applicable"}
