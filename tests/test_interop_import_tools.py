@@ -240,6 +240,7 @@ def test_an_alias_bomb_is_refused_in_one_line(repo, cli):
     ("base: &b !!python/name:os.system {x: 1}\n", "tag"),
     ("base: &b {x: 1}\nloop: &l [*l]\n", "alias inside its own anchor (a cycle)"),
     ("base: &b {x: 1}\nbase: 2\n", "duplicate key 'base'"),
+    ("base: &b x\ndeep: " + "{a: " * 990 + "1" + "}" * 990 + "\n", "YAML nested too deeply"),
 ])
 def test_unsafe_yaml_with_anchors_is_refused_in_one_line(repo, cli, body, words):
     repo.write("bad.yaml", "threagile_version: 1.0.0\ntitle: t\n" + body)

@@ -74,7 +74,10 @@ def read_labelled(path: str) -> Loaded:
     except yaml.YAMLError as exc:  # pragma: no cover - reader errors without a mark
         raise InputError(f"{path}: YAML error: {exc}") from None
     kind, name, line, column = first
-    data = _Walker(path).value(node) if node is not None else None
+    try:
+        data = _Walker(path).value(node) if node is not None else None
+    except RecursionError:
+        raise InputError(f"{path}: YAML nested too deeply") from None
     return Loaded(data, f"{path}:{line}:{column}: YAML {kind} '{name}': anchors and aliases "
                         "are only read in a Threagile model")
 
