@@ -398,3 +398,35 @@ def test_imported_models_export_to_every_format(repo, cli, sample, extra):
     statuses = {t["attributes"]["status"] for t in otm["threats"]}
     assert statuses and statuses <= {"untriaged", "open", "mitigating", "mitigated",
                                      "accepted", "not-applicable"}
+
+
+def test_importing_a_pytm_report_never_runs_the_model_beside_it(repo, cli):
+    repo.write("tm.py", "open('ran', 'w').write('tm.py ran')\n")
+    repo.write("out.json", (PYTM / "tests-output.json").read_text("utf-8"))
+    result, _ = _import(repo, cli, repo.root / "out.json", "pytm", "--owner", "team")
+    assert result.code == 0 and not (repo.root / "ran").exists()
+
+
+@pytest.mark.parametrize("theirs, ours", [("threatIdentified", "open"),
+                                          ("threatResolved", "mitigated"),
+                                          ("threatResolvedNotUseful", "not-applicable")])
+def test_threat_composer_statuses_map_and_come_back(repo, cli, theirs, ours):
+    source = json.loads((COMPOSER / "ThreatComposer.tc.json").read_text("utf-8"))
+    threats = [t["id"] for t in source["threats"]]
+    link = next(x for x in source["mitigationLinks"] if x["linkedId"] in threats)
+    n = threats.index(link["linkedId"])
+    m = next(i for i, x in enumerate(source["mitigations"]) if x["id"] == link["mitigationId"])
+    source["threats"][n]["status"] = theirs
+    source["mitigations"][m]["status"] = "mitigationResolvedWillNotAction"
+    repo.write("ws.tc.json", json.dumps(source))
+    result, path = _import(repo, cli, repo.root / "ws.tc.json", "tc", "--owner", "team")
+    assert result.code == 0 and _errors(result) == [], result.out + result.err
+    model = _model(path)
+    # resolved there while a control it cites will not be done: mitigating here (TM410)
+    assert model.threats[n].status == ("mitigating" if ours == "mitigated" else ours)
+    assert model.mitigations[m].status == "planned"
+    assert "threat-composer:will-not-action" in model.mitigations[m].tags
+    back = json.loads(cli(repo.root, "export", "docs/tc.md", "--to", "threat-composer").out)
+    assert back["threats"][n]["status"] == theirs
+    assert back["mitigations"][m]["status"] == "mitigationResolvedWillNotAction"
+    assert "threat-composer:resolved" not in back["threats"][n].get("tags", [])

@@ -25,6 +25,7 @@ from .threat_composer_import import (
     LIST_SEPARATOR,
     PARTS,
     PRIORITY,
+    RESOLVED,
     WILL_NOT_ACTION,
 )
 
@@ -150,8 +151,9 @@ def to_threat_composer(model: Model) -> dict[str, Any]:
             metadata.append({"key": "Comments", "value": comments})
         if metadata:
             entry["metadata"] = metadata
-        if t.tags:
-            entry["tags"] = list(t.tags)
+        tags = [x for x in t.tags if x != RESOLVED]
+        if tags:
+            entry["tags"] = tags
         for key, _label in PARTS:
             if key in parts:
                 value = parts[key]
@@ -165,6 +167,8 @@ def to_threat_composer(model: Model) -> dict[str, Any]:
             entry["impactedAssets"] = [asset_names.get(h.asset, h.asset) for h in t.hurts]
         entry["statement"] = t.title
         entry["status"] = THREAT_STATUSES.get(t.status, "threatIdentified")
+        if RESOLVED in t.tags and t.status in ("mitigating", "mitigated"):
+            entry["status"] = "threatResolved"
         threats.append(entry)
         cited = list(t.mitigations) + [m for d in t.per_target.values() for m in d.mitigations]
         m_links += [{"mitigationId": ids("mitigation", m), "linkedId": tid}

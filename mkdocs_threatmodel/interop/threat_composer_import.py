@@ -34,6 +34,7 @@ MITIGATION_STATUSES = {"mitigationIdentified": "planned", "mitigationInProgress"
                        "mitigationResolved": "implemented",
                        "mitigationResolvedWillNotAction": "planned"}
 WILL_NOT_ACTION = "threat-composer:will-not-action"
+RESOLVED = "threat-composer:resolved"  # resolved there, mitigating here (TM410)
 LINK_TAG = "threat-composer:assumption="
 PRIORITIES = {"high": "high", "medium": "medium", "low": "low"}
 GOALS = {"confidentiality": "C", "integrity": "I", "availability": "A"}
@@ -117,8 +118,17 @@ def from_threat_composer(data: Any, path: str) -> Draft:
                 d.unmapped.append(f"A link names '{end}', which the export does not hold: "
                                   "left out.")
     assets: dict[str, str] = {}
+    done = {m.key for m in d.mitigations if m.status == "implemented"}
     for t in threats:
-        d.threats.append(_threat(t, d, assets, m_links, a_links))
+        threat = _threat(t, d, assets, m_links, a_links)
+        if threat.status == "mitigated" and any(m not in done for m in threat.mitigations
+                                                if m in {x.key for x in d.mitigations}):
+            threat.status = "mitigating"  # TM410: its controls are not all in place
+            threat.tags.append(RESOLVED)
+            d.notes.append(f"Threat '{t['id']}' is resolved in Threat Composer while some of "
+                           "its mitigations are not: it is mitigating here (an export gives "
+                           "Threat Composer its status back).")
+        d.threats.append(threat)
     if threats:
         d.notes.append(f"Threat Composer names no diagram element: the {len(threats)} "
                        "threat(s) are unplaced (no targets). Place each on the elements and "
