@@ -16,7 +16,12 @@ EXAMPLE_MODELS = sorted(p for p in EXAMPLES.glob("*.md") if p.name != "index.md"
 SAMPLES = sorted(p for p in INTEROP_DATA.rglob("*") if p.is_file())
 # Samples that an import must refuse, and the words of its one-line error.
 REFUSED = {"v2-malformed-new-model.json": "not a Threat Dragon model",
-           "otm_schema.json": "neither an Open Threat Model file nor a Threat Dragon model"}
+           "otm_schema.json": "not an Open Threat Model file, Threat Dragon model, pytm JSON "
+                              "report, Threagile model or Threat Composer export",
+           "threats.json": "not an Open Threat Model file, Threat Dragon model, pytm JSON "
+                           "report, Threagile model or Threat Composer export"}
+# Tools whose files name no owner: their imports take --owner.
+OWNERLESS = ("pytm", "threat-composer")
 MALFORMED = INTEROP_DATA / "threat-dragon" / "v2-malformed-new-model.json"
 
 

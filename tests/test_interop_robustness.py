@@ -14,21 +14,34 @@ import yaml
 from mkdocs_threatmodel.errors import InputError
 from mkdocs_threatmodel.format.model import build_model
 from mkdocs_threatmodel.format.source import read_source
-from mkdocs_threatmodel.interop import otm_import, threat_dragon_import
+from mkdocs_threatmodel.interop import (
+    otm_import,
+    pytm_import,
+    threagile_import,
+    threat_composer_import,
+    threat_dragon_import,
+)
 from mkdocs_threatmodel.interop.importer import build
 from mkdocs_threatmodel.validation.context import Context
+from mkdocs_threatmodel.validation.controls import check_controls
 from mkdocs_threatmodel.validation.ownership import check_ownership
+from mkdocs_threatmodel.validation.ratings import check_ratings
 from mkdocs_threatmodel.validation.references import check_references
 from mkdocs_threatmodel.validation.schema import check_schema
 from mkdocs_threatmodel.validation.stride import check_stride
 
 from .interop_helpers import REFUSED, SAMPLES
 
+READERS = [(otm_import.detect, otm_import.from_otm),
+           (threat_dragon_import.detect, threat_dragon_import.from_threat_dragon),
+           (pytm_import.detect, pytm_import.from_pytm),
+           (threat_composer_import.detect, threat_composer_import.from_threat_composer),
+           (threagile_import.detect, threagile_import.from_threagile)]
 SHAPES = [None, 7, "x", [], {"id": []}, [{"id": 1}], True]
 PER_FILE = 25  # value paths tried per sample, spread over the whole file
-# Findings an import may leave: files its source names that this repository lacks, and
-# the warnings the README explains.
-TOLERATED = {"TM207", "TM208", "TM405", "TM408", "TM409"}
+# Findings an import may leave: files its source names that this repository lacks, the
+# warnings the README explains, and a mitigation whose links a mangled file broke (TM411).
+TOLERATED = {"TM207", "TM208", "TM405", "TM408", "TM409", "TM411", "TM414"}
 
 
 def _load(path: Path):
@@ -52,7 +65,8 @@ def _findings(text: str) -> list[str]:
     model = build_model(src)
     ctx = Context(Path("/nonexistent"), dt.date(2026, 11, 27))
     found = [*check_schema(src), *check_references(model, ctx), *check_stride(model),
-             *check_ownership(model, ctx)]
+             *check_ownership(model, ctx), *check_controls(model, ctx),
+             *check_ratings(model, ctx)]
     return [f"{f.code} {f.message}" for f in found if f.code not in TOLERATED]
 
 
@@ -60,6 +74,7 @@ def _findings(text: str) -> list[str]:
                          ids=lambda p: p.name)
 def test_any_value_of_any_shape(sample):
     data = _load(sample)
+    reader = next(read for detect, read in READERS if detect(data))
     paths = list(_paths(data))[1:]
     step = max(1, len(paths) // PER_FILE)
     imported = refused = 0
@@ -70,8 +85,6 @@ def test_any_value_of_any_shape(sample):
             for key in path[:-1]:
                 node = node[key]
             node[path[-1]] = shape
-            reader = (otm_import.from_otm if otm_import.detect(mangled)
-                      else threat_dragon_import.from_threat_dragon)
             try:
                 draft = reader(mangled, sample.name)
             except InputError as exc:

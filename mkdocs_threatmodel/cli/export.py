@@ -1,4 +1,4 @@
-"""``threatmodel export``: a model as OTM, Threat Dragon, CSV or JSON."""
+"""``threatmodel export``: a model as OTM, Threat Dragon, Threat Composer, CSV or JSON."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ import sys
 from ..errors import EXIT_OK, InputError, UsageError
 from .output import write_output
 
-EXPORT_FORMATS = ("otm", "threat-dragon", "csv", "json")
+EXPORT_FORMATS = ("otm", "threat-dragon", "threat-composer", "csv", "json")
 NAME = "export"
 
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("export", help="write a model as OTM, Threat Dragon, CSV or JSON")
+    p = sub.add_parser("export", help="write a model as OTM, Threat Dragon, Threat Composer, "
+                       "CSV or JSON")
     p.add_argument("models", nargs="+", metavar="MODEL",
                    help="model file (csv takes several and skips files that are not models)")
     p.add_argument("--to", required=True, choices=EXPORT_FORMATS, dest="to")
@@ -67,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
             from ..interop.otm import to_otm as convert
         elif args.to == "threat-dragon":
             from ..interop.threat_dragon import to_threat_dragon as convert
+        elif args.to == "threat-composer":
+            from ..interop.threat_composer import to_threat_composer as convert
         else:
             from ..interop.json_export import model_to_json as convert
         text = json.dumps(convert(models[0]), indent=2, ensure_ascii=False) + "\n"

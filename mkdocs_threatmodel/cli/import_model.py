@@ -1,4 +1,5 @@
-"""``threatmodel import``: a Markdown model from an OTM or Threat Dragon file."""
+"""``threatmodel import``: a Markdown model from an OTM, Threat Dragon, pytm, Threagile or
+Threat Composer file."""
 
 from __future__ import annotations
 
@@ -10,16 +11,25 @@ from ..errors import EXIT_OK, InputError, UsageError, exit_status
 from ..workspace.git import MARKDOWN_SUFFIXES
 from .output import write_output
 
-IMPORT_FORMATS = ("otm", "threat-dragon")
+IMPORT_FORMATS = ("otm", "threat-dragon", "pytm", "threagile", "threat-composer")
 _TOOL_NAMES = {"otm": "an Open Threat Model file",
-               "threat-dragon": "a Threat Dragon model"}
+               "threat-dragon": "a Threat Dragon model",
+               "pytm": "a pytm JSON report",
+               "threagile": "a Threagile model",
+               "threat-composer": "a Threat Composer export"}
+# format -> (module in interop, its reader); detect() of each module, in this order
+_READERS = {"otm": ("otm_import", "from_otm"),
+            "threat-dragon": ("threat_dragon_import", "from_threat_dragon"),
+            "pytm": ("pytm_import", "from_pytm"),
+            "threat-composer": ("threat_composer_import", "from_threat_composer"),
+            "threagile": ("threagile_import", "from_threagile")}
 NAME = "import"
 
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("import", help="write a Markdown model from an OTM or Threat Dragon "
-                       "file")
+    p = sub.add_parser("import", help="write a Markdown model from an OTM, Threat Dragon, "
+                       "pytm, Threagile or Threat Composer file")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--from", dest="source", choices=IMPORT_FORMATS,
                    help="the file's format (default: recognised from its content)")
@@ -30,13 +40,16 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--owner", help="the model's owner, when the source names none")
 
 
-def _detect(data: object) -> str | None:
-    from ..interop import otm_import, threat_dragon_import
+def _module(fmt: str):
+    import importlib
 
-    if otm_import.detect(data):
-        return "otm"
-    if threat_dragon_import.detect(data):
-        return "threat-dragon"
+    return importlib.import_module(f"..interop.{_READERS[fmt][0]}", __package__)
+
+
+def _detect(data: object) -> str | None:
+    for fmt in _READERS:
+        if _module(fmt).detect(data):
+            return fmt
     return None
 
 
@@ -44,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from ..findings.reports.text import line, summary
     from ..format.spec import is_id
     from ..interop.importer import build
-    from ..interop.loading import read_input
+    from ..interop.yaml_labels import read_labelled
     from ..validation.engine import validate
     from ..workspace.repository import Repository, today
 
@@ -55,20 +68,20 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.output}: a model is a Markdown file (.md)")
     if output is not None and output.exists() and not args.force:
         raise InputError(f"{args.output} already exists; pass --force to overwrite it")
-    data = read_input(args.file)
+    loaded = read_labelled(args.file)
+    data = loaded.data
     found = _detect(data)
     source = args.source or found
     if source is None:
-        raise InputError(f"{args.file}: neither an Open Threat Model file nor a Threat Dragon "
-                         "model; pass --from if it is one")
+        raise InputError(f"{args.file}: not an Open Threat Model file, Threat Dragon model, "
+                         "pytm JSON report, Threagile model or Threat Composer export; pass "
+                         "--from if it is one")
     if found is not None and found != source:
         raise InputError(f"{args.file} is {_TOOL_NAMES[found]}, not "
                          f"{_TOOL_NAMES[source]}: use --from {found}")
-    if source == "otm":
-        from ..interop.otm_import import from_otm as read
-    else:
-        from ..interop.threat_dragon_import import from_threat_dragon as read
-    draft = read(data, args.file)
+    if loaded.alias is not None and source != "threagile":
+        raise InputError(loaded.alias)
+    draft = getattr(_module(source), _READERS[source][1])(data, args.file)
 
     repo, rel, taken_models, taken_threats = None, None, {}, set()
     if output is not None:

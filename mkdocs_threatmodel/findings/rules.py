@@ -145,6 +145,13 @@ _RULES = [
          "default, `classifications` in .threatmodel.yaml); an unknown word cannot be "
          "ranked.",
          "Use a listed classification, or add it to `classifications`."),
+    Rule("TM218", "unplaced-threat", E,
+         "A threat targets no element or flow (strict mode).",
+         "Some tools (Threat Composer) write threats that name no diagram element; an import "
+         "keeps them unplaced rather than guess. Until it is placed, the threat counts for no "
+         "element's STRIDE coverage and no flow's boundary check.",
+         "Add the ids of the elements and flows it is about to its 'targets'.",
+         enabled=False),
     # -- STRIDE per element -----------------------------------------------------
     Rule("TM301", "stride-not-applicable", E,
          "A STRIDE letter does not apply to the type of its target.",

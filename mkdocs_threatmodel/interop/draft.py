@@ -1,6 +1,7 @@
 """A model as read from another tool, before it becomes a Markdown model.
 
-Importers (:mod:`.otm`, :mod:`.threat_dragon`) fill a :class:`Draft`; :mod:`.importer`
+Importers (:mod:`.otm_import`, :mod:`.threat_dragon_import`, :mod:`.pytm_import`,
+:mod:`.threagile_import`, :mod:`.threat_composer_import`) fill a :class:`Draft`; :mod:`.importer`
 turns it into front matter that validates. Keys are the importer's own unique keys for
 each entry; ``source_id`` is the id the other tool used (kept in the id table).
 """
@@ -17,6 +18,11 @@ class DraftAsset:
     impact: str | None = None
     description: str | None = None
     source_id: str | None = None
+    classification: str | None = None
+    confidentiality: str | None = None
+    integrity: str | None = None
+    availability: str | None = None
+    tags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -26,6 +32,8 @@ class DraftBoundary:
     inside: str | None = None
     description: str | None = None
     source_id: str | None = None
+    kind: str | None = None
+    tags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -37,6 +45,12 @@ class DraftElement:
     assets: list[str] = field(default_factory=list)
     description: str | None = None
     source_id: str | None = None
+    technology: str | None = None
+    internet_facing: bool = False
+    third_party: bool = False
+    owner: str | None = None
+    out_of_scope: str | None = None
+    tags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -50,6 +64,12 @@ class DraftFlow:
     data: list[str] = field(default_factory=list)
     description: str | None = None
     source_id: str | None = None
+    returns: list[str] = field(default_factory=list)
+    encrypted: bool | None = None
+    authentication: str | None = None
+    authorization: str | None = None
+    tags: list[str] = field(default_factory=list)
+    also_source_ids: list[str] = field(default_factory=list)  # a merged response's id
 
 
 @dataclass
@@ -75,6 +95,40 @@ class DraftThreat:
     facts: list[str] = field(default_factory=list)  # what the source said, for the story
     source_id: str | None = None
     source_status: str | None = None
+    per_target: dict[str, dict] = field(default_factory=dict)  # draft target key -> detail
+    mitigations: list[str] = field(default_factory=list)  # draft mitigation keys
+    assumptions: list[str] = field(default_factory=list)  # draft assumption keys
+    hurts: list[dict] = field(default_factory=list)  # {"asset": draft key, "cia": [...]}
+    severity: str | None = None
+    severity_reason: str | None = None
+    cvss: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DraftMitigation:
+    """A control as a record; threats cite it by its key."""
+
+    key: str
+    title: str
+    status: str = "planned"
+    description: str | None = None
+    owner: str | None = None
+    ticket: str | None = None
+    tags: list[str] = field(default_factory=list)
+    source_id: str | None = None
+
+
+@dataclass
+class DraftAssumption:
+    """Something the source takes as given; threats rest on it by its key."""
+
+    key: str
+    text: str
+    status: str = "assumed"
+    owner: str | None = None
+    tags: list[str] = field(default_factory=list)
+    source_id: str | None = None
 
 
 @dataclass
@@ -99,6 +153,11 @@ class Draft:
     elements: list[DraftElement] = field(default_factory=list)
     flows: list[DraftFlow] = field(default_factory=list)
     threats: list[DraftThreat] = field(default_factory=list)
+    mitigations: list[DraftMitigation] = field(default_factory=list)
+    assumptions: list[DraftAssumption] = field(default_factory=list)
+    sections: list[tuple[str, str]] = field(default_factory=list)  # (heading, Markdown)
+    unmapped: list[str] = field(default_factory=list)  # what could not be mapped, and why
+    tags: list[str] = field(default_factory=list)
 
     def restore_own_fields(self, extras: dict) -> None:
         """Take back what our own export kept aside: status, review, covers, ADRs, scope."""

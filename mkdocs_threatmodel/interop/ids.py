@@ -15,8 +15,8 @@ import re
 from .common import is_slug, is_uuid, md_inline, slugify
 
 TABLE_MARKER = "<!-- threatmodel: source ids ({fmt}) -->"
-_ROW = re.compile(r"^\| (model|asset|boundary|element|flow|threat) \| `([^`|]+)` \| `([^`|]+)` \|",
-                  re.MULTILINE)
+_KINDS = "model|asset|boundary|element|flow|threat|mitigation|assumption"
+_ROW = re.compile(rf"^\| ({_KINDS}) \| `([^`|]+)` \| `([^`|]+)` \|", re.MULTILINE)
 _SAFE_ID = re.compile(r"[^`|\\<>\s]{1,200}")
 
 
@@ -63,13 +63,16 @@ def name_base(name: str, fallback: str) -> str:
     return slugify(name) or fallback
 
 
-def id_table(rows: list[tuple[str, str, str, str]], fmt: str, tool: str) -> list[str]:
+def id_table(rows: list[tuple[str, str, str, str]], fmt: str, tool: str,
+             exportable: bool = True) -> list[str]:
     """Markdown lines of the id table (empty when no id changed)."""
     if not rows:
         return []
+    back = (f"an export to {tool} gives them back." if exportable else
+            "they are kept here so that findings and tickets that cite them can be traced.")
     lines = [f"## Ids in {tool}", "",
-             f"These ids differ from the ids {tool} used; an export to {tool} gives them "
-             "back.", "", TABLE_MARKER.format(fmt=fmt), "",
+             f"These ids differ from the ids {tool} used; {back}", "",
+             TABLE_MARKER.format(fmt=fmt), "",
              f"| kind | id here | id in {tool} | name |", "|---|---|---|---|"]
     for kind, new, source_id, name in rows:
         shown = f"`{source_id}`" if _SAFE_ID.fullmatch(source_id) else md_inline(source_id)

@@ -32,6 +32,9 @@ from ..errors import UsageError
 from ..format.model import APPLICABLE, STRIDE_NAMES
 from ..format.risk import rate
 from ..format.spec import (
+    AUTHENTICATIONS,
+    AUTHORIZATIONS,
+    BOUNDARY_KINDS,
     FORMAT_VERSION,
     LEVELS,
     MODEL_STATUSES,
@@ -98,10 +101,13 @@ class _Builder:
         entries = ([("asset", a, "asset") for a in d.assets]
                    + [("boundary", b, "boundary") for b in d.boundaries]
                    + [("element", e, e.type) for e in d.elements]
-                   + [("flow", f, "flow") for f in d.flows])
+                   + [("flow", f, "flow") for f in d.flows]
+                   + [("mitigation", m, "mitigation") for m in d.mitigations]
+                   + [("assumption", a, "assumption") for a in d.assumptions])
         later = []
         for kind, entry, _fallback in entries:
-            name = getattr(entry, "name", None) or getattr(entry, "label", None) or ""
+            name = (getattr(entry, "name", None) or getattr(entry, "label", None)
+                    or getattr(entry, "title", None) or getattr(entry, "text", None) or "")
             got = self.ids.keep(kind, entry.source_id, entry.source_id, name)
             if got is None:
                 later.append((kind, entry, _fallback, name))
@@ -110,6 +116,9 @@ class _Builder:
         for kind, entry, fallback, name in later:
             self.key[entry.key] = self.ids.make(kind, name_base(name, fallback),
                                                 entry.source_id, name)
+        for flow in d.flows:  # a response merged into its request keeps its own id too
+            for other in flow.also_source_ids:
+                self.ids.rows.append(("flow", self.key[flow.key], other, flow.label or ""))
         self.source_of = {x.key: x.source_id for x in [*d.elements, *d.flows]}
         for element in d.elements:
             self.kind[element.key] = element.type
@@ -258,10 +267,10 @@ def _threat_entry(b: _Builder, part: _Part, owner: str | None) -> dict[str, Any]
         b.notes.append(f"Threat {label}: its {risk.band} rating is kept in the story, not in "
                        "likelihood/impact, because an open threat of that risk needs a "
                        "ticket first (TM402).")
-    if status == "mitigated" and not mitigation:
+    if status == "mitigated" and not mitigation and not t.mitigations:
         mitigation = "Not described in the source, which marks the threat mitigated."
         b.notes.append(f"Threat {label} is mitigated in the source without a mitigation text.")
-    if status == "not-applicable" and not rationale:
+    if status == "not-applicable" and not rationale and not t.assumptions:
         rationale = (f"From the source's mitigation text: {mitigation}" if mitigation else
                      "The source marks it not applicable without giving a reason.")
     if status == "accepted" and not all(acceptance.get(k) for k in ("by", "date",
@@ -283,7 +292,64 @@ def _threat_entry(b: _Builder, part: _Part, owner: str | None) -> dict[str, Any]
                 ("rationale", rationale if status == "not-applicable" else None),
                 ("references", [x for x in map(clean, t.references) if x])]
     entry.update((k, v) for k, v in optional if v)
+    entry.update(_threat_depth(b, part))
     return entry
+
+
+def _threat_depth(b: _Builder, part: _Part) -> dict[str, Any]:
+    """The threat's records and detail: mitigations, assumptions, hurts, per-target detail,
+    explicit severity, CVSS and tags (only what the draft has)."""
+    t, k = part.draft, b.key
+    out: dict[str, Any] = {}
+    mitigations = [k[m] for m in dict.fromkeys(t.mitigations) if m in k]
+    assumptions = [k[a] for a in dict.fromkeys(t.assumptions) if a in k]
+    hurts = [_drop_empty({"asset": k[h["asset"]], "cia": [c for c in "CIA"
+                                                          if c in h.get("cia", [])]})
+             for h in t.hurts if h.get("asset") in k]
+    per_target = {}
+    for target in part.targets:
+        detail = t.per_target.get(target) or {}
+        entry = _drop_empty({
+            "status": detail.get("status") if detail.get("status") in THREAT_STATUSES
+            else None,
+            "likelihood": _level(detail.get("likelihood")),
+            "impact": _level(detail.get("impact")),
+            "ticket": clean(detail.get("ticket")),
+            "mitigations": [k[m] for m in detail.get("mitigations", []) if m in k],
+            "rationale": clean(detail.get("rationale"))})
+        if entry:
+            per_target[k[target]] = entry
+    severity = _level(t.severity)
+    for key, value in (("mitigations", mitigations), ("assumptions", assumptions),
+                       ("hurts", hurts), ("per_target", per_target),
+                       ("severity", severity),
+                       ("severity_reason", clean(t.severity_reason) if severity else None),
+                       ("cvss", clean(t.cvss)), ("tags", _tags(t.tags))):
+        if value:
+            out[key] = value
+    return out
+
+
+def _tags(values: list[str]) -> list[str]:
+    return [x for x in dict.fromkeys(clean(one_line(v)) for v in values) if x]
+
+
+def _mitigation(b: _Builder, m: Any) -> dict[str, Any]:
+    from ..format.spec import MITIGATION_STATUSES
+
+    return _drop_empty({"id": b.key[m.key], "title": clean(one_line(m.title)) or b.key[m.key],
+                        "status": m.status if m.status in MITIGATION_STATUSES else "planned",
+                        "owner": clean(m.owner), "ticket": clean(m.ticket),
+                        "description": clean(m.description), "tags": _tags(m.tags)})
+
+
+def _assumption(b: _Builder, a: Any) -> dict[str, Any]:
+    from ..format.spec import ASSUMPTION_STATUSES
+
+    return _drop_empty({"id": b.key[a.key], "text": clean(a.text) or b.key[a.key],
+                        "owner": clean(a.owner),
+                        "status": a.status if a.status in ASSUMPTION_STATUSES else "assumed",
+                        "tags": _tags(a.tags)})
 
 
 def _placeholders(b: _Builder, front: dict, owner: str | None) -> None:
@@ -362,28 +428,54 @@ def build(draft: Draft, *, source_name: str, model_id: str | None = None,
     k = b.key
     front["assets"] = [_drop_empty({"id": k[a.key], "name": clean(a.name) or k[a.key],
                                     "impact": _level(a.impact),
-                                    "description": clean(a.description)})
+                                    "description": clean(a.description),
+                                    "classification": clean(a.classification),
+                                    "confidentiality": _level(a.confidentiality),
+                                    "integrity": _level(a.integrity),
+                                    "availability": _level(a.availability),
+                                    "tags": _tags(a.tags)})
                        for a in draft.assets]
     front["boundaries"] = [_drop_empty({"id": k[x.key], "name": clean(x.name) or k[x.key],
                                         "inside": k.get(x.inside) if x.inside else None,
-                                        "description": clean(x.description)})
+                                        "description": clean(x.description),
+                                        "kind": x.kind if x.kind in BOUNDARY_KINDS
+                                        and x.kind != "network" else None,
+                                        "tags": _tags(x.tags)})
                            for x in draft.boundaries]
     front["elements"] = [_drop_empty({"id": k[e.key], "name": clean(one_line(e.name)) or k[e.key],
                                       "type": e.type,
                                       "boundary": k.get(e.boundary) if e.boundary else None,
                                       "assets": [k[a] for a in e.assets if a in k],
-                                      "description": clean(e.description)})
+                                      "description": clean(e.description),
+                                      "technology": clean(e.technology),
+                                      "internet_facing": e.internet_facing or None,
+                                      "third_party": e.third_party or None,
+                                      "owner": clean(e.owner),
+                                      "out_of_scope": clean(e.out_of_scope),
+                                      "tags": _tags(e.tags)})
                          for e in draft.elements]
     front["flows"] = [_drop_empty({"id": k[f.key], "from": k[f.source], "to": k[f.target],
                                    "label": clean(f.label), "protocol": clean(f.protocol),
                                    "auth": clean(f.auth), "data": [k[a] for a in f.data if a in k],
-                                   "description": clean(f.description)})
+                                   "returns": [k[a] for a in dict.fromkeys(f.returns) if a in k],
+                                   "description": clean(f.description),
+                                   "encrypted": f.encrypted,
+                                   "authentication": f.authentication
+                                   if f.authentication in AUTHENTICATIONS else None,
+                                   "authorization": f.authorization
+                                   if f.authorization in AUTHORIZATIONS else None,
+                                   "tags": _tags(f.tags)})
                       for f in draft.flows]
     front["threats"] = [_threat_entry(b, part, owner) for part in parts]
+    front["mitigations"] = [_mitigation(b, m) for m in draft.mitigations]
+    front["assumptions"] = [_assumption(b, a) for a in draft.assumptions]
+    if _tags(draft.tags):
+        front["tags"] = _tags(draft.tags)
     _placeholders(b, front, owner)
     if front["threats"] and not owner and any("owner" not in t for t in front["threats"]):
         raise MissingOwner("the source names no owner for its threats; pass --owner TEAM")
-    for key in ("assets", "boundaries", "elements", "flows", "threats"):
+    for key in ("assets", "boundaries", "elements", "flows", "threats", "mitigations",
+                "assumptions"):
         if not front[key]:
             del front[key]
     body = _body(draft, b, title, source_name, today or dt.date.today())
@@ -438,7 +530,15 @@ def _body(draft: Draft, b: _Builder, title: str, source_name: str, today: dt.dat
               f"# {md_inline(title)}", ""]
     if clean(draft.description):
         lines += [md_escape(clean(draft.description)), ""]
+    for heading, section in draft.sections:
+        if clean(section):
+            lines += [f"## {md_inline(heading)}", "", md_escape(clean(section)), ""]
     if b.notes:
         lines += ["## Import notes", ""] + [f"- {md_inline(n)}" for n in b.notes] + [""]
-    lines += id_table(b.ids.rows, draft.format, draft.tool)
+    if draft.unmapped:
+        lines += ["## Not mapped", "",
+                  f"What {draft.tool} holds that this format has no place for, and why:", ""]
+        lines += [f"- {md_inline(n)}" for n in draft.unmapped] + [""]
+    lines += id_table(b.ids.rows, draft.format, draft.tool,
+                      exportable=draft.format in ("otm", "threat-dragon", "threat-composer"))
     return "\n".join(lines).rstrip("\n") + "\n"

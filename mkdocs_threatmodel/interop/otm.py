@@ -26,7 +26,7 @@ TRUST_RATING = 50  # the format has no trust rating; OTM requires one
 COMPONENT_TYPES = {"external": "external-entity", "process": "process", "store": "data-store"}
 STATES = {"open": "exposed", "mitigating": "partly-mitigated", "mitigated": "mitigated",
           "accepted": "accepted", "transferred": "transferred",
-          "not-applicable": "not-applicable"}
+          "not-applicable": "not-applicable", "untriaged": "exposed"}
 _CWE = re.compile(r"CWE-\d+", re.IGNORECASE)
 
 

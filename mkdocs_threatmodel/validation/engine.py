@@ -16,6 +16,7 @@ from ..format.model import Model, build_model
 from ..format.source import SourceFile, read_source
 from ..format.spec import DRAFT_RELAXED
 from ..workspace import cache
+from ..workspace.config import STRICT_RULES
 from ..workspace.file_list import RepositoryFiles
 from ..workspace.repository import Repository, today
 from .context import Context
@@ -151,7 +152,8 @@ def validate(repo: Repository, only: list[str] | None = None, on: dt.date | None
         paths += [p for p in only if p not in known]
     wanted = set(only) if only is not None else set(paths)
     raws = {rel: repo.read(rel) for rel in paths}
-    strict = repo.config.strict or repo.config.severity("TM303") is not None
+    strict = repo.config.strict or any(repo.config.severity(code) is not None
+                                       for code in STRICT_RULES)
     ctx = Context(repo.root, on or today(), exists=repo.exists,
                   classifications=repo.config.classifications,
                   files=RepositoryFiles(repo.files()) if paths else None, real=repo.real_path)

@@ -10,7 +10,8 @@ from ..format.spec import TARGET_NAMES
 
 
 def check_stride(model: Model, strict: bool = False) -> Iterator[Finding]:
-    """TM301 letters that do not apply, TM302 uncovered boundary flows, TM303 gaps (strict)."""
+    """TM301 letters that do not apply, TM302 uncovered boundary flows; in strict mode TM303
+    gaps and TM218 unplaced threats."""
     src = model.source
     for threat in model.threats:
         letters = [s for s in threat.stride]
@@ -43,6 +44,17 @@ def check_stride(model: Model, strict: bool = False) -> Iterator[Finding]:
 
     if strict:
         yield from _gaps(model)
+        yield from _unplaced(model)
+
+
+def _unplaced(model: Model) -> Iterator[Finding]:
+    """TM218: threats that target nothing (an import of a tool without a diagram)."""
+    for threat in model.threats:
+        if not threat.targets:
+            yield Finding(model.path, model.source.at(threat.path + ("targets",)), "TM218",
+                          f"threat '{threat.id}' is unplaced: it targets no element or flow",
+                          hint="add the ids of the elements and flows it is about to "
+                          "'targets'")
 
 
 def _neighbour_hint(model: Model, target: str, kind: str, letter: str) -> str:

@@ -164,6 +164,9 @@ def row(model: Model, threat: Threat, site: Site, anchors: bool,
         targets = target_links(model, threat, anchors)
         if targets:
             what += f'<div class="tm-targets">on {targets}</div>'
+        elif not threat.targets:
+            what += ('<div class="tm-targets tm-unplaced">unplaced: it names no element or '
+                     'flow yet</div>')
         if threat.story:
             what += f'<div class="tm-text tm-story">{h(threat.story)}</div>'
         what += _hurts(model, threat, linked) + _per_target(model, threat, site)

@@ -2,7 +2,7 @@
 
 The command line, the pre-commit hook and the MkDocs plugin all read it::
 
-    strict: true              # ask for every applicable STRIDE letter (TM303)
+    strict: true              # every applicable STRIDE letter (TM303), placed threats (TM218)
     rules:                    # severity per rule code: error | warning | note | off
       TM402: warning
       TM408: off
@@ -28,6 +28,8 @@ _KEYS = ("strict", "rules", "exclude", "stale_existing", "classifications")
 _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "note": Severity.NOTE,
            "off": None}
 
+STRICT_RULES = ("TM303", "TM218")  # off by default, on in strict mode
+
 
 @dataclass
 class Config:
@@ -47,7 +49,7 @@ class Config:
         rule = RULES.get(code)
         if rule is None:
             return Severity.ERROR
-        if not rule.enabled and not (code == "TM303" and self.strict):
+        if not rule.enabled and not (code in STRICT_RULES and self.strict):
             return None
         return rule.severity
 
