@@ -128,8 +128,6 @@ def test_plain_markdown_is_still_not_a_model(repo, cli):
     assert "1 model checked" in result.err
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: in a bare repository git has no top level, "
-                   "so discover.find_root walks the git folder: 'All good: 0 models checked'")
 def test_bare_repository_is_said_not_walked(repo, tmp_path):
     commit_model(repo)
     bare = tmp_path / "bare.git"
@@ -141,8 +139,6 @@ def test_bare_repository_is_said_not_walked(repo, tmp_path):
         assert "bare" in one_error_line(proc)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: inside the .git folder discover.find_root "
-                   "falls back to a folder walk of it")
 def test_inside_the_git_folder_is_said_not_walked(repo):
     commit_model(repo)
     proc = tm(repo.root / ".git", "validate")
@@ -330,6 +326,11 @@ def test_new_on_a_full_disk_leaves_nothing(repo):
 
 
 # -- 9. git's own refusals -------------------------------------------------------------------
+COMMANDS_IN_A_REPOSITORY = [("validate",), ("validate", "m.md"), ("validate", "--staged"),
+                            ("stale",), ("stale", "--staged"), ("review", "m.md"),
+                            ("diff", "HEAD")]
+
+
 def _ignored_duplicate(repo: Repo) -> None:
     """A committed model and an ignored copy of it: a folder walk would report TM210."""
     repo.write(".gitignore", "build/\n")
@@ -339,15 +340,13 @@ def _ignored_duplicate(repo: Repo) -> None:
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to chown the repository to another "
                     "user")
-@pytest.mark.xfail(strict=True, reason="issue 10: git.toplevel turns git's refusal into 'not a "
-                   "repository', so validate walks the folder (reads ignored files, TM210)")
 def test_repository_of_another_user(repo):
     _ignored_duplicate(repo)
     owner = os.stat(repo.root)
     subprocess.run(["chown", "-R", "12345:12345", str(repo.root)], check=True)
     try:
-        for command in ("validate", "stale"):
-            proc = tm(repo.root, command)
+        for command in COMMANDS_IN_A_REPOSITORY:
+            proc = tm(repo.root, *command)
             assert proc.returncode == 1
             assert proc.stdout == ""
             assert "dubious ownership" in one_error_line(proc)
@@ -356,14 +355,12 @@ def test_repository_of_another_user(repo):
                        check=True)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: without git on PATH, git.toplevel returns "
-                   "None and validate walks the repository's folder (reads ignored files)")
 def test_no_git_on_path_inside_a_repository(repo, tmp_path):
     _ignored_duplicate(repo)
     empty = tmp_path / "no-git-here"
     empty.mkdir()
-    for command in ("validate", "stale"):
-        proc = tm(repo.root, command, env={"PATH": str(empty)})
+    for command in COMMANDS_IN_A_REPOSITORY:
+        proc = tm(repo.root, *command, env={"PATH": str(empty)})
         assert proc.returncode == 1
         assert proc.stdout == ""
         assert "git is not installed" in one_error_line(proc)

@@ -166,6 +166,7 @@ def run_review(paths: list[Path], by: str | None, on: dt.date | None) -> int:
     date = (on or today()).isoformat()
     files = [_resolve(p) for p in paths]
     if by is None:
+        git.toplevel(files[0].parent)  # a repository git refuses is said before all else
         by = git.config_value(files[0].parent, "user.name")
         if not by:
             raise UsageError("who reviewed? pass --by NAME or set git's user.name")

@@ -18,7 +18,8 @@ def find_root(start: Path) -> tuple[Path, bool]:
     """The repository root for ``start`` and whether it is a git work tree.
 
     Outside git, the nearest folder with a ``.threatmodel.yaml`` is the root,
-    else ``start`` itself.
+    else ``start`` itself. A repository git refuses, or cannot run in, raises
+    :class:`~..errors.GitError` (see :func:`.git.toplevel`): it is never walked as a folder.
     """
     top = git.toplevel(start)
     if top is not None:

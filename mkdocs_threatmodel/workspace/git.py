@@ -20,25 +20,74 @@ _ENV = {"GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
 
 
 def run(args: list[str], cwd: Path | str, *, check: bool = True) -> bytes:
-    """Run ``git args`` in ``cwd`` and return its standard output."""
-    env = {**os.environ, **_ENV}
-    try:
-        proc = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True)
-    except FileNotFoundError as exc:
-        raise GitError("git is not installed or not on PATH") from exc
+    """Run ``git args`` in ``cwd`` and return its standard output.
+
+    A failure raises :class:`GitError` with git's own reason, in one line.
+    """
+    proc = _run(args, cwd)
     if check and proc.returncode != 0:
-        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(message[-1] if message else f"git {args[0]} failed")
+        raise GitError(reason(proc.stderr) or f"git {args[0]} failed")
     return proc.stdout
 
 
-def toplevel(cwd: Path | str) -> Path | None:
-    """The work tree root containing ``cwd``, or ``None`` outside a git work tree."""
+def _run(args: list[str], cwd: Path | str) -> subprocess.CompletedProcess:
+    env = {**os.environ, **_ENV}
     try:
-        out = run(["rev-parse", "--show-toplevel"], cwd)
+        return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True)
+    except FileNotFoundError as exc:
+        raise GitError(NO_GIT) from exc
+
+
+NO_GIT = "git is not installed or not on PATH"
+
+
+def reason(stderr: bytes) -> str:
+    """Git's reason for a failure, in one line: its first ``fatal:`` or ``error:`` line
+    (hints and advice that follow it are left out), else its first line."""
+    lines = [x.strip() for x in stderr.decode("utf-8", "replace").splitlines() if x.strip()]
+    for line in lines:
+        for prefix in ("fatal: ", "error: "):
+            if line.startswith(prefix):
+                return "git: " + line[len(prefix):]
+    return "git: " + lines[0] if lines else ""
+
+
+def toplevel(cwd: Path | str) -> Path | None:
+    """The work tree root containing ``cwd``, or ``None`` when ``cwd`` is in no git repository.
+
+    Raises :class:`GitError` when ``cwd`` is in a repository that git refuses (owned by
+    another user), that has no work tree (a bare repository, or inside its git folder), or
+    when git is missing in a folder that is a repository: never a folder walk instead.
+    """
+    try:
+        proc = _run(["rev-parse", "--show-toplevel"], cwd)
     except GitError:
+        if repository_above(Path(cwd)) is not None:
+            raise GitError(f"{NO_GIT}, and {cwd} is in a git repository") from None
         return None
-    return Path(os.fsdecode(out.rstrip(b"\n")))
+    if proc.returncode == 0:
+        return Path(os.fsdecode(proc.stdout.rstrip(b"\n")))
+    why = reason(proc.stderr)
+    if "not a git repository" in why:
+        return None
+    if "must be run in a work tree" in why:
+        bare = _run(["rev-parse", "--is-bare-repository"], cwd).stdout.strip() == b"true"
+        what = "a bare git repository" if bare else "inside a git folder"
+        raise GitError(f"{cwd} is {what}, with no work tree to check; run in a clone "
+                       "(its work tree)")
+    raise GitError(why or "git rev-parse failed")
+
+
+def repository_above(start: Path) -> Path | None:
+    """The nearest folder from ``start`` up that holds a ``.git`` entry or is a bare
+    repository (HEAD, objects and refs), found without git."""
+    start = Path(os.path.abspath(start))
+    for folder in [start, *start.parents]:
+        if os.path.lexists(folder / ".git"):
+            return folder
+        if all(os.path.exists(folder / name) for name in ("HEAD", "objects", "refs")):
+            return folder
+    return None
 
 
 def list_files(root: Path) -> list[str]:
@@ -71,7 +120,7 @@ def read_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
     proc = subprocess.run(["git", "cat-file", "--batch"], cwd=root, env=env,
                           input="".join(s + "\n" for s in unique).encode(), capture_output=True)
     if proc.returncode != 0:
-        raise GitError(proc.stderr.decode("utf-8", "replace").strip() or "git cat-file failed")
+        raise GitError(reason(proc.stderr) or "git cat-file failed")
     data, blobs, pos = proc.stdout, {}, 0
     for sha in unique:
         end = data.index(b"\n", pos)
@@ -282,8 +331,7 @@ class History:
         proc.wait()
         reader.join()
         if proc.returncode != 0:
-            lines = b"".join(errors).decode("utf-8", "replace").strip().splitlines()
-            self._errors.append(lines[-1] if lines else "git log failed")
+            self._errors.append(reason(b"".join(errors)) or "git log failed")
         self._outputs[k] = commits
 
     def log(self) -> Log:
@@ -460,6 +508,8 @@ class BlobReader:
 
 
 def config_value(root: Path, key: str) -> str | None:
-    """A git configuration value, or ``None``."""
-    out = run(["config", "--get", key], root, check=False).decode("utf-8", "replace").strip()
-    return out or None
+    """A git configuration value, or ``None`` when it is not set (a refusal of git raises)."""
+    proc = _run(["config", "--get", key], root)
+    if proc.returncode not in (0, 1):  # 1: the key is not set
+        raise GitError(reason(proc.stderr) or "git config failed")
+    return proc.stdout.decode("utf-8", "replace").strip() or None
