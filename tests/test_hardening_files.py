@@ -79,8 +79,6 @@ def commit_model(repo: Repo, rel: str = "m.md", text: str | None = None) -> None
 
 
 # -- 3. models skipped in silence -----------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="issue 10: a UTF-16 model does not look like a model "
-                   "(source.looks_like_model reads bytes as UTF-8): skipped, 'All good'")
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-16-le"])
 def test_utf16_model_is_reported_not_skipped(repo, cli, encoding):
     repo.write("m.md", model().encode(encoding))
@@ -104,8 +102,6 @@ _KEY_SHAPES = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: source.looks_like_model only knows a bare "
-                   "'threatmodel:' key and an exact '---' line: these models are skipped")
 @pytest.mark.parametrize("shape", sorted(_KEY_SHAPES))
 def test_model_key_in_any_yaml_shape_is_a_model(repo, cli, shape):
     repo.write("m.md", _KEY_SHAPES[shape])
@@ -147,8 +143,6 @@ def test_inside_the_git_folder_is_said_not_walked(repo):
     assert "work tree" in one_error_line(proc)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: discover.find_models skips a tracked model "
-                   "that is not in the work tree (open fails, OSError is ignored)")
 def test_model_left_out_by_a_sparse_checkout_is_reported(repo, cli):
     repo.write("docs/m.md", model())
     repo.write("src/app.py", "x = 1\n")
@@ -161,8 +155,6 @@ def test_model_left_out_by_a_sparse_checkout_is_reported(repo, cli):
     assert "All good" not in result.err
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: discover.find_models skips a tracked model "
-                   "deleted from the work tree without a word")
 def test_tracked_model_missing_from_the_work_tree_is_reported(repo, cli):
     commit_model(repo)
     commit_model(repo, "other.md", model("b"))
@@ -172,8 +164,6 @@ def test_tracked_model_missing_from_the_work_tree_is_reported(repo, cli):
     assert "All good" not in result.err
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: a tracked model replaced by a folder cannot "
-                   "be opened; discover.find_models ignores the OSError: 'All good'")
 def test_tracked_model_that_is_now_a_folder_is_reported(repo, cli):
     commit_model(repo)
     (repo.root / "m.md").unlink()
@@ -184,8 +174,6 @@ def test_tracked_model_that_is_now_a_folder_is_reported(repo, cli):
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode")
-@pytest.mark.xfail(strict=True, reason="issue 10: discover.find_models skips an unreadable "
-                   "model; named, it is a bare '[Errno 13]' line, not a finding")
 def test_unreadable_model_is_reported(repo, cli):
     commit_model(repo)
     commit_model(repo, "n.md", model("b"))
@@ -202,8 +190,6 @@ def test_unreadable_model_is_reported(repo, cli):
 
 
 # -- 4. special files: no hang, a size limit -------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="issue 10: validate opens a FIFO named on the command "
-                   "line and blocks in read (engine.Repository.read)")
 def test_fifo_named_on_the_command_line(repo):
     commit_model(repo)
     os.mkfifo(repo.root / "f.md")
@@ -213,8 +199,6 @@ def test_fifo_named_on_the_command_line(repo):
     assert [x.split(" ")[:2] for x in proc.stdout.splitlines()] == [["f.md:1:1:", "TM009"]]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: the folder walk outside git opens a FIFO "
-                   "named *.md and blocks (discover.find_models)")
 def test_fifo_met_in_a_folder_walk(tmp_path):
     folder = tmp_path / "plain"
     folder.mkdir()
@@ -225,8 +209,6 @@ def test_fifo_met_in_a_folder_walk(tmp_path):
     assert [x.split(" ")[:2] for x in proc.stdout.splitlines()] == [["m.md:6:9:", "TM103"]]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: a FIFO where git tracks a model blocks both "
-                   "discover.find_models and staleness.Assessment._raw")
 def test_fifo_in_place_of_a_tracked_model(repo):
     commit_model(repo)
     commit_model(repo, "n.md", model("b"))
@@ -240,8 +222,6 @@ def test_fifo_in_place_of_a_tracked_model(repo):
     assert "of 2 models stale" in stale.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: discover.find_models follows a tracked "
-                   "symlink to /dev/zero and reads without end (MemoryError traceback)")
 def test_tracked_symlink_to_dev_zero_validate(repo):
     commit_model(repo)
     os.symlink("/dev/zero", repo.root / "z.md")
@@ -261,8 +241,6 @@ def test_tracked_symlink_to_dev_zero_stale(repo):
     assert "of 1 model stale" in proc.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: no size limit: a huge model is read whole "
-                   "(discover.find_models, engine.Repository.read)")
 def test_model_over_the_size_limit_is_reported_not_read(repo):
     line = "Notes that go on and on. " * 3 + "\n"
     repo.write("big.md", model("big") + line * (40 * (1 << 20) // len(line)))
@@ -275,9 +253,6 @@ def test_model_over_the_size_limit_is_reported_not_read(repo):
 
 
 # -- 6. symlinks are not models -------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="issue 10: discover.find_models reads a tracked symlink "
-                   "to a file outside the repository as a model, and stale reports it as "
-                   "not committed (TM506): the two disagree")
 def test_symlink_to_a_model_outside_is_not_read(repo, tmp_path):
     outside = tmp_path / "outside" / "secret.md"
     outside.parent.mkdir()
@@ -298,8 +273,6 @@ def test_symlink_to_a_model_outside_is_not_read(repo, tmp_path):
     assert [x.split(" ")[:2] for x in named.stdout.splitlines()] == [["link.md:1:1:", "TM009"]]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: a symlink to a model inside the repository is "
-                   "read as a second model (TM210 against its own target); stale skips it")
 def test_symlink_to_a_model_inside_is_not_a_second_model(repo, cli):
     commit_model(repo)
     os.symlink("m.md", repo.root / "alias.md")

@@ -99,16 +99,34 @@ def list_files(root: Path) -> list[str]:
 
 def index_blobs(root: Path) -> dict[str, str]:
     """Staged files (stage 0) and their blob ids, from the index."""
+    return index(root).blobs
+
+
+class Index(NamedTuple):
+    """Git's index: staged files (stage 0, no links or submodules) and their blob ids, and
+    the files left unmerged by a conflict with the blob ids of their sides (stages 1-3)."""
+
+    blobs: dict[str, str]
+    unmerged: dict[str, list[str]]
+
+
+def index(root: Path) -> Index:
+    """The index, read by one ``git ls-files --stage``."""
     out = run(["ls-files", "-z", "--stage", "--"], root)
-    entries = {}
+    entries: dict[str, str] = {}
+    unmerged: dict[str, list[str]] = {}
     for record in out.split(b"\0"):
         if not record:
             continue
         meta, _, path = record.partition(b"\t")
         mode, sha, stage = meta.split(b" ")
-        if stage == b"0" and not mode.startswith(b"120") and not mode.startswith(b"160"):
+        if mode.startswith(b"120") or mode.startswith(b"160"):
+            continue
+        if stage == b"0":
             entries[os.fsdecode(path)] = sha.decode()
-    return entries
+        else:
+            unmerged.setdefault(os.fsdecode(path), []).append(sha.decode())
+    return Index(entries, unmerged)
 
 
 def read_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:

@@ -1,0 +1,92 @@
+"""Reading a work tree file safely: regular files only, never blocking, never past a size cap.
+
+Takes a path; gives its bytes, or an :class:`Unreadable` error that says why not. The file
+is opened with ``O_NONBLOCK`` (so a FIFO cannot block the open), looked at with ``fstat``
+on the open descriptor (only a regular file is read: a FIFO, a device, a socket or a folder
+is refused), and read up to :data:`MAX_FILE_BYTES`: a larger file is refused, with its first
+bytes kept so the caller can tell whether it is a model. ``follow=False`` also refuses a
+symbolic link (``O_NOFOLLOW``): a link is never read as a model.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+from ..errors import InputError
+
+MAX_FILE_BYTES = 16 * 1024 * 1024  # a model is text; 16 MiB is far beyond any real one
+_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
+
+
+class Unreadable(InputError):
+    """A file that was not read, and why: ``kind`` is ``missing``, ``symlink``, ``special``,
+    ``too-large`` or ``error``; ``head`` holds the first bytes of a file too large to read."""
+
+    def __init__(self, path: str | Path, kind: str, reason: str, head: bytes = b"") -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path, self.kind, self.reason, self.head = path, kind, reason, head
+
+
+def read_file(path: str | Path, *, follow: bool = True, limit: int = MAX_FILE_BYTES,
+              head: int = 65536) -> bytes:
+    """The bytes of the regular file at ``path`` (at most ``limit``); raises
+    :class:`Unreadable`. A file over ``limit`` raises with its first ``head`` bytes."""
+    flags = _FLAGS if follow else _FLAGS | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise _refusal(path, exc, follow) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a file")
+            raise Unreadable(path, "special", f"is {kind}, not a regular file")
+        try:
+            data = _read(fd, limit + 1)
+        except OSError as exc:
+            raise _refusal(path, exc, follow) from None
+        if len(data) > limit:
+            raise Unreadable(path, "too-large", f"is larger than {limit >> 20} MiB, the size "
+                             "limit of a model file", head=data[:head])
+        return data
+    finally:
+        os.close(fd)
+
+
+def read_start(path: str | Path, size: int, *, follow: bool = False) -> bytes:
+    """The first ``size`` bytes of a regular file, or none when it is not one or cannot be
+    read (enough to tell a model from other Markdown)."""
+    try:
+        return read_file(path, follow=follow, limit=size, head=size)
+    except Unreadable as exc:
+        return exc.head
+
+
+def _read(fd: int, most: int) -> bytes:
+    """Up to ``most`` bytes of an open regular file."""
+    chunks, left = [], most
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _refusal(path: str | Path, exc: OSError, follow: bool) -> Unreadable:
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return Unreadable(path, "missing", "no such file")
+    if exc.errno == errno.ELOOP and not follow:
+        return Unreadable(path, "symlink", "is a symbolic link, not a regular file")
+    if exc.errno == errno.EISDIR:
+        return Unreadable(path, "special", "is a folder, not a regular file")
+    reason = (exc.strerror or str(exc)).lower()
+    return Unreadable(path, "error", f"cannot be read: {reason}")
+
