@@ -365,8 +365,6 @@ def _conflict(repo: Repo) -> None:
     assert proc.returncode == 1, "the merge should stop on a conflict"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: git.index_blobs keeps stage 0 only, so an "
-                   "unmerged model is not in the staged view: 'All good: 0 models checked'")
 def test_unmerged_model_is_reported_by_validate_staged(repo, cli):
     _conflict(repo)
     result = cli(repo.root, "validate", "--staged")
@@ -375,8 +373,6 @@ def test_unmerged_model_is_reported_by_validate_staged(repo, cli):
     assert "All good" not in result.err
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: conflict markers staged in the front matter "
-                   "come out as a YAML syntax error (TM001), not as a conflict")
 def test_staged_conflict_markers_in_the_front_matter(repo, cli):
     _conflict(repo)
     repo.git("add", "m.md")
@@ -388,8 +384,6 @@ def test_staged_conflict_markers_in_the_front_matter(repo, cli):
     assert cli(repo.root, "validate").lines == result.lines
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: conflict markers in a model's body are not "
-                   "looked for: 'All good'")
 def test_staged_conflict_markers_in_the_body(repo, cli):
     text = model() + "\n<<<<<<< HEAD\nours\n=======\ntheirs\n>>>>>>> other\n"
     repo.write("m.md", text)
@@ -400,6 +394,27 @@ def test_staged_conflict_markers_in_the_body(repo, cli):
         assert result.code == 1
         assert [x.split(" ")[:2] for x in result.lines] == [[f"m.md:{line}:1:", "TM010"]]
         assert "All good" not in result.err
+
+
+@pytest.mark.parametrize("markers", [
+    "<<<<<<< HEAD\r\nours\r\n=======\r\ntheirs\r\n>>>>>>> other\r\n",
+    "<<<<<<< ours\nours\n||||||| base\nbase\n=======\ntheirs\n>>>>>>> theirs\n",
+    "<<<<<<<\n=======\n>>>>>>>\n",
+], ids=["crlf", "diff3", "bare-markers"])
+def test_conflict_markers_of_every_style(repo, cli, markers):
+    text = model() + markers
+    repo.write("m.md", text)
+    line = text.count("\n", 0, text.index("<<<<<<<")) + 1
+    result = cli(repo.root, "validate", "m.md")
+    assert result.code == 1
+    assert [x.split(" ")[:2] for x in result.lines] == [[f"m.md:{line}:1:", "TM010"]]
+
+
+def test_unmerged_model_named_with_staged(repo, cli):
+    _conflict(repo)
+    result = cli(repo.root, "validate", "--staged", "m.md")
+    assert result.code == 1
+    assert [x.split(" ")[1] for x in result.lines] == ["TM010"], result.out
 
 
 def test_setext_heading_is_not_a_conflict(repo, cli):

@@ -62,6 +62,11 @@ _RULES = [
          "A model that is not read is not checked; it must not pass in silence. Models are "
          "read only from regular files, never through a link (links are not models).",
          "Make the file a readable regular file, or exclude it in .threatmodel.yaml."),
+    Rule("TM010", "merge-conflict", E,
+         "A model holds an unresolved merge conflict: conflict markers, or unmerged sides "
+         "in git's index.",
+         "A model in the middle of a conflict says two things at once; neither is checked.",
+         "Resolve the conflict, remove the markers and `git add` the model."),
     Rule("TM011", "file-too-large", E,
          "A model file is larger than the size limit (16 MiB); it is not read.",
          "Every read has a limit, so a huge or endless file cannot exhaust memory or time.",

@@ -153,6 +153,19 @@ def _as_utf8(head: bytes) -> bytes:
     return head.removeprefix(b"\xef\xbb\xbf")
 
 
+_CONFLICT = re.compile(r"^<{7}(?:[ \t][^\n]*)?\r?\n(?:.*\n)*?>{7}(?:[ \t]|\r?$)",
+                       re.MULTILINE)
+
+
+def conflict_line(text: str) -> int | None:
+    """The line of the first git conflict (a ``<<<<<<<`` line closed by a ``>>>>>>>``
+    line), or ``None``. A ``=======`` line alone is a Markdown heading, not a conflict."""
+    if "<<<<<<<" not in text:
+        return None
+    match = _CONFLICT.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
 def read_source(path: str, raw: bytes, positions: bool = False) -> SourceFile:
     """Split and load the front matter of ``raw`` (the bytes of ``path``).
 
@@ -180,6 +193,12 @@ def read_source(path: str, raw: bytes, positions: bool = False) -> SourceFile:
         return src
     if text.startswith("\ufeff"):
         text = text[1:]
+    conflict = conflict_line(text)
+    if conflict is not None:
+        src.findings.append(Finding(path, Position(conflict, 1), "TM010",
+                                    "unresolved merge conflict (conflict markers)",
+                                    hint="resolve the conflict and remove the markers"))
+        return src
     src.newline = "\r\n" if "\r\n" in text[:2000] else "\n"
     lines = text.splitlines(keepends=True)
     if not lines or not opens(lines[0]):

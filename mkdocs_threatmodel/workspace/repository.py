@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..findings.finding import Finding
+from ..findings.finding import Finding, Position
 from ..format.source import looks_like_model
 from . import git
 from .config import Config, load_config
@@ -118,6 +118,7 @@ class Repository:
             return list(found.models)
         markdown = self.staged_markdown()
         self._reads.blobs = git.read_blobs(self.root, list(markdown.values()))
+        self._conflicts()
         return sorted(p for p, sha in markdown.items()
                       if looks_like_model(self._reads.blobs.get(sha, b"")))
 
@@ -128,6 +129,18 @@ class Repository:
         if self._reads.all_files is None:
             self._reads.all_files = all_files(self.root, self.in_git)
         return self._reads.all_files
+
+    def _conflicts(self) -> None:
+        """Models the index holds unmerged (a conflict not resolved) become TM010 findings."""
+        unmerged = {p: shas for p, shas in self.index_entries().unmerged.items()
+                    if p.lower().endswith(MARKDOWN_SUFFIXES) and not self.config.excluded(p)}
+        sides = git.read_blobs(self.root, [sha for shas in unmerged.values() for sha in shas])
+        for rel, shas in unmerged.items():
+            if any(looks_like_model(sides.get(sha, b"")) for sha in shas):
+                self._reads.problems[rel] = Finding(
+                    rel, Position(1, 1), "TM010", "unresolved merge conflict: git's index "
+                    "holds the sides of this model, not a resolution",
+                    hint="resolve the conflict, then git add the model")
 
     def problems(self) -> dict[str, Finding]:
         """Model files found but not read, with the finding that says why."""
