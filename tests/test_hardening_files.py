@@ -284,8 +284,6 @@ def test_symlink_to_a_model_inside_is_not_a_second_model(repo, cli):
 
 
 # -- 8. nothing left behind ------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="issue 10: cli.cmd_new writes in place: a full disk "
-                   "leaves an empty m.md that blocks the next 'new'")
 def test_new_on_a_full_disk_leaves_nothing(repo):
     args = ("new", "docs/m.md", "--id", "m", "--title", "M")
     full = tm(repo.root, *args, file_size=0)
@@ -295,7 +293,27 @@ def test_new_on_a_full_disk_leaves_nothing(repo):
     assert [p.name for p in (repo.root / "docs").iterdir()] == []
     again = tm(repo.root, *args)
     assert again.returncode == 0, again.stderr
-    assert (repo.root / "docs/m.md").read_text("utf-8").startswith("---\nthreatmodel: 1\n")
+    written = repo.root / "docs/m.md"
+    assert written.read_text("utf-8").startswith("---\nthreatmodel: 1\n")
+    plain = repo.write("docs/plain.md", "x\n")  # the mode any new file gets here
+    assert written.stat().st_mode == plain.stat().st_mode
+
+
+def test_export_over_a_file_on_a_full_disk_keeps_the_file(repo):
+    from .models import install
+
+    rel = install(repo)
+    out = repo.write("out.json", "keep me\n")
+    full = tm(repo.root, "export", rel, "--to", "json", "-o", "out.json", "--force",
+              file_size=0)
+    assert full.returncode == 1
+    assert "out.json: not written" in one_error_line(full)
+    assert out.read_text() == "keep me\n"
+    assert sorted(p.name for p in repo.root.iterdir()) == [".git", "docs", "out.json",
+                                                          "services"]
+    assert tm(repo.root, "export", rel, "--to", "json", "-o", "out.json", "--force"
+              ).returncode == 0
+    assert out.read_text().startswith("{")
 
 
 # -- 9. git's own refusals -------------------------------------------------------------------

@@ -1,11 +1,13 @@
-"""Reading a work tree file safely: regular files only, never blocking, never past a size cap.
+"""Reading a work tree file safely (regular files only, never blocking, never past a size
+cap), and writing one whole or not at all.
 
 Takes a path; gives its bytes, or an :class:`Unreadable` error that says why not. The file
 is opened with ``O_NONBLOCK`` (so a FIFO cannot block the open), looked at with ``fstat``
 on the open descriptor (only a regular file is read: a FIFO, a device, a socket or a folder
 is refused), and read up to :data:`MAX_FILE_BYTES`: a larger file is refused, with its first
 bytes kept so the caller can tell whether it is a model. ``follow=False`` also refuses a
-symbolic link (``O_NOFOLLOW``): a link is never read as a model.
+symbolic link (``O_NOFOLLOW``): a link is never read as a model. :func:`write_whole`
+writes through a temporary file that is moved into place, so a full disk leaves nothing.
 """
 
 from __future__ import annotations
@@ -90,3 +92,41 @@ def _refusal(path: str | Path, exc: OSError, follow: bool) -> Unreadable:
     reason = (exc.strerror or str(exc)).lower()
     return Unreadable(path, "error", f"cannot be read: {reason}")
 
+
+def write_whole(path: str | Path, data: bytes, *, replace: bool = False) -> None:
+    """Write ``data`` to ``path`` whole or not at all: into a new temporary file beside it,
+    then moved into place. Without ``replace`` an existing file is never overwritten. On
+    any failure (a full disk) nothing is left behind and :class:`~..errors.InputError` says
+    why."""
+    import secrets
+
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+                     | getattr(os, "O_BINARY", 0), 0o666)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if replace:
+            os.replace(tmp, path)
+        else:
+            _move_new(tmp, path)
+    except OSError as exc:
+        raise InputError(f"{path}: not written: {(exc.strerror or str(exc)).lower()}") from None
+    finally:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+
+
+def _move_new(tmp: Path, path: Path) -> None:
+    """Move ``tmp`` to ``path`` unless ``path`` exists (a hard link cannot replace a file)."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise InputError(f"{path} already exists; not overwriting it") from None
+    except OSError:  # a file system without hard links
+        if os.path.lexists(path):
+            raise InputError(f"{path} already exists; not overwriting it") from None
+        os.rename(tmp, path)
