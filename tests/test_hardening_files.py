@@ -124,6 +124,16 @@ def test_plain_markdown_is_still_not_a_model(repo, cli):
     assert "1 model checked" in result.err
 
 
+def test_no_model_checked_is_never_all_good(repo, cli):
+    commit_model(repo)
+    repo.write("README.md", "# Read me\n")
+    named = cli(repo.root, "validate", "README.md")
+    assert named.code == 0 and named.out == ""
+    assert named.err == "Nothing to check: 0 models checked.\n"
+    repo.write(".threatmodel.yaml", "exclude: ['*.md']\n")
+    assert cli(repo.root, "validate").err == "Nothing to check: 0 models checked.\n"
+
+
 def test_bare_repository_is_said_not_walked(repo, tmp_path):
     commit_model(repo)
     bare = tmp_path / "bare.git"
@@ -250,6 +260,30 @@ def test_model_over_the_size_limit_is_reported_not_read(repo):
     assert [x.split(" ")[:2] for x in proc.stdout.splitlines()] == [["big.md:1:1:", "TM011"]]
     named = tm(repo.root, "validate", "big.md")
     assert named.stdout == proc.stdout
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "folder"])
+def test_special_configuration_file_is_said_not_read(repo, kind):
+    commit_model(repo)
+    config = repo.root / ".threatmodel.yaml"
+    {"fifo": os.mkfifo, "folder": os.mkdir,
+     "dev-zero": lambda p: os.symlink("/dev/zero", p)}[kind](config)
+    proc = tm(repo.root, "validate", memory=GIB)
+    assert proc.returncode == 1
+    assert [x.split(" ")[:2] for x in proc.stdout.splitlines()] == [
+        [".threatmodel.yaml:1:1:", "TM901"]], proc.stdout
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10: a blob read from git (the index, a commit) "
+                   "has no size limit: git.read_blobs and git.BlobReader read it whole")
+def test_staged_model_over_the_size_limit(repo):
+    line = "Notes that go on and on. " * 3 + "\n"
+    repo.write("big.md", model("big") + line * (40 * (1 << 20) // len(line)))
+    repo.write("m.md", model())
+    repo.git("add", "-A")
+    proc = tm(repo.root, "validate", "--staged")
+    assert proc.returncode == 1
+    assert [x.split(" ")[:2] for x in proc.stdout.splitlines()] == [["big.md:1:1:", "TM011"]]
 
 
 # -- 6. symlinks are not models -------------------------------------------------------------
