@@ -262,6 +262,22 @@ def test_model_over_the_size_limit_is_reported_not_read(repo):
     assert named.stdout == proc.stdout
 
 
+@pytest.mark.parametrize("command", [("review", "--by", "Ann"), ("export", "--to", "json"),
+                                     ("validate",)], ids=["review", "export", "validate"])
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_special_file_named_to_any_command(repo, command, kind):
+    commit_model(repo)
+    special = repo.root / "s.md"
+    os.mkfifo(special) if kind == "fifo" else os.symlink("/dev/zero", special)
+    proc = tm(repo.root, command[0], "s.md", *command[1:], memory=GIB)
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode == 1
+    if command[0] == "validate":
+        assert [x.split(" ")[:2] for x in proc.stdout.splitlines()] == [["s.md:1:1:", "TM009"]]
+    else:
+        assert "s.md" in one_error_line(proc)
+
+
 @pytest.mark.parametrize("kind", ["fifo", "dev-zero", "folder"])
 def test_special_configuration_file_is_said_not_read(repo, kind):
     commit_model(repo)
@@ -274,16 +290,20 @@ def test_special_configuration_file_is_said_not_read(repo, kind):
         [".threatmodel.yaml:1:1:", "TM901"]], proc.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: a blob read from git (the index, a commit) "
-                   "has no size limit: git.read_blobs and git.BlobReader read it whole")
 def test_staged_model_over_the_size_limit(repo):
     line = "Notes that go on and on. " * 3 + "\n"
     repo.write("big.md", model("big") + line * (40 * (1 << 20) // len(line)))
     repo.write("m.md", model())
     repo.git("add", "-A")
-    proc = tm(repo.root, "validate", "--staged")
+    proc = tm(repo.root, "validate", "--staged", memory=GIB // 2)
     assert proc.returncode == 1
     assert [x.split(" ")[:2] for x in proc.stdout.splitlines()] == [["big.md:1:1:", "TM011"]]
+    named = tm(repo.root, "validate", "--staged", "big.md", memory=GIB // 2)
+    assert named.stdout == proc.stdout
+    repo.commit("big", "2026-11-20")
+    stale = tm(repo.root, "stale", memory=GIB // 2)  # the blob's start is read, not all of it
+    assert "Traceback" not in stale.stderr
+    assert "of 2 models stale" in stale.stderr
 
 
 # -- 6. symlinks are not models -------------------------------------------------------------

@@ -54,11 +54,16 @@ def read_file(path: str | Path, *, follow: bool = True, limit: int = MAX_FILE_BY
         except OSError as exc:
             raise _refusal(path, exc, follow) from None
         if len(data) > limit:
-            raise Unreadable(path, "too-large", f"is larger than {limit >> 20} MiB, the size "
-                             "limit of a model file", head=data[:head])
+            raise too_large(path, limit, data[:head])
         return data
     finally:
         os.close(fd)
+
+
+def too_large(path: str | Path, limit: int = MAX_FILE_BYTES, head: bytes = b"") -> Unreadable:
+    """The refusal of a file (or blob) over the size limit."""
+    return Unreadable(path, "too-large", f"is larger than {limit >> 20} MiB, the size limit "
+                      "of a model file", head=head)
 
 
 def read_start(path: str | Path, size: int, *, follow: bool = False) -> bytes:

@@ -15,6 +15,7 @@ from sys import intern
 from typing import NamedTuple
 
 from ..errors import GitError
+from .files import MAX_FILE_BYTES
 
 _ENV = {"GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
 
@@ -130,26 +131,20 @@ def index(root: Path) -> Index:
 
 
 def read_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
-    """The contents of many blobs, read by one ``git cat-file --batch``."""
+    """The contents of many blobs, read by one ``git cat-file --batch`` (a blob over the
+    size limit as :class:`Oversized`)."""
     if not shas:
         return {}
-    env = {**os.environ, **_ENV}
-    unique = list(dict.fromkeys(shas))
-    proc = subprocess.run(["git", "cat-file", "--batch"], cwd=root, env=env,
-                          input="".join(s + "\n" for s in unique).encode(), capture_output=True)
-    if proc.returncode != 0:
-        raise GitError(reason(proc.stderr) or "git cat-file failed")
-    data, blobs, pos = proc.stdout, {}, 0
-    for sha in unique:
-        end = data.index(b"\n", pos)
-        header = data[pos:end].split(b" ")
-        pos = end + 1
-        if len(header) < 3 or header[1] == b"missing":
-            continue
-        size = int(header[2])
-        blobs[sha] = data[pos:pos + size]
-        pos += size + 1
-    return blobs
+    with BlobReader(root) as reader:
+        return {sha: data for sha, data in reader.each(shas) if data is not None}
+
+
+class Oversized(bytes):
+    """The first bytes of a blob larger than :data:`.files.MAX_FILE_BYTES`: the rest was
+    not read, and the blob is no model to check (it is reported as too large)."""
+
+
+_OVERSIZED_HEAD = 65536
 
 
 class Change(NamedTuple):
@@ -460,13 +455,24 @@ class BlobReader:
         return self.proc
 
     def _answer(self) -> bytes | None:
-        """Read git's answer to the oldest request not yet answered."""
-        header = self.proc.stdout.readline().split()
+        """Read git's answer to the oldest request not yet answered (of a blob over the
+        size limit, only its first bytes, as :class:`Oversized`)."""
+        stream = self.proc.stdout
+        header = stream.readline().split()
         if len(header) < 3 or header[1] == b"missing":
             return None
         size = int(header[2])
-        data = self.proc.stdout.read(size)
-        self.proc.stdout.read(1)
+        if size > MAX_FILE_BYTES:
+            head = Oversized(stream.read(_OVERSIZED_HEAD))
+            left = size - len(head) + 1
+            while left > 0:
+                chunk = stream.read(min(left, 1 << 20))
+                if not chunk:
+                    break
+                left -= len(chunk)
+            return head
+        data = stream.read(size)
+        stream.read(1)
         return data
 
     def read(self, sha: str) -> bytes | None:

@@ -19,7 +19,7 @@ from ..format.source import looks_like_model
 from . import git
 from .config import Config, load_config
 from .discover import MARKDOWN_SUFFIXES, all_files, find_models, find_root, problem
-from .files import Unreadable, read_file
+from .files import Unreadable, read_file, too_large
 
 
 def today() -> dt.date:
@@ -117,10 +117,13 @@ class Repository:
             self._reads.problems.update(found.problems)
             return list(found.models)
         markdown = self.staged_markdown()
-        self._reads.blobs = git.read_blobs(self.root, list(markdown.values()))
+        self._reads.blobs = blobs = git.read_blobs(self.root, list(markdown.values()))
         self._conflicts()
-        return sorted(p for p, sha in markdown.items()
-                      if looks_like_model(self._reads.blobs.get(sha, b"")))
+        models = sorted(p for p, sha in markdown.items() if looks_like_model(blobs.get(sha, b"")))
+        for rel in models:
+            if isinstance(blobs[markdown[rel]], git.Oversized):
+                self.refuse(rel, too_large(rel))
+        return [rel for rel in models if rel not in self._reads.problems]
 
     def files(self) -> list[str]:
         """Every file of the repository (git's index when staged), listed once per view."""
@@ -154,7 +157,7 @@ class Repository:
         try:
             return looks_like_model(self.read(relpath))
         except Unreadable as refusal:
-            if self.staged or refusal.kind == "missing":
+            if refusal.kind == "missing":
                 raise
             self.refuse(relpath, refusal)
             return True
@@ -183,10 +186,13 @@ class Repository:
         file within the size limit: else :class:`~.files.Unreadable` is raised)."""
         if self.staged:
             sha = self.index().get(relpath)
-            if sha is not None and sha in self._reads.blobs:
-                return self._reads.blobs[sha]
+            if sha is not None and sha not in self._reads.blobs:
+                self._reads.blobs.update(git.read_blobs(self.root, [sha]))
             if sha is not None:
-                return git.read_blobs(self.root, [sha]).get(sha, b"")
+                raw = self._reads.blobs.get(sha, b"")
+                if isinstance(raw, git.Oversized):
+                    raise too_large(relpath)
+                return raw
         if relpath in self._reads.files:
             return self._reads.files[relpath]
         return read_file(self.root / relpath)
