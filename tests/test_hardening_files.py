@@ -13,6 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from .conftest import GIT_ENV, Repo
 
@@ -113,6 +116,64 @@ def test_model_key_in_any_yaml_shape_is_a_model(repo, cli, shape):
     repo.commit("model", "2026-11-20")
     stale = cli(repo.root, "stale")
     assert "of 1 model stale" in stale.err, stale.err
+
+
+_PROPERTY = settings(max_examples=60, deadline=None,
+                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+_WORDS = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=12)
+
+
+@_PROPERTY
+@given(extra=st.dictionaries(st.sampled_from(["id", "title", "owner", "status", "notes"]),
+                             _WORDS, max_size=4),
+       first=st.booleans(), flow=st.sampled_from([False, True, None]),
+       style=st.sampled_from([None, '"', "'"]), newline=st.sampled_from(["\n", "\r\n"]),
+       dashes=st.sampled_from(["---", "--- ", "---\t"]),
+       encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be",
+                                 "utf-32"]))
+def test_any_spelling_of_a_model_is_checked(tmp_path, cli, extra, first, flow, style,
+                                             newline, dashes, encoding):
+    """No model is skipped in silence, whatever YAML style, line ends or encoding it has."""
+    data = {"threatmodel": 1, **extra} if first else {**extra, "threatmodel": 1}
+    front = yaml.safe_dump(data, default_flow_style=flow, default_style=style,
+                           allow_unicode=True, sort_keys=False)
+    text = f"{dashes}\n{front}---\n# Body\n".replace("\n", newline)
+    folder = tmp_path / "plain"
+    folder.mkdir(exist_ok=True)
+    (folder / "m.md").write_bytes(text.encode(encoding))
+    for args in (("validate",), ("validate", "m.md")):
+        result = cli(folder, *args)
+        assert result.code in (0, 1)
+        assert "1 model checked" in result.err, (text, result.err)
+        if encoding not in ("utf-8", "utf-8-sig"):
+            assert [x.split(" ")[:2] for x in result.lines] == [["m.md:1:1:", "TM007"]]
+
+
+_SIDE = st.lists(st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Zl",
+                                                                         "Zp"]), max_size=12)
+                 .filter(lambda w: not w.startswith(("-", "<", "=", ">", "|"))), max_size=3)
+
+
+@_PROPERTY
+@given(at=st.integers(min_value=0, max_value=200), ours=_SIDE, theirs=_SIDE,
+       label=st.text(st.characters(codec="ascii", exclude_categories=["Cc"]), max_size=12))
+def test_a_conflict_anywhere_is_reported_at_its_line(tmp_path, cli, at, ours, theirs, label):
+    """A model in conflict is reported at the conflict's first line, wherever it is; a file
+    is in conflict as a model when either of its sides is one."""
+    from .models import VALID
+
+    lines = VALID.splitlines()
+    at = at % (len(lines) + 1)
+    block = [f"<<<<<<< {label}".rstrip(), *ours, "=======", *theirs, f">>>>>>> {label}".rstrip()]
+    folder = tmp_path / "plain"
+    folder.mkdir(exist_ok=True)
+    (folder / "m.md").write_text("\n".join(lines[:at] + block + lines[at:]) + "\n")
+    result = cli(folder, "validate", "m.md")
+    if at == 0 and ours and theirs:  # both sides open with other text: neither is a model
+        assert result.code == 0 and result.lines == [], result.out
+        return
+    assert result.code == 1
+    assert [x.split(" ")[:2] for x in result.lines] == [[f"m.md:{at + 1}:1:", "TM010"]]
 
 
 def test_plain_markdown_is_still_not_a_model(repo, cli):
@@ -480,6 +541,15 @@ def test_conflict_markers_of_every_style(repo, cli, markers):
     result = cli(repo.root, "validate", "m.md")
     assert result.code == 1
     assert [x.split(" ")[:2] for x in result.lines] == [[f"m.md:{line}:1:", "TM010"]]
+
+
+def test_conflict_on_the_first_line_is_still_a_model(repo, cli):
+    text = "<<<<<<< HEAD\n---\n=======\n--- \n>>>>>>> other\n" + model().split("\n", 1)[1]
+    repo.write("m.md", text)
+    for args in (("validate",), ("validate", "m.md")):
+        result = cli(repo.root, *args)
+        assert result.code == 1
+        assert [x.split(" ")[:2] for x in result.lines] == [["m.md:1:1:", "TM010"]]
 
 
 def test_unmerged_model_named_with_staged(repo, cli):

@@ -99,6 +99,8 @@ def looks_like_model(raw: bytes) -> bool:
     a top-level ``threatmodel`` key, in any YAML spelling and any Unicode encoding (a model
     that is not UTF-8 is still one, and is then reported as such)."""
     head = _as_utf8(raw[:HEAD_BYTES])
+    if head.startswith(b"<<<<<<<"):  # a conflict from the first line: is either side one?
+        return any(looks_like_model(side) for side in _sides(head))
     first, newline, _ = head.partition(b"\n")
     if not newline or first.rstrip() != b"---":
         return False
@@ -119,6 +121,27 @@ def _has_model_key(front: bytes) -> bool:
         return False
     return isinstance(node, yaml.MappingNode) and any(
         isinstance(key, yaml.ScalarNode) and key.value == "threatmodel" for key, _ in node.value)
+
+
+def _sides(text: bytes) -> tuple[bytes, bytes]:
+    """The two versions of a text in conflict: ours and theirs (markers and base left out)."""
+    ours, theirs, part = [], [], None
+    for line in text.splitlines(keepends=True):
+        marker, bare = line[:7], line.rstrip()
+        if marker == b"<<<<<<<" and part is None:
+            part = "ours"
+        elif marker == b"|||||||" and part == "ours":
+            part = "base"
+        elif bare == b"=======" and part in ("ours", "base"):
+            part = "theirs"
+        elif marker == b">>>>>>>" and part == "theirs":
+            part = None
+        else:
+            if part in (None, "ours"):
+                ours.append(line)
+            if part in (None, "theirs"):
+                theirs.append(line)
+    return b"".join(ours), b"".join(theirs)
 
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"),
