@@ -118,7 +118,7 @@ def test_model_key_in_any_yaml_shape_is_a_model(repo, cli, shape):
     assert "of 1 model stale" in stale.err, stale.err
 
 
-_PROPERTY = settings(max_examples=60, deadline=None,
+_PROPERTY = settings(max_examples=60, deadline=None, database=None,
                      suppress_health_check=[HealthCheck.function_scoped_fixture])
 _WORDS = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=12)
 
