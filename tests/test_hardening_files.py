@@ -367,6 +367,16 @@ def test_staged_model_over_the_size_limit(repo):
     assert "of 2 models stale" in stale.stderr
 
 
+def test_the_size_limit_is_the_documented_one():
+    from mkdocs_threatmodel.findings.rules import RULES
+    from mkdocs_threatmodel.workspace.files import MAX_FILE_BYTES
+
+    limit = f"{MAX_FILE_BYTES >> 20} MiB"
+    assert limit in RULES["TM011"].summary
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    assert f"up to\n{limit} each" in readme
+
+
 # -- 6. symlinks are not models -------------------------------------------------------------
 def test_symlink_to_a_model_outside_is_not_read(repo, tmp_path):
     outside = tmp_path / "outside" / "secret.md"
@@ -396,6 +406,22 @@ def test_symlink_to_a_model_inside_is_not_a_second_model(repo, cli):
     assert result.code == 0, result.out
     assert "1 model checked" in result.err
     assert "of 1 model stale" in cli(repo.root, "stale").err
+
+
+def test_named_symlink_inside_stands_for_its_target(repo, cli, tmp_path):
+    commit_model(repo, "m.md", model(status="bogus"))
+    os.symlink("m.md", repo.root / "alias.md")
+    result = cli(repo.root, "validate", "alias.md")
+    assert result.code == 1
+    assert [x.split(" ")[:2] for x in result.lines] == [["m.md:6:9:", "TM103"]]
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "x.md").write_text(model("outside", status="bogus"))
+    os.symlink(outside, repo.root / "linked")
+    through = cli(repo.root, "validate", "linked/x.md")
+    assert through.code == 1
+    assert [x.split(" ")[:2] for x in through.lines] == [["linked/x.md:1:1:", "TM009"]]
+    assert "outside" not in through.out
 
 
 # -- 8. nothing left behind ------------------------------------------------------------------
