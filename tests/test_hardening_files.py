@@ -487,6 +487,27 @@ def test_repository_of_another_user(repo):
                        check=True)
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to chown the repository to another "
+                    "user")
+def test_site_build_in_a_repository_of_another_user(repo, tmp_path):
+    repo.write("mkdocs.yml", "site_name: Models\nplugins:\n  - threatmodel\n")
+    repo.write("docs/index.md", "# Home\n")
+    commit_model(repo, "docs/m.md")
+    owner = os.stat(repo.root)
+    subprocess.run(["chown", "-R", "12345:12345", str(repo.root)], check=True)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f",
+                               str(repo.root / "mkdocs.yml"), "-d", str(tmp_path / "out")],
+                              capture_output=True, text=True, timeout=120,
+                              env={**os.environ, **GIT_ENV})
+    finally:
+        subprocess.run(["chown", "-R", f"{owner.st_uid}:{owner.st_gid}", str(repo.root)],
+                       check=True)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert "threatmodel: git: detected dubious ownership" in proc.stderr
+
+
 def test_no_git_on_path_inside_a_repository(repo, tmp_path):
     _ignored_duplicate(repo)
     empty = tmp_path / "no-git-here"
