@@ -206,6 +206,17 @@ def test_bare_repository_is_said_not_walked(repo, tmp_path):
         assert "bare" in one_error_line(proc)
 
 
+def test_broken_repository_is_said_not_walked(tmp_path):
+    folder = tmp_path / "worktree"
+    (folder / "docs").mkdir(parents=True)
+    (folder / ".git").write_text(f"gitdir: {tmp_path / 'gone'}\n")  # its repository is gone
+    (folder / "docs" / "m.md").write_text(model(status="bogus"))
+    proc = tm(folder / "docs", "validate")
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert "not a git repository" in one_error_line(proc)
+
+
 def test_inside_the_git_folder_is_said_not_walked(repo):
     commit_model(repo)
     proc = tm(repo.root / ".git", "validate")

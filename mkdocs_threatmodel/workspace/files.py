@@ -2,12 +2,13 @@
 cap), and writing one whole or not at all.
 
 Takes a path; gives its bytes, or an :class:`Unreadable` error that says why not. The file
-is opened with ``O_NONBLOCK`` (so a FIFO cannot block the open), looked at with ``fstat``
-on the open descriptor (only a regular file is read: a FIFO, a device, a socket or a folder
-is refused), and read up to :data:`MAX_FILE_BYTES`: a larger file is refused, with its first
-bytes kept so the caller can tell whether it is a model. ``follow=False`` also refuses a
-symbolic link (``O_NOFOLLOW``): a link is never read as a model. :func:`write_whole`
-writes through a temporary file that is moved into place, so a full disk leaves nothing.
+is looked at with ``stat`` first (only a regular file is opened: a FIFO, a device, a socket
+or a folder is refused unopened), opened with ``O_NONBLOCK`` (so nothing swapped in meanwhile
+can block the open), checked again with ``fstat`` on the descriptor, and read up to
+:data:`MAX_FILE_BYTES`: a larger file is refused, with its first bytes kept so the caller can
+tell whether it is a model. ``follow=False`` also refuses a symbolic link (``O_NOFOLLOW``): a
+link is never read as a model. :func:`write_whole` writes through a temporary file that is
+moved into place, so a full disk leaves nothing.
 """
 
 from __future__ import annotations
@@ -39,20 +40,20 @@ def read_file(path: str | Path, *, follow: bool = True, limit: int = MAX_FILE_BY
               head: int = 65536) -> bytes:
     """The bytes of the regular file at ``path`` (at most ``limit``); raises
     :class:`Unreadable`. A file over ``limit`` raises with its first ``head`` bytes."""
-    flags = _FLAGS if follow else _FLAGS | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(path, flags)
+    try:  # a special file is refused before it is opened (opening a device can act)
+        _regular(path, os.stat(path, follow_symlinks=follow).st_mode, follow)
+        fd = os.open(path, _FLAGS if follow else _FLAGS | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
         raise _refusal(path, exc, follow) from None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a file")
-            raise Unreadable(path, "special", f"is {kind}, not a regular file")
-        try:
-            data = _read(fd, limit + 1)
+        _regular(path, info.st_mode, follow)  # it may have been swapped meanwhile
+        try:  # a file known to be too large is read only as far as its head
+            data = _read(fd, head if info.st_size > limit else limit + 1)
         except OSError as exc:
             raise _refusal(path, exc, follow) from None
+        if info.st_size > limit:
+            raise too_large(path, limit, data)
         if len(data) > limit:
             raise too_large(path, limit, data[:head])
         return data
@@ -73,6 +74,16 @@ def read_start(path: str | Path, size: int, *, follow: bool = False) -> bytes:
         return read_file(path, follow=follow, limit=size, head=size)
     except Unreadable as exc:
         return exc.head
+
+
+def _regular(path: str | Path, mode: int, follow: bool) -> None:
+    """Raise :class:`Unreadable` unless ``mode`` is a regular file's."""
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISLNK(mode) and not follow:
+        raise Unreadable(path, "symlink", "is a symbolic link, not a regular file")
+    kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+    raise Unreadable(path, "special", f"is {kind}, not a regular file")
 
 
 def _read(fd: int, most: int) -> bytes:

@@ -70,7 +70,11 @@ def toplevel(cwd: Path | str) -> Path | None:
         return Path(os.fsdecode(proc.stdout.rstrip(b"\n")))
     why = reason(proc.stderr)
     if "not a git repository" in why:
-        return None
+        found = repository_above(Path(cwd))
+        if found is None:
+            return None
+        raise GitError(f"{why} (yet {found} has a .git: a broken repository, or one git "
+                       "was told not to look for)")
     if "must be run in a work tree" in why:
         bare = _run(["rev-parse", "--is-bare-repository"], cwd).stdout.strip() == b"true"
         what = "a bare git repository" if bare else "inside a git folder"
