@@ -92,6 +92,8 @@ def test_utf16_model_is_reported_not_skipped(repo, cli, encoding):
     assert "All good" not in result.err
     named = cli(repo.root, "validate", "m.md")
     assert named.code == 1 and named.lines == result.lines
+    repo.commit("model", "2026-11-20")
+    assert "of 1 model stale" in cli(repo.root, "stale").err  # stale counts it too
 
 
 _KEY_SHAPES = {
