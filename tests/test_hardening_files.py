@@ -72,10 +72,6 @@ def one_error_line(proc) -> str:
     return lines[0]
 
 
-def findings(text: str, code: str) -> list[str]:
-    return [x for x in text.splitlines() if f" {code} " in x]
-
-
 def commit_model(repo: Repo, rel: str = "m.md", text: str | None = None) -> None:
     repo.write(rel, text if text is not None else model())
     repo.commit("model", "2026-11-20")
