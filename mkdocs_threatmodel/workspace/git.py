@@ -18,6 +18,7 @@ from ..errors import GitError
 from .files import MAX_FILE_BYTES
 
 _ENV = {"GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+NO_GIT = "git is not installed or not on PATH"
 
 
 def run(args: list[str], cwd: Path | str, *, check: bool = True) -> bytes:
@@ -37,9 +38,6 @@ def _run(args: list[str], cwd: Path | str) -> subprocess.CompletedProcess:
         return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True)
     except FileNotFoundError as exc:
         raise GitError(NO_GIT) from exc
-
-
-NO_GIT = "git is not installed or not on PATH"
 
 
 def reason(stderr: bytes) -> str:
