@@ -386,6 +386,47 @@ def test_the_size_limit_is_the_documented_one():
     assert f"up to\n{limit} each" in readme
 
 
+# What each kind of file named *.md makes validate say: (code, checked as a model).
+_KINDS = {"model": (None, True), "bad": ("TM103", True), "fifo": ("TM009", True),
+          "folder": ("TM009", True), "missing": ("TM012", True), "utf16": ("TM007", True),
+          "link-in": (None, False), "link-out": (None, False), "dev-zero": (None, False)}
+
+
+@settings(max_examples=12, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kinds=st.lists(st.sampled_from(sorted(_KINDS)), min_size=1, max_size=6))
+def test_every_model_file_is_checked_or_said(tmp_path_factory, kinds):
+    """Whatever mix of files a repository holds, validate ends, never crashes, and says of
+    each model file that it was checked, or why not; links are no models."""
+    root = tmp_path_factory.mktemp("mix")
+    repo = Repo(root)
+    repo.git("init", "-q", "-b", "main")
+    outside = tmp_path_factory.mktemp("outside") / "x.md"
+    outside.write_text(model("outside"))
+    repo.write("target.md", model("target"))
+    names = [f"m{i}.md" for i in range(len(kinds))]
+    for name, kind in zip(names, kinds, strict=True):
+        if kind.startswith(("link", "dev")):
+            os.symlink({"link-in": "target.md", "link-out": str(outside),
+                        "dev-zero": "/dev/zero"}[kind], root / name)
+        elif kind == "utf16":
+            repo.write(name, model(name[:-3]).encode("utf-16"))
+        else:
+            repo.write(name, model(name[:-3], "bogus" if kind == "bad" else "draft"))
+    repo.commit("files", "2026-11-20")
+    for name, kind in zip(names, kinds, strict=True):
+        if kind in ("fifo", "folder", "missing"):
+            (root / name).unlink()
+            {"fifo": os.mkfifo, "folder": os.mkdir, "missing": lambda p: None}[kind](root / name)
+    proc = tm(root, "validate", memory=GIB)
+    assert "Traceback" not in proc.stderr
+    said = sorted((x.split(":")[0], x.split(" ")[1]) for x in proc.stdout.splitlines())
+    assert said == sorted((n, _KINDS[k][0]) for n, k in zip(names, kinds, strict=True)
+                          if _KINDS[k][0]), proc.stdout
+    checked = 1 + sum(_KINDS[k][1] for k in kinds)
+    assert f" {checked} model{'s' if checked != 1 else ''} checked." in proc.stderr
+
+
 # -- 6. symlinks are not models -------------------------------------------------------------
 def test_symlink_to_a_model_outside_is_not_read(repo, tmp_path):
     outside = tmp_path / "outside" / "secret.md"
