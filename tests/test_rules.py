@@ -35,4 +35,5 @@ def test_every_enabled_rule_has_a_case():
     covered = {case[2] for case in CASES}
     expected = {code for code, r in RULES.items() if code[2] in "01234" and r.enabled}
     expected -= {"TM007", "TM008", "TM210", "TM211"}  # see test_repository.py
+    expected -= {"TM009", "TM010", "TM011", "TM012"}  # see test_hardening_files.py
     assert expected <= covered, sorted(expected - covered)

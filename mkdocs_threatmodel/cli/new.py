@@ -25,6 +25,7 @@ def add(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..format.scaffold import relative_adr, skeleton
     from ..format.spec import is_id
+    from ..workspace.files import write_whole
 
     path = Path(args.path)
     if not is_id(args.id):
@@ -39,7 +40,6 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--adr {adr}: no such file")
         adrs.append(relative_adr(path, Path(adr)))
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "x", encoding="utf-8", newline="\n") as handle:
-        handle.write(skeleton(args.id, args.title, args.owner, adrs))
+    write_whole(path, skeleton(args.id, args.title, args.owner, adrs).encode("utf-8"))
     print(printable(f"wrote {args.path}"), file=sys.stderr)
     return EXIT_OK

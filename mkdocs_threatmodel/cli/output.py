@@ -10,6 +10,8 @@ from ..errors import InputError, printable
 
 
 def write_output(output: str | None, text: str, force: bool) -> None:
+    from ..workspace.files import write_whole
+
     if output is None:
         sys.stdout.write(text)
         return
@@ -19,6 +21,5 @@ def write_output(output: str | None, text: str, force: bool) -> None:
     if path.is_dir():
         raise InputError(f"{output} is a folder")
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w" if force else "x", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+    write_whole(path, text.encode("utf-8"), replace=force)
     print(printable(f"wrote {output}"), file=sys.stderr)

@@ -34,7 +34,6 @@ def run(args: argparse.Namespace) -> int:
 
     from ..findings.reports import FORMATS
     from ..findings.reports.text import summary
-    from ..format.source import looks_like_model
     from ..validation.engine import validate
     from ..workspace.repository import Repository
 
@@ -50,20 +49,35 @@ def run(args: argparse.Namespace) -> int:
         repo = repo.with_config(replace(repo.config, strict=True))
     only = None
     if args.paths:
-        only = []
-        for given in args.paths:
-            path = Path(given)
-            if not path.exists():
-                raise UsageError(f"{given}: no such file")
-            if path.is_dir():
-                raise UsageError(f"{given}: is a folder; give model files, or no path for all")
-            try:
-                only.append(repo.relative(path))
-            except ValueError:
-                raise UsageError(f"{given}: outside the repository at {repo.root}") from None
-        only = [p for p in only if looks_like_model(repo.read(p))]
+        only = [_named(repo, given) for given in args.paths]
+        only = [p for p in only if repo.named_model(p)]
     result = validate(repo, only, on, use_cache=not args.no_cache)
     sys.stdout.write(FORMATS[args.format](repo.root, result.findings, len(result.checked)))
     if args.format == "text":
         print(summary(result.findings, len(result.checked)), file=sys.stderr)
     return exit_status(result.failed)
+
+
+def _named(repo, given: str) -> str:
+    """The repository path of a file the user named; a symbolic link stands for its target,
+    and one that leaves the repository is refused (said as TM009, never read)."""
+    from ..workspace.files import Unreadable
+
+    path = Path(given)
+    if not path.exists() and not path.is_symlink():
+        raise UsageError(f"{given}: no such file")
+    if path.is_dir():
+        raise UsageError(f"{given}: is a folder; give model files, or no path for all")
+    try:
+        rel = repo.relative(path)
+    except ValueError:
+        raise UsageError(f"{given}: outside the repository at {repo.root}") from None
+    real = os.path.realpath(path)
+    if real == os.path.abspath(path):
+        return rel
+    try:
+        return repo.relative(real)
+    except ValueError:
+        repo.refuse(rel, Unreadable(given, "symlink", "is a symbolic link that leaves the "
+                                    "repository"))
+        return rel

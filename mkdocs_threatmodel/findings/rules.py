@@ -56,6 +56,26 @@ _RULES = [
          "Save the file as UTF-8."),
     Rule("TM008", "binary-file", E, "The file is binary.",
          "A file with NUL bytes is not a Markdown model.", "Check the file's path."),
+    Rule("TM009", "unreadable-file", E,
+         "A model file cannot be read: no permission, not a regular file (a FIFO, a device, "
+         "a folder), or a symbolic link named on the command line that leaves the repository.",
+         "A model that is not read is not checked; it must not pass in silence. Models are "
+         "read only from regular files, never through a link (links are not models).",
+         "Make the file a readable regular file, or exclude it in .threatmodel.yaml."),
+    Rule("TM010", "merge-conflict", E,
+         "A model holds an unresolved merge conflict: conflict markers, or unmerged sides "
+         "in git's index.",
+         "A model in the middle of a conflict says two things at once; neither is checked.",
+         "Resolve the conflict, remove the markers and `git add` the model."),
+    Rule("TM011", "file-too-large", E,
+         "A model file is larger than the size limit (16 MiB); it is not read.",
+         "Every read has a limit, so a huge or endless file cannot exhaust memory or time.",
+         "Split the model, or move bulky content out of it."),
+    Rule("TM012", "missing-from-work-tree", W,
+         "Git tracks a model that the work tree lacks (a sparse checkout, or a file deleted "
+         "without `git rm`); it is not checked.",
+         "A model left out of the checkout is not checked, so the run does not cover it.",
+         "Check the model out (widen the sparse checkout), or `git rm` it."),
     # -- schema ---------------------------------------------------------------
     Rule("TM101", "unknown-key", E, "A key is not part of the model format.",
          "Misspelt keys are otherwise ignored and their content lost.",

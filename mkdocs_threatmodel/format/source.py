@@ -95,15 +95,98 @@ class SourceFile:
 
 
 def looks_like_model(raw: bytes) -> bool:
-    """Cheap test on a file's bytes (its first :data:`HEAD_BYTES`): front matter with a
-    top-level ``threatmodel`` key."""
-    head = raw[:HEAD_BYTES]
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:]
-    if not (head.startswith(b"---\n") or head.startswith(b"---\r\n")):
+    """Whether a file's bytes (its first :data:`HEAD_BYTES`) are a model: front matter with
+    a top-level ``threatmodel`` key, in any YAML spelling and any Unicode encoding (a model
+    that is not UTF-8 is still one, and is then reported as such)."""
+    head = _as_utf8(raw[:HEAD_BYTES])
+    if head.startswith(b"<<<<<<<"):  # a conflict from the first line: is either side one?
+        return any(looks_like_model(side) for side in _sides(head))
+    first, newline, _ = head.partition(b"\n")
+    if not newline or first.rstrip() != b"---":
         return False
-    closing = CLOSING_LINE_BYTES.search(head, 4)
-    return _MODEL_KEY.search(head, 0, closing.start() if closing else len(head)) is not None
+    start = len(first) + 1
+    closing = CLOSING_LINE_BYTES.search(head, start)
+    front = head[start:closing.start() if closing else len(head)]
+    if _MODEL_KEY.search(front):
+        return True
+    return b"threatmodel" in front and _has_model_key(front)
+
+
+def _has_model_key(front: bytes) -> bool:
+    """The slow test, for a key the fast one misses (quoted, in flow style, explicit): does
+    YAML read a top-level ``threatmodel`` key?"""
+    try:
+        node = yaml.compose(front.decode("utf-8", "replace"), Loader=_Loader)
+    except (yaml.YAMLError, RecursionError):
+        return False
+    return isinstance(node, yaml.MappingNode) and any(
+        isinstance(key, yaml.ScalarNode) and key.value == "threatmodel" for key, _ in node.value)
+
+
+def _sides(text: bytes) -> tuple[bytes, bytes]:
+    """The two versions of a text in conflict: ours and theirs (markers and base left out)."""
+    ours, theirs, part = [], [], None
+    for line in text.splitlines(keepends=True):
+        marker, bare = line[:7], line.rstrip()
+        if marker == b"<<<<<<<" and part is None:
+            part = "ours"
+        elif marker == b"|||||||" and part == "ours":
+            part = "base"
+        elif bare == b"=======" and part in ("ours", "base"):
+            part = "theirs"
+        elif marker == b">>>>>>>" and part == "theirs":
+            part = None
+        else:
+            if part in (None, "ours"):
+                ours.append(line)
+            if part in (None, "theirs"):
+                theirs.append(line)
+    return b"".join(ours), b"".join(theirs)
+
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+         (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"),
+         (b"\xfe\xff", "utf-16-be"))
+
+
+def encoding(raw: bytes) -> str | None:
+    """The Unicode encoding other than UTF-8 that ``raw`` is written in, told by its byte
+    order mark or by the NUL bytes of its first ``---`` line; ``None`` for anything else."""
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            return None if name == "utf-8" else name
+    if raw.startswith(b"-\0\0\0-\0\0\0"):
+        return "utf-32-le"
+    if raw.startswith(b"\0\0\0-\0\0\0-"):
+        return "utf-32-be"
+    if raw.startswith(b"-\0-\0"):
+        return "utf-16-le"
+    if raw.startswith(b"\0-\0-"):
+        return "utf-16-be"
+    return None
+
+
+def _as_utf8(head: bytes) -> bytes:
+    """``head`` as UTF-8 bytes without a byte order mark (other encodings transcoded)."""
+    name = encoding(head)
+    if name is not None:
+        width = 4 if "32" in name else 2
+        head = head[:len(head) - len(head) % width]
+        head = head.decode(name, "replace").encode("utf-8")
+    return head.removeprefix(b"\xef\xbb\xbf")
+
+
+_CONFLICT = re.compile(r"^<{7}(?:[ \t][^\n]*)?\r?\n(?:.*\n)*?>{7}(?:[ \t]|\r?$)",
+                       re.MULTILINE)
+
+
+def conflict_line(text: str) -> int | None:
+    """The line of the first git conflict (a ``<<<<<<<`` line closed by a ``>>>>>>>``
+    line), or ``None``. A ``=======`` line alone is a Markdown heading, not a conflict."""
+    if "<<<<<<<" not in text:
+        return None
+    match = _CONFLICT.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def read_source(path: str, raw: bytes, positions: bool = False) -> SourceFile:
@@ -112,6 +195,12 @@ def read_source(path: str, raw: bytes, positions: bool = False) -> SourceFile:
     With ``positions``, every value's spot is recorded while loading.
     """
     src = SourceFile(path, raw=raw, _spots={} if positions else None)
+    other = encoding(raw)
+    if other is not None:
+        src.findings.append(Finding(path, Position(1, 1), "TM007",
+                                    f"file is {other.upper()}, not UTF-8",
+                                    hint="save the file as UTF-8"))
+        return src
     if b"\0" in raw:
         src.findings.append(Finding(path, Position(1, 1), "TM008",
                                     "file is binary (contains NUL bytes)"))
@@ -127,6 +216,12 @@ def read_source(path: str, raw: bytes, positions: bool = False) -> SourceFile:
         return src
     if text.startswith("\ufeff"):
         text = text[1:]
+    conflict = conflict_line(text)
+    if conflict is not None:
+        src.findings.append(Finding(path, Position(conflict, 1), "TM010",
+                                    "unresolved merge conflict (conflict markers)",
+                                    hint="resolve the conflict and remove the markers"))
+        return src
     src.newline = "\r\n" if "\r\n" in text[:2000] else "\n"
     lines = text.splitlines(keepends=True)
     if not lines or not opens(lines[0]):

@@ -17,6 +17,7 @@ from ..findings.finding import Finding, Severity
 from ..format.model import Model
 from ..format.source import looks_like_model, read_yaml
 from ..validation.engine import validate
+from ..workspace.files import read_file
 from ..workspace.repository import Repository
 
 MAX_INPUT_BYTES = 32 * 1024 * 1024
@@ -50,7 +51,7 @@ def load_models(paths: list[str], skip_others: bool = False
             rel = path.relative_to(repo.root).as_posix()
         except ValueError:
             raise InputError(f"{given}: not in the repository at {repo.root}") from None
-        if not looks_like_model(path.read_bytes()):
+        if not looks_like_model(read_file(path)):
             if skip_others:
                 continue
             raise InputError(f"{given}: not a threat model (no 'threatmodel' key in its "

@@ -25,7 +25,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from ..errors import printable
+from ..errors import Failure, printable
 from ..findings.finding import Finding, Severity
 from ..findings.reports.text import display_path
 from ..format.model import Model
@@ -110,7 +110,10 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         if not self.config.enabled:
             return files
         docs_dir = Path(config.docs_dir).resolve()
-        repo = self.repo = Repository.at(docs_dir)
+        try:
+            repo = self.repo = Repository.at(docs_dir)
+        except Failure as exc:  # git refused the repository: its reason, not a traceback
+            raise PluginError(printable(f"threatmodel: {exc}")) from None
         rel = os.path.relpath(docs_dir, repo.root).replace(os.sep, "/")
         self.prefix = "" if rel == "." else rel + "/"
         on = today()

@@ -30,6 +30,7 @@ from ..format.source import HEAD_BYTES, SourceFile, locate, looks_like_model
 from ..validation.engine import read_model_source
 from ..workspace import git
 from ..workspace.discover import MARKDOWN_SUFFIXES, candidate_files
+from ..workspace.files import Unreadable, read_file, read_start
 from ..workspace.globs import GlobIndex, literal_prefix
 from ..workspace.repository import Repository, today
 from .adr import superseded_by
@@ -83,12 +84,9 @@ class Info:
 
 
 def _file_start(path: Path) -> bytes:
-    """The first bytes of a work tree file (enough to tell a model), or none."""
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(HEAD_BYTES)
-    except OSError:
-        return b""
+    """The first bytes of a work tree file (enough to tell a model): none for a link, a
+    special file or one that cannot be read (as validate, which does not read those)."""
+    return read_start(path, HEAD_BYTES)
 
 
 def review_command(path: str) -> str:
@@ -561,7 +559,7 @@ class Assessment:
     def _raw(self, rel: str) -> bytes:
         """The model as the user sees it (work tree, else as committed), for line numbers."""
         try:
-            return (self.root / rel).read_bytes()
-        except OSError:
+            return read_file(self.root / rel, follow=False)
+        except Unreadable:
             src = self.sources.get(rel)
             return src.raw if src is not None else b""

@@ -26,6 +26,7 @@ from ..format.frontmatter import CLOSING_LINE
 from ..format.source import looks_like_model
 from ..validation.engine import validate
 from ..workspace import git
+from ..workspace.files import read_file
 from ..workspace.repository import Repository, today
 from .judge import reviewed_value
 
@@ -126,7 +127,8 @@ def record_review(path: Path, date: str, by: str) -> bool:
     """Validate the model, then record the review; False (with findings printed) if invalid."""
     repo = Repository.at(path.parent)
     rel = repo.relative(path)
-    if not looks_like_model(path.read_bytes()):
+    raw = read_file(path)  # a regular file within the size limit (a FIFO never blocks)
+    if not looks_like_model(raw):
         raise UsageError(f"{path}: not a threat model (no 'threatmodel' key in front matter)")
     result = validate(repo, [rel])
     errors = [f for f in result.findings if f.severity is Severity.ERROR]
@@ -135,7 +137,6 @@ def record_review(path: Path, date: str, by: str) -> bool:
             print(finding_line(repo.root, finding))
         print_error(f"not recording a review of {path}: fix the model first")
         return False
-    raw = path.read_bytes()
     bom = raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
     new_text = plan_review(text, date, by)
@@ -166,6 +167,7 @@ def run_review(paths: list[Path], by: str | None, on: dt.date | None) -> int:
     date = (on or today()).isoformat()
     files = [_resolve(p) for p in paths]
     if by is None:
+        git.toplevel(files[0].parent)  # a repository git refuses is said before all else
         by = git.config_value(files[0].parent, "user.name")
         if not by:
             raise UsageError("who reviewed? pass --by NAME or set git's user.name")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..format.spec import DEFAULT_CLASSIFICATIONS
 from ..workspace.file_list import RepositoryFiles
+from ..workspace.files import Unreadable, read_file
 from ..workspace.repository import inside
 
 
@@ -30,8 +31,8 @@ class Context:
             # never a file outside the repository
             real = self.real(relpath) if self.real else inside(self.root, relpath)
             try:
-                self._texts[relpath] = real.read_text("utf-8", errors="replace") if real \
-                    else None
-            except OSError:
+                self._texts[relpath] = read_file(real).decode("utf-8", errors="replace") \
+                    if real else None
+            except Unreadable:
                 self._texts[relpath] = None
         return self._texts[relpath]

@@ -150,7 +150,9 @@ def validate(repo: Repository, only: list[str] | None = None, on: dt.date | None
     if only is not None:
         known = set(paths)
         paths += [p for p in only if p not in known]
-    wanted = set(only) if only is not None else set(paths)
+    problems = repo.problems()  # model files that could not be read, and why
+    wanted = set(only) if only is not None else set(paths) | set(problems)
+    paths = [p for p in paths if p not in problems]
     raws = {rel: repo.read(rel) for rel in paths}
     strict = repo.config.strict or any(repo.config.severity(code) is not None
                                        for code in STRICT_RULES)
@@ -164,6 +166,7 @@ def validate(repo: Repository, only: list[str] | None = None, on: dt.date | None
     finally:
         _RUN = None
     raw: list[Finding] = list(repo.config.findings)
+    raw += [finding for rel, finding in problems.items() if rel in wanted]
     drafts = set()
     for outcome in outcomes:
         raw += outcome.findings

@@ -21,6 +21,7 @@ from ..findings.finding import Finding, Position, Severity
 from ..findings.rules import RULES
 from ..format.source import read_yaml
 from ..format.spec import DEFAULT_CLASSIFICATIONS
+from .files import Unreadable, read_file
 from .globs import glob_match, glob_problem
 
 CONFIG_NAME = ".threatmodel.yaml"
@@ -61,9 +62,14 @@ def load_config(root: Path) -> Config:
     """Read ``.threatmodel.yaml`` at ``root``; problems become TM901 findings."""
     path = root / CONFIG_NAME
     config = Config()
-    if not path.is_file():
+    try:
+        raw = read_file(path)
+    except Unreadable as refusal:  # a FIFO, a device, a folder or a huge file is said
+        if refusal.kind != "missing":
+            config.findings.append(Finding(CONFIG_NAME, Position(1, 1), "TM901",
+                                           f"the configuration file {refusal.reason}"))
         return config
-    src = read_yaml(CONFIG_NAME, path.read_bytes())
+    src = read_yaml(CONFIG_NAME, raw)
     config.findings.extend(src.findings)
     if src.findings:
         return config

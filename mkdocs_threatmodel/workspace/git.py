@@ -15,30 +15,82 @@ from sys import intern
 from typing import NamedTuple
 
 from ..errors import GitError
+from .files import MAX_FILE_BYTES
 
 _ENV = {"GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+NO_GIT = "git is not installed or not on PATH"
 
 
 def run(args: list[str], cwd: Path | str, *, check: bool = True) -> bytes:
-    """Run ``git args`` in ``cwd`` and return its standard output."""
-    env = {**os.environ, **_ENV}
-    try:
-        proc = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True)
-    except FileNotFoundError as exc:
-        raise GitError("git is not installed or not on PATH") from exc
+    """Run ``git args`` in ``cwd`` and return its standard output.
+
+    A failure raises :class:`GitError` with git's own reason, in one line.
+    """
+    proc = _run(args, cwd)
     if check and proc.returncode != 0:
-        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(message[-1] if message else f"git {args[0]} failed")
+        raise GitError(reason(proc.stderr) or f"git {args[0]} failed")
     return proc.stdout
 
 
-def toplevel(cwd: Path | str) -> Path | None:
-    """The work tree root containing ``cwd``, or ``None`` outside a git work tree."""
+def _run(args: list[str], cwd: Path | str) -> subprocess.CompletedProcess:
+    env = {**os.environ, **_ENV}
     try:
-        out = run(["rev-parse", "--show-toplevel"], cwd)
+        return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True)
+    except FileNotFoundError as exc:
+        raise GitError(NO_GIT) from exc
+
+
+def reason(stderr: bytes) -> str:
+    """Git's reason for a failure, in one line: its first ``fatal:`` or ``error:`` line
+    (hints and advice that follow it are left out), else its first line."""
+    lines = [x.strip() for x in stderr.decode("utf-8", "replace").splitlines() if x.strip()]
+    for line in lines:
+        for prefix in ("fatal: ", "error: "):
+            if line.startswith(prefix):
+                return "git: " + line[len(prefix):]
+    return "git: " + lines[0] if lines else ""
+
+
+def toplevel(cwd: Path | str) -> Path | None:
+    """The work tree root containing ``cwd``, or ``None`` when ``cwd`` is in no git repository.
+
+    Raises :class:`GitError` when ``cwd`` is in a repository that git refuses (owned by
+    another user), that has no work tree (a bare repository, or inside its git folder), or
+    when git is missing in a folder that is a repository: never a folder walk instead.
+    """
+    try:
+        proc = _run(["rev-parse", "--show-toplevel"], cwd)
     except GitError:
+        if repository_above(Path(cwd)) is not None:
+            raise GitError(f"{NO_GIT}, and {cwd} is in a git repository") from None
         return None
-    return Path(os.fsdecode(out.rstrip(b"\n")))
+    if proc.returncode == 0:
+        return Path(os.fsdecode(proc.stdout.rstrip(b"\n")))
+    why = reason(proc.stderr)
+    if "not a git repository" in why:
+        found = repository_above(Path(cwd))
+        if found is None:
+            return None
+        raise GitError(f"{why} (yet {found} has a .git: a broken repository, or one git "
+                       "was told not to look for)")
+    if "must be run in a work tree" in why:
+        bare = _run(["rev-parse", "--is-bare-repository"], cwd).stdout.strip() == b"true"
+        what = "a bare git repository" if bare else "inside a git folder"
+        raise GitError(f"{cwd} is {what}, with no work tree to check; run in a clone "
+                       "(its work tree)")
+    raise GitError(why or "git rev-parse failed")
+
+
+def repository_above(start: Path) -> Path | None:
+    """The nearest folder from ``start`` up that holds a ``.git`` entry or is a bare
+    repository (HEAD, objects and refs), found without git."""
+    start = Path(os.path.abspath(start))
+    for folder in [start, *start.parents]:
+        if os.path.lexists(folder / ".git"):
+            return folder
+        if all(os.path.exists(folder / name) for name in ("HEAD", "objects", "refs")):
+            return folder
+    return None
 
 
 def list_files(root: Path) -> list[str]:
@@ -50,39 +102,51 @@ def list_files(root: Path) -> list[str]:
 
 def index_blobs(root: Path) -> dict[str, str]:
     """Staged files (stage 0) and their blob ids, from the index."""
+    return index(root).blobs
+
+
+class Index(NamedTuple):
+    """Git's index: staged files (stage 0, no links or submodules) and their blob ids, and
+    the files left unmerged by a conflict with the blob ids of their sides (stages 1-3)."""
+
+    blobs: dict[str, str]
+    unmerged: dict[str, list[str]]
+
+
+def index(root: Path) -> Index:
+    """The index, read by one ``git ls-files --stage``."""
     out = run(["ls-files", "-z", "--stage", "--"], root)
-    entries = {}
+    entries: dict[str, str] = {}
+    unmerged: dict[str, list[str]] = {}
     for record in out.split(b"\0"):
         if not record:
             continue
         meta, _, path = record.partition(b"\t")
         mode, sha, stage = meta.split(b" ")
-        if stage == b"0" and not mode.startswith(b"120") and not mode.startswith(b"160"):
+        if mode.startswith(b"120") or mode.startswith(b"160"):
+            continue
+        if stage == b"0":
             entries[os.fsdecode(path)] = sha.decode()
-    return entries
+        else:
+            unmerged.setdefault(os.fsdecode(path), []).append(sha.decode())
+    return Index(entries, unmerged)
 
 
 def read_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
-    """The contents of many blobs, read by one ``git cat-file --batch``."""
+    """The contents of many blobs, read by one ``git cat-file --batch`` (a blob over the
+    size limit as :class:`Oversized`)."""
     if not shas:
         return {}
-    env = {**os.environ, **_ENV}
-    unique = list(dict.fromkeys(shas))
-    proc = subprocess.run(["git", "cat-file", "--batch"], cwd=root, env=env,
-                          input="".join(s + "\n" for s in unique).encode(), capture_output=True)
-    if proc.returncode != 0:
-        raise GitError(proc.stderr.decode("utf-8", "replace").strip() or "git cat-file failed")
-    data, blobs, pos = proc.stdout, {}, 0
-    for sha in unique:
-        end = data.index(b"\n", pos)
-        header = data[pos:end].split(b" ")
-        pos = end + 1
-        if len(header) < 3 or header[1] == b"missing":
-            continue
-        size = int(header[2])
-        blobs[sha] = data[pos:pos + size]
-        pos += size + 1
-    return blobs
+    with BlobReader(root) as reader:
+        return {sha: data for sha, data in reader.each(shas) if data is not None}
+
+
+class Oversized(bytes):
+    """The first bytes of a blob larger than :data:`.files.MAX_FILE_BYTES`: the rest was
+    not read, and the blob is no model to check (it is reported as too large)."""
+
+
+_OVERSIZED_HEAD = 65536
 
 
 class Change(NamedTuple):
@@ -282,8 +346,7 @@ class History:
         proc.wait()
         reader.join()
         if proc.returncode != 0:
-            lines = b"".join(errors).decode("utf-8", "replace").strip().splitlines()
-            self._errors.append(lines[-1] if lines else "git log failed")
+            self._errors.append(reason(b"".join(errors)) or "git log failed")
         self._outputs[k] = commits
 
     def log(self) -> Log:
@@ -394,13 +457,24 @@ class BlobReader:
         return self.proc
 
     def _answer(self) -> bytes | None:
-        """Read git's answer to the oldest request not yet answered."""
-        header = self.proc.stdout.readline().split()
+        """Read git's answer to the oldest request not yet answered (of a blob over the
+        size limit, only its first bytes, as :class:`Oversized`)."""
+        stream = self.proc.stdout
+        header = stream.readline().split()
         if len(header) < 3 or header[1] == b"missing":
             return None
         size = int(header[2])
-        data = self.proc.stdout.read(size)
-        self.proc.stdout.read(1)
+        if size > MAX_FILE_BYTES:
+            head = Oversized(stream.read(_OVERSIZED_HEAD))
+            left = size - len(head) + 1
+            while left > 0:
+                chunk = stream.read(min(left, 1 << 20))
+                if not chunk:
+                    break
+                left -= len(chunk)
+            return head
+        data = stream.read(size)
+        stream.read(1)
         return data
 
     def read(self, sha: str) -> bytes | None:
@@ -460,6 +534,8 @@ class BlobReader:
 
 
 def config_value(root: Path, key: str) -> str | None:
-    """A git configuration value, or ``None``."""
-    out = run(["config", "--get", key], root, check=False).decode("utf-8", "replace").strip()
-    return out or None
+    """A git configuration value, or ``None`` when it is not set (a refusal of git raises)."""
+    proc = _run(["config", "--get", key], root)
+    if proc.returncode not in (0, 1):  # 1: the key is not set
+        raise GitError(reason(proc.stderr) or "git config failed")
+    return proc.stdout.decode("utf-8", "replace").strip() or None

@@ -14,10 +14,12 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..findings.finding import Finding, Position
 from ..format.source import looks_like_model
 from . import git
 from .config import Config, load_config
-from .discover import MARKDOWN_SUFFIXES, all_files, find_models, find_root
+from .discover import MARKDOWN_SUFFIXES, all_files, find_models, find_root, problem
+from .files import Unreadable, read_file, too_large
 
 
 def today() -> dt.date:
@@ -63,11 +65,12 @@ def _within(base: str, real: str) -> bool:
 class _Reads:
     """What a repository view has read so far (kept so no file is read twice)."""
 
-    index: dict[str, str] | None = None
+    index: git.Index | None = None
     all_files: list[str] | None = None
     blobs: dict[str, bytes] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
     folders: dict[str, str | None] = field(default_factory=dict)  # resolved, or None: outside
+    problems: dict[str, Finding] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -103,15 +106,24 @@ class Repository:
         return absolute.relative_to(self.root).as_posix()
 
     def model_paths(self) -> list[str]:
-        """Every model file of the repository (their bytes are kept for :meth:`read`)."""
+        """Every model file of the repository (their bytes are kept for :meth:`read`).
+
+        Model files that cannot be read are left out, and said by :meth:`problems`.
+        """
         if not self.staged:
-            self._reads.files = find_models(self.root, self.in_git, exclude=self.config.excluded,
-                                            files=self.files())
-            return list(self._reads.files)
+            found = find_models(self.root, self.in_git, exclude=self.config.excluded,
+                                files=self.files())
+            self._reads.files = found.models
+            self._reads.problems.update(found.problems)
+            return list(found.models)
         markdown = self.staged_markdown()
-        self._reads.blobs = git.read_blobs(self.root, list(markdown.values()))
-        return sorted(p for p, sha in markdown.items()
-                      if looks_like_model(self._reads.blobs.get(sha, b"")))
+        self._reads.blobs = blobs = git.read_blobs(self.root, list(markdown.values()))
+        self._conflicts()
+        models = sorted(p for p, sha in markdown.items() if looks_like_model(blobs.get(sha, b"")))
+        for rel in models:
+            if isinstance(blobs[markdown[rel]], git.Oversized):
+                self.refuse(rel, too_large(rel))
+        return [rel for rel in models if rel not in self._reads.problems]
 
     def files(self) -> list[str]:
         """Every file of the repository (git's index when staged), listed once per view."""
@@ -121,6 +133,39 @@ class Repository:
             self._reads.all_files = all_files(self.root, self.in_git)
         return self._reads.all_files
 
+    def _conflicts(self) -> None:
+        """Models the index holds unmerged (a conflict not resolved) become TM010 findings."""
+        unmerged = {p: shas for p, shas in self.index_entries().unmerged.items()
+                    if p.lower().endswith(MARKDOWN_SUFFIXES) and not self.config.excluded(p)}
+        sides = git.read_blobs(self.root, [sha for shas in unmerged.values() for sha in shas])
+        for rel, shas in unmerged.items():
+            if any(looks_like_model(sides.get(sha, b"")) for sha in shas):
+                self._reads.problems[rel] = Finding(
+                    rel, Position(1, 1), "TM010", "unresolved merge conflict: git's index "
+                    "holds the sides of this model, not a resolution",
+                    hint="resolve the conflict, then git add the model")
+
+    def problems(self) -> dict[str, Finding]:
+        """Model files found but not read, with the finding that says why."""
+        return dict(self._reads.problems)
+
+    def named_model(self, relpath: str) -> bool:
+        """Whether a file the user named is to be checked as a model: it is one, or it is
+        a file that cannot be read (then :meth:`problems` says why)."""
+        if relpath in self._reads.problems:
+            return True
+        try:
+            return looks_like_model(self.read(relpath))
+        except Unreadable as refusal:
+            if refusal.kind == "missing":
+                raise
+            self.refuse(relpath, refusal)
+            return True
+
+    def refuse(self, relpath: str, refusal: Unreadable) -> None:
+        """Say that a model file was not read, and why (see :meth:`problems`)."""
+        self._reads.problems[relpath] = problem(relpath, refusal)
+
     def staged_markdown(self) -> dict[str, str]:
         """Markdown files in git's index that the configuration does not exclude, with
         their blob ids: where the staged models are."""
@@ -128,21 +173,29 @@ class Repository:
                 if p.lower().endswith(MARKDOWN_SUFFIXES) and not self.config.excluded(p)}
 
     def index(self) -> dict[str, str]:
+        """Staged files and their blob ids."""
+        return self.index_entries().blobs
+
+    def index_entries(self) -> git.Index:
         if self._reads.index is None:
-            self._reads.index = git.index_blobs(self.root)
+            self._reads.index = git.index(self.root)
         return self._reads.index
 
     def read(self, relpath: str) -> bytes:
-        """A file's bytes: from the index when staged, else from the work tree."""
+        """A file's bytes: from the index when staged, else from the work tree (a regular
+        file within the size limit: else :class:`~.files.Unreadable` is raised)."""
         if self.staged:
             sha = self.index().get(relpath)
-            if sha is not None and sha in self._reads.blobs:
-                return self._reads.blobs[sha]
+            if sha is not None and sha not in self._reads.blobs:
+                self._reads.blobs.update(git.read_blobs(self.root, [sha]))
             if sha is not None:
-                return git.read_blobs(self.root, [sha]).get(sha, b"")
+                raw = self._reads.blobs.get(sha, b"")
+                if isinstance(raw, git.Oversized):
+                    raise too_large(relpath)
+                return raw
         if relpath in self._reads.files:
             return self._reads.files[relpath]
-        return (self.root / relpath).read_bytes()
+        return read_file(self.root / relpath)
 
     def exists(self, relpath: str) -> bool:
         """Whether a file exists inside the repository (in the index when staged)."""

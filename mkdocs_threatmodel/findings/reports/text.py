@@ -42,6 +42,8 @@ def summary(findings: list[Finding], checked: int, noun: str = "model") -> str:
     errors = sum(f.severity is Severity.ERROR for f in findings)
     warnings = sum(f.severity is Severity.WARNING for f in findings)
     plural = "s" if checked != 1 else ""
+    if not findings and not checked:  # no verdict on nothing: never "All good" for it
+        return f"Nothing to check: 0 {noun}s checked."
     if not findings:
         return f"All good: {checked} {noun}{plural} checked."
     return (f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning"
