@@ -17,6 +17,7 @@ class DraftAsset:
     impact: str | None = None
     description: str | None = None
     source_id: str | None = None
+    extra: dict = field(default_factory=dict)  # plain keys of the format (see .extras)
 
 
 @dataclass
@@ -26,6 +27,7 @@ class DraftBoundary:
     inside: str | None = None
     description: str | None = None
     source_id: str | None = None
+    extra: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -37,6 +39,7 @@ class DraftElement:
     assets: list[str] = field(default_factory=list)
     description: str | None = None
     source_id: str | None = None
+    extra: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -50,6 +53,8 @@ class DraftFlow:
     data: list[str] = field(default_factory=list)
     description: str | None = None
     source_id: str | None = None
+    returns: list[str] = field(default_factory=list)  # asset keys
+    extra: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -75,6 +80,37 @@ class DraftThreat:
     facts: list[str] = field(default_factory=list)  # what the source said, for the story
     source_id: str | None = None
     source_status: str | None = None
+    mitigations: list[str] = field(default_factory=list)  # mitigation keys
+    assumptions: list[str] = field(default_factory=list)  # assumption keys
+    hurts: list[tuple[str, list[str]]] = field(default_factory=list)  # (asset key, C/I/A)
+    per_target: dict[str, dict] = field(default_factory=dict)  # target key -> detail
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class DraftMitigation:
+    """A mitigation record; threats cite it by its key."""
+
+    key: str
+    title: str
+    status: str = "planned"
+    owner: str | None = None
+    ticket: str | None = None
+    tests: list[str] = field(default_factory=list)
+    description: str | None = None
+    source_id: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DraftAssumption:
+    key: str
+    text: str
+    owner: str | None = None
+    revisit: str | None = None
+    status: str | None = None
+    source_id: str | None = None
+    tags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -99,9 +135,13 @@ class Draft:
     elements: list[DraftElement] = field(default_factory=list)
     flows: list[DraftFlow] = field(default_factory=list)
     threats: list[DraftThreat] = field(default_factory=list)
+    mitigations: list[DraftMitigation] = field(default_factory=list)
+    assumptions: list[DraftAssumption] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
 
     def restore_own_fields(self, extras: dict) -> None:
-        """Take back what our own export kept aside: status, review, covers, ADRs, scope."""
+        """Take back what our own export kept aside: status, review, covers, ADRs, scope,
+        tags and the assumptions (keyed ``s:<id>``)."""
         from ..format.spec import MODEL_STATUSES
         from .common import mapping, text, texts
 
@@ -115,3 +155,11 @@ class Draft:
         self.covers, self.adrs = texts(extras.get("covers")), texts(extras.get("adrs"))
         scope = mapping(extras.get("scope"))
         self.scope = {"in": texts(scope.get("in")), "out": texts(scope.get("out"))}
+        self.tags = texts(extras.get("tags"))
+        for a in extras.get("assumptions") or []:
+            a = mapping(a)
+            if text(a.get("id")) and text(a.get("text")):
+                self.assumptions.append(DraftAssumption(
+                    f"s:{a['id']}", text(a["text"]), text(a.get("owner")),
+                    text(a.get("revisit")), text(a.get("status")), a["id"],
+                    texts(a.get("tags"))))

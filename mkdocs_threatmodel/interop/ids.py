@@ -15,8 +15,8 @@ import re
 from .common import is_slug, is_uuid, md_inline, slugify
 
 TABLE_MARKER = "<!-- threatmodel: source ids ({fmt}) -->"
-_ROW = re.compile(r"^\| (model|asset|boundary|element|flow|threat) \| `([^`|]+)` \| `([^`|]+)` \|",
-                  re.MULTILINE)
+_KINDS = "model|asset|boundary|element|flow|threat|mitigation|assumption"
+_ROW = re.compile(rf"^\| ({_KINDS}) \| `([^`|]+)` \| `([^`|]+)` \|", re.MULTILINE)
 _SAFE_ID = re.compile(r"^[^`|\\<>\s]{1,200}$")
 
 

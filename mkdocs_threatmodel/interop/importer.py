@@ -29,11 +29,13 @@ from typing import Any
 import yaml
 
 from ..errors import UsageError
-from ..format.model import APPLICABLE, STRIDE_NAMES
+from ..format.model import APPLICABLE, STRIDE_NAMES, parse_date
 from ..format.risk import rate
 from ..format.spec import (
+    ASSUMPTION_STATUSES,
     FORMAT_VERSION,
     LEVELS,
+    MITIGATION_STATUSES,
     MODEL_STATUSES,
     OPEN_STATUSES,
     TARGET_NAMES,
@@ -96,10 +98,13 @@ class _Builder:
         entries = ([("asset", a, "asset") for a in d.assets]
                    + [("boundary", b, "boundary") for b in d.boundaries]
                    + [("element", e, e.type) for e in d.elements]
-                   + [("flow", f, "flow") for f in d.flows])
+                   + [("flow", f, "flow") for f in d.flows]
+                   + [("mitigation", m, "mitigation") for m in d.mitigations]
+                   + [("assumption", a, "assumption") for a in d.assumptions])
         later = []
         for kind, entry, _fallback in entries:
-            name = getattr(entry, "name", None) or getattr(entry, "label", None) or ""
+            name = (getattr(entry, "name", None) or getattr(entry, "label", None)
+                    or getattr(entry, "title", None) or "")
             got = self.ids.keep(kind, entry.source_id, entry.source_id, name)
             if got is None:
                 later.append((kind, entry, _fallback, name))
@@ -256,6 +261,9 @@ def _threat_entry(b: _Builder, part: _Part, owner: str | None) -> dict[str, Any]
         b.notes.append(f"Threat {label}: its {risk.band} rating is kept in the story, not in "
                        "likelihood/impact, because an open threat of that risk needs a "
                        "ticket first (TM402).")
+    cited = [b.key[m] for m in t.mitigations if m in b.key]
+    if status == "mitigated" and not mitigation and cited:
+        mitigation = "By the cited mitigations: " + ", ".join(cited) + "."
     if status == "mitigated" and not mitigation:
         mitigation = "Not described in the source, which marks the threat mitigated."
         b.notes.append(f"Threat {label} is mitigated in the source without a mitigation text.")
@@ -276,12 +284,31 @@ def _threat_entry(b: _Builder, part: _Part, owner: str | None) -> dict[str, Any]
                 ("status", status), ("owner", clean(t.owner) if clean(t.owner) != owner
                                      else None),
                 ("ticket", ticket), ("mitigation", mitigation),
+                ("mitigations", cited),
+                ("assumptions", [b.key[a] for a in t.assumptions if a in b.key]),
+                ("hurts", [{"asset": b.key[a], **({"cia": cia} if cia else {})}
+                           for a, cia in t.hurts if a in b.key]),
+                ("per_target", _per_target(b, part)),
                 ("tests", [x for x in map(clean, t.tests) if x]),
                 ("acceptance", acceptance if status == "accepted" else None),
                 ("rationale", rationale if status == "not-applicable" else None),
                 ("references", [x for x in map(clean, t.references) if x])]
     entry.update((k, v) for k, v in optional if v)
+    entry.update((k, clean(v) if isinstance(v, str) else v) for k, v in t.extra.items())
     return entry
+
+
+def _per_target(b: _Builder, part: _Part) -> dict[str, dict]:
+    """The draft's per-target detail for this part's targets, with ids here."""
+    out = {}
+    for target in part.targets:
+        detail = dict(part.draft.per_target.get(target) or {})
+        if "mitigations" in detail:
+            detail["mitigations"] = [b.key[m] for m in detail["mitigations"] if m in b.key]
+        detail = {k: v for k, v in detail.items() if v}
+        if detail:
+            out[b.key[target]] = detail
+    return out
 
 
 def _placeholders(b: _Builder, front: dict, owner: str | None) -> None:
@@ -360,28 +387,45 @@ def build(draft: Draft, *, source_name: str, model_id: str | None = None,
     k = b.key
     front["assets"] = [_drop_empty({"id": k[a.key], "name": clean(a.name) or k[a.key],
                                     "impact": _level(a.impact),
-                                    "description": clean(a.description)})
+                                    "description": clean(a.description), **_extra(a)})
                        for a in draft.assets]
     front["boundaries"] = [_drop_empty({"id": k[x.key], "name": clean(x.name) or k[x.key],
                                         "inside": k.get(x.inside) if x.inside else None,
-                                        "description": clean(x.description)})
+                                        "description": clean(x.description), **_extra(x)})
                            for x in draft.boundaries]
     front["elements"] = [_drop_empty({"id": k[e.key], "name": clean(one_line(e.name)) or k[e.key],
                                       "type": e.type,
                                       "boundary": k.get(e.boundary) if e.boundary else None,
                                       "assets": [k[a] for a in e.assets if a in k],
-                                      "description": clean(e.description)})
+                                      "description": clean(e.description), **_extra(e)})
                          for e in draft.elements]
     front["flows"] = [_drop_empty({"id": k[f.key], "from": k[f.source], "to": k[f.target],
                                    "label": clean(f.label), "protocol": clean(f.protocol),
                                    "auth": clean(f.auth), "data": [k[a] for a in f.data if a in k],
-                                   "description": clean(f.description)})
+                                   "returns": [k[a] for a in f.returns if a in k],
+                                   "description": clean(f.description), **_extra(f)})
                       for f in draft.flows]
     front["threats"] = [_threat_entry(b, part, owner) for part in parts]
     _placeholders(b, front, owner)
     if front["threats"] and not owner and any("owner" not in t for t in front["threats"]):
         raise MissingOwner("the source names no owner for its threats; pass --owner TEAM")
-    for key in ("assets", "boundaries", "elements", "flows", "threats"):
+    front["mitigations"] = [_drop_empty({
+        "id": k[m.key], "title": clean(one_line(m.title)) or k[m.key],
+        "status": m.status if m.status in MITIGATION_STATUSES else "planned",
+        "owner": clean(m.owner) if clean(m.owner) != owner else None,
+        "ticket": clean(m.ticket), "tests": [x for x in map(clean, m.tests) if x],
+        "description": clean(m.description), "tags": [x for x in map(clean, m.tags) if x]})
+        for m in draft.mitigations]
+    front["assumptions"] = [_drop_empty({
+        "id": k[a.key], "text": clean(a.text) or "Not stated in the source.",
+        "owner": clean(a.owner) if clean(a.owner) != owner else None,
+        "revisit": a.revisit if parse_date(a.revisit) else None,
+        "status": a.status if a.status in ASSUMPTION_STATUSES else None,
+        "tags": [x for x in map(clean, a.tags) if x]}) for a in draft.assumptions]
+    if draft.tags:
+        front["tags"] = [x for x in map(clean, draft.tags) if x]
+    for key in ("assets", "boundaries", "elements", "flows", "threats", "mitigations",
+                "assumptions"):
         if not front[key]:
             del front[key]
     body = _body(draft, b, title, source_name, today or dt.date.today())
@@ -403,6 +447,13 @@ def _break_cycles(draft: Draft, notes: list[str]) -> None:
                 break
             seen.add(current)
             current = inside[current]
+
+
+def _extra(entry: Any) -> dict[str, Any]:
+    """An entry's plain keys of the format (from our own export), texts cleaned."""
+    return {k: clean(v) if isinstance(v, str) else
+            [clean(x) for x in v if clean(x)] if isinstance(v, list) else v
+            for k, v in entry.extra.items()}
 
 
 def _drop_empty(entry: dict) -> dict:
