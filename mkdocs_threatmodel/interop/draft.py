@@ -142,8 +142,9 @@ class Draft:
     def restore_own_fields(self, extras: dict) -> None:
         """Take back what our own export kept aside: status, review, covers, ADRs, scope,
         tags and the assumptions (keyed ``s:<id>``)."""
+        from ..format.model import parse_duration
         from ..format.spec import MODEL_STATUSES
-        from .common import mapping, text, texts
+        from .common import items, mapping, text, texts
 
         if extras.get("status") in MODEL_STATUSES:
             self.status = extras["status"]
@@ -151,12 +152,13 @@ class Draft:
         if text(reviewed.get("date")):
             self.reviewed = {k: text(reviewed.get(k)) for k in ("date", "by")
                              if text(reviewed.get(k))}
-        self.review_every = text(extras.get("review_every"))
+        self.review_every = text(extras.get("review_every")) \
+            if parse_duration(extras.get("review_every")) else None
         self.covers, self.adrs = texts(extras.get("covers")), texts(extras.get("adrs"))
         scope = mapping(extras.get("scope"))
         self.scope = {"in": texts(scope.get("in")), "out": texts(scope.get("out"))}
         self.tags = texts(extras.get("tags"))
-        for a in extras.get("assumptions") or []:
+        for a in items(extras.get("assumptions")):
             a = mapping(a)
             if text(a.get("id")) and text(a.get("text")):
                 self.assumptions.append(DraftAssumption(

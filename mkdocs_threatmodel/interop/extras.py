@@ -27,7 +27,7 @@ from ..format.spec import (
     THREAT,
     Type,
 )
-from .common import mapping, text, texts
+from .common import items, mapping, text, texts
 from .draft import DraftMitigation, DraftThreat
 
 # Keys written as they are (no ids in them), per kind of entry.
@@ -140,7 +140,7 @@ def threat_links_back(threat: DraftThreat, data: Any, target_key: Callable[[str]
     data = mapping(data)
     threat.mitigations = [prefix["mitigation"] + m for m in texts(data.get("mitigations"))]
     threat.assumptions = [prefix["assumption"] + a for a in texts(data.get("assumptions"))]
-    for h in data.get("hurts") or []:
+    for h in items(data.get("hurts")):
         h = mapping(h)
         if text(h.get("asset")):
             threat.hurts.append((prefix["asset"] + h["asset"],

@@ -261,6 +261,16 @@ def _threat_entry(b: _Builder, part: _Part, owner: str | None) -> dict[str, Any]
         b.notes.append(f"Threat {label}: its {risk.band} rating is kept in the story, not in "
                        "likelihood/impact, because an open threat of that risk needs a "
                        "ticket first (TM402).")
+    extra = dict(t.extra)
+    if status in OPEN_STATUSES and extra.get("severity") in ("high", "critical") \
+            and not ticket:
+        reason = extra.pop("severity_reason", None)
+        facts.append(f"The source gave it severity {extra['severity']}"
+                     + (f" ({one_line(reason)})" if reason else "")
+                     + "; rate it here once it has a ticket.")
+        b.notes.append(f"Threat {label}: its {extra.pop('severity')} severity is kept in the "
+                       "story, because an open threat of that risk needs a ticket first "
+                       "(TM402).")
     cited = [b.key[m] for m in t.mitigations if m in b.key]
     if status == "mitigated" and not mitigation and cited:
         mitigation = "By the cited mitigations: " + ", ".join(cited) + "."
@@ -294,7 +304,7 @@ def _threat_entry(b: _Builder, part: _Part, owner: str | None) -> dict[str, Any]
                 ("rationale", rationale if status == "not-applicable" else None),
                 ("references", [x for x in map(clean, t.references) if x])]
     entry.update((k, v) for k, v in optional if v)
-    entry.update((k, clean(v) if isinstance(v, str) else v) for k, v in t.extra.items())
+    entry.update((k, clean(v) if isinstance(v, str) else v) for k, v in extra.items())
     return entry
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import InputError
 from ..format.model import STRIDE_NAMES
 from ..format.spec import ELEMENT_TYPES, LEVELS, THREAT_STATUSES
-from .common import is_slug, mapping, one_line, stride_letter, text, texts
+from .common import is_slug, items, mapping, one_line, stride_letter, text, texts
 from .draft import Draft, DraftAsset, DraftBoundary, DraftElement, DraftFlow, DraftThreat
 from .extras import mitigation_back, plain_back, threat_links_back
 from .layout import Rect
@@ -134,25 +134,26 @@ class _Reader:
         self.detail = detail
         self.threats: dict[tuple, DraftThreat] = {}
         self.order: dict[str | None, int] = {}  # our threat id -> its index in the model
+        self.links: dict[tuple, dict] = {}  # threats of our export -> what they cite
 
     def _model(self) -> None:
         d, x = self.draft, self.extras
         if self.ours:
             d.restore_own_fields(x)
-            for a in x.get("assets") or []:
+            for a in items(x.get("assets")):
                 a = mapping(a)
                 if is_slug(a.get("id")):
                     d.assets.append(DraftAsset(f"a:{a['id']}", text(a.get("name")) or a["id"],
                                                a.get("impact") if a.get("impact") in LEVELS
                                                else None, text(a.get("description")), a["id"],
                                                plain_back("asset", a)))
-            for m in x.get("mitigations") or []:
+            for m in items(x.get("mitigations")):
                 m = mapping(m)
                 if text(m.get("id")):
                     d.mitigations.append(mitigation_back(
                         PREFIX["mitigation"] + m["id"], text(m.get("title")) or m["id"],
                         text(m.get("description")), m["id"], m))
-            for t in x.get("threats") or []:
+            for t in items(x.get("threats")):
                 t = mapping(t)
                 letters = [s for s in texts(t.get("stride")) if s in STRIDE_NAMES]
                 threat = self._threat(t, t, None, "", letters)
@@ -174,18 +175,16 @@ class _Reader:
                            "no 'reviewed' here).")
 
     def _target_key(self, cell_id: str) -> str | None:
-        """The draft key of an element or flow of the first diagram (ours has one)."""
-        key = f"0:{cell_id}"
-        return key if any(x.key == key for x in [*self.draft.elements,
-                                                 *self.draft.flows]) else None
+        """The draft key of the (first) element or flow with this cell id."""
+        return next((x.key for x in [*self.draft.elements, *self.draft.flows]
+                     if x.source_id == cell_id), None)
 
     def read(self, diagrams: list[dict]) -> Draft:
         self._model()
         for number, diagram in enumerate(diagrams):
             self._diagram(number, diagram, len(diagrams))
-        if self.ours:
-            for threat in self.threats.values():
-                threat_links_back(threat, threat.extra, self._target_key, PREFIX)
+        for group, extras in self.links.items():
+            threat_links_back(self.threats[group], extras, self._target_key, PREFIX)
         self.draft.threats += list(self.threats.values())
         if self.ours:  # back in the model's order
             self.draft.threats.sort(key=lambda t: self.order.get(t.source_id, len(self.order)))
@@ -346,6 +345,8 @@ class _Reader:
             if threat is None:
                 threat = self._threat(item, extras if ours else {}, source_id, word, [])
                 self.threats[group] = threat
+                if ours:
+                    self.links[group] = extras
             if key is None:
                 continue
             for target, letters in threat.placements:
@@ -392,4 +393,4 @@ class _Reader:
             target_order=texts(extras.get("targets")),
             letters=letters, facts=facts,
             source_id=extras.get("id") if is_slug(extras.get("id")) else source_id,
-            extra=dict(extras))
+            extra=plain_back("threat", extras))
