@@ -119,7 +119,7 @@ def test_otm_export_carries_mitigation_records_states_per_target_and_asset_ratin
     assets = {a["id"]: a for a in data["assets"]}
     assert {k: assets["card"]["risk"][k] for k in ("confidentiality", "integrity",
                                                    "availability")} == {
-        "confidentiality": 100, "integrity": 75, "availability": 100}  # A from impact
+        "confidentiality": 100, "integrity": 75, "availability": 0}  # A is not rated
     assert {k: assets["logs"]["risk"][k] for k in ("confidentiality", "integrity",
                                                    "availability")} == {
         "confidentiality": 0, "integrity": 0, "availability": 25}

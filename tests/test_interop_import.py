@@ -469,3 +469,12 @@ def test_otm_mitigations_and_asset_ratings_of_another_tool_become_records(repo, 
                        "public-info": (None, "critical", "medium", "critical")}
     public = next(a for a in model.assets if a.id == "public-info")
     assert "OTM risk comment: Public information has no confidentiality" in public.description
+    # Exported back, the record has its OTM id again and the instances cite it.
+    back = json.loads(cli(repo.root, "export", str(path), "--to", "otm").out)
+    uuid = "fd6136f4-e2ff-11eb-ba80-0242ac130004"
+    assert uuid in {m["id"] for m in back["mitigations"]}
+    cited = {m["mitigation"] for item in back["components"] + back["dataflows"]
+             for i in item["threats"] for m in i.get("mitigations", [])}
+    assert uuid in cited
+    risk = {a["id"]: a["risk"] for a in back["assets"]}["public-info"]
+    assert (risk["confidentiality"], risk["integrity"], risk["availability"]) == (0, 100, 50)

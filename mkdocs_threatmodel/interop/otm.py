@@ -10,10 +10,11 @@ own ids; a ``mitigation`` text becomes an OTM mitigation ``<threat id>-mitigatio
 
 Levels are numbers: low 25, medium 50, high 75, critical 100 (:mod:`.otm_import` reads them
 back: 1-25 low, 26-50 medium, 51-75 high, above critical; 0 or none is not rated). A threat's
-likelihood and impact, and an asset's confidentiality, integrity and availability (each the
-asset's own rating, else its impact, else 0) are such numbers. What OTM has no field for
-(owner, ticket, acceptance, review, tests, assumptions, per-target detail, classification,
-severity, CVSS, tags, ...) is kept in ``attributes`` under the format's own key names.
+likelihood and impact, and an asset's confidentiality, integrity and availability (its own
+ratings; its impact for all three when it has none of them; else 0) are such numbers. What
+OTM has no field for (owner, ticket, acceptance, review, tests, assumptions, per-target
+detail, classification, severity, CVSS, tags, ...) is kept in ``attributes`` under the
+format's own key names.
 """
 
 from __future__ import annotations
@@ -246,8 +247,10 @@ def _threat(t: Threat, oid: Callable[[str], str]) -> dict[str, Any]:
 
 def _asset(a: Asset, oid: Callable[[str], str]) -> dict[str, Any]:
     """An asset: OTM's confidentiality, integrity and availability numbers are the asset's
-    own ratings where it has them, else its impact, else 0 (not rated)."""
-    fallback = LEVEL_NUMBER.get(a.impact, 0)
+    own ratings; an asset rated on none of the three gives its impact for all three (as
+    before those ratings existed); 0 is not rated."""
+    rated_any = any(a.rating(letter) for letter in CIA_NAMES)
+    fallback = 0 if rated_any else LEVEL_NUMBER.get(a.impact, 0)
     risk: dict[str, Any] = {name: LEVEL_NUMBER.get(a.rating(letter), fallback)
                             for letter, name in CIA_NAMES.items()}
     rated = [f"{name} {a.rating(letter)}" for letter, name in CIA_NAMES.items()
