@@ -8,9 +8,14 @@ command line with process start included:
   and with ``--no-cache`` when the command offers that flag;
 * the pre-commit hook case: one edited model file in a 50-model repository.
 
+With ``--rich`` the models also use the keys of issue 12 (mitigation records cited by the
+threats, assumptions, per-target detail, classification and C/I/A, flow authentication and
+encryption, element properties, tags), so that their cost shows; without it the models are
+the ones the earlier figures were measured on.
+
 Usage::
 
-    .venv/bin/python bench/validate_bench.py [--models N] [--runs R] [--keep]
+    .venv/bin/python bench/validate_bench.py [--models N] [--runs R] [--rich] [--keep]
 
 Nothing is asserted: the script prints the figures next to their targets.
 """
@@ -105,24 +110,69 @@ def header_lines(index: int) -> list[str]:
     ]
 
 
-def diagram_lines() -> list[str]:
+CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
+# --rich: (id, title, status); the threats cite the implemented ones when mitigated.
+MITIGATIONS = (("M-01", "Mutual TLS between services", "implemented"),
+               ("M-02", "Signed requests", "verified"),
+               ("M-03", "Rate limiting at the gateway", "implemented"),
+               ("M-04", "Input validation on every endpoint", "in-progress"),
+               ("M-05", "Audit log shipped to the archive", "implemented"),
+               ("M-06", "Least-privilege service roles", "planned"))
+ASSUMPTIONS = (("A-01", "The gateway terminates TLS with a managed certificate."),
+               ("A-02", "The identity provider enforces two-factor sign-in."),
+               ("A-03", "The cloud provider's network isolates the data tier."))
+
+
+def diagram_lines(rich: bool = False) -> list[str]:
     """Assets, boundaries, elements and flows, one flow-style mapping per line."""
     out = ["assets:"]
-    out += [f"  - {{id: {a}, name: {name}, impact: {impact}}}" for a, name, impact in ASSETS]
+    for k, (a, name, impact) in enumerate(ASSETS):
+        extra = (f", classification: {CLASSIFICATIONS[k % 4]}, confidentiality: {impact}, "
+                 f"integrity: {LEVELS[k % 4]}, tags: [bench]") if rich else ""
+        out.append(f"  - {{id: {a}, name: {name}, impact: {impact}{extra}}}")
     out.append("boundaries:")
     for bid, name, parent in BOUNDARIES:
         inside = f", inside: {parent}" if parent else ""
-        out.append(f"  - {{id: {bid}, name: {name}{inside}}}")
+        kind = ", kind: network" if rich else ""
+        out.append(f"  - {{id: {bid}, name: {name}{inside}{kind}}}")
     out.append("elements:")
     for k, (eid, kind, boundary) in enumerate(ELEMENTS):
         held = ", ".join(ASSETS[(k + j) % len(ASSETS)][0] for j in range(2))
+        extra = (f", technology: Runtime {k}, internet_facing: {str(kind == 'external').lower()}"
+                 if rich else "")
         out.append(f"  - {{id: {eid}, name: {kind.title()} {eid}, type: {kind}, "
-                   f"boundary: {boundary}, assets: [{held}]}}")
+                   f"boundary: {boundary}, assets: [{held}]{extra}}}")
     out.append("flows:")
     for k, (src, dst) in enumerate(FLOWS, start=1):
         data = ASSETS[k % len(ASSETS)][0]
+        extra = (f", returns: [{ASSETS[(k + 1) % len(ASSETS)][0]}], authentication: token, "
+                 "authorization: role-based" if rich else "")
         out.append(f'  - {{id: flow-{k:02d}, from: {src}, to: {dst}, label: "GET /x{k}/{{id}}", '
-                   f"protocol: HTTPS, auth: token, data: [{data}]}}")
+                   f"protocol: HTTPS, auth: token, data: [{data}]{extra}}}")
+    return out
+
+
+def record_lines() -> list[str]:
+    """--rich: the model's mitigation records and assumptions."""
+    out = ["mitigations:"]
+    for mid, title, status in MITIGATIONS:
+        out += [f"  - id: {mid}", f"    title: {title}", f"    status: {status}",
+                f"    ticket: SEC-{mid[2:]}", "    description: What the control does, in words."]
+    out.append("assumptions:")
+    out += [f"  - {{id: {aid}, text: {text}, revisit: 2027-06-01}}" for aid, text in ASSUMPTIONS]
+    return out
+
+
+def rich_threat_lines(t: int, targets: list[str], status: str) -> list[str]:
+    """--rich: a threat's citations, hurt assets and, on several targets, per-target detail."""
+    done = [m for m, _, s in MITIGATIONS if s in ("implemented", "verified")]
+    cited = [done[t % len(done)]] if status == "mitigated" else [MITIGATIONS[t % 6][0]]
+    out = [f"mitigations: [{', '.join(cited)}]",
+           f"assumptions: [{ASSUMPTIONS[t % 3][0]}]",
+           f"hurts: [{{asset: {ASSETS[t % len(ASSETS)][0]}, cia: [C, I]}}]",
+           "tags: [bench]"]
+    if len(targets) > 1 and status in ("open", "mitigating"):
+        out += ["per_target:", f"  {targets[-1]}: {{status: mitigated, mitigations: [M-01]}}"]
     return out
 
 
@@ -146,7 +196,7 @@ def status_lines(status: str, ticket: str) -> list[str]:
     return ["rationale: The component never handles this kind of data"]
 
 
-def threat_lines(index: int) -> list[str]:
+def threat_lines(index: int, rich: bool = False) -> list[str]:
     """The threats, block style, one key per line; ids are unique across the repository."""
     out = ["threats:"]
     for t, (targets, letters) in enumerate(threat_plan(), start=1):
@@ -162,15 +212,18 @@ def threat_lines(index: int) -> list[str]:
             f"status: {status}",
             f"owner: team-{'abcdefghij'[(index + t) % 10]}",
             *status_lines(status, f"HC-{(index * 40 + t) % 9000 + 100}"),
+            *(rich_threat_lines(t, targets, status) if rich else []),
         ]
         out.append("  - " + keys[0])
         out += ["    " + key for key in keys[1:]]
     return out
 
 
-def model_text(index: int) -> str:
+def model_text(index: int, rich: bool = False) -> str:
     """The whole Markdown file of model ``index``: front matter and a short body."""
-    front = header_lines(index) + diagram_lines() + threat_lines(index)
+    front = header_lines(index) + diagram_lines(rich) + threat_lines(index, rich)
+    if rich:
+        front += record_lines()
     body = [f"# Service {index:04d}", "",
             "Synthetic model written by bench/validate_bench.py.", ""]
     return "\n".join(["---", *front, "---", "", *body])
@@ -199,7 +252,7 @@ def git(args: list[str], cwd: Path) -> None:
                    stdout=subprocess.DEVNULL)
 
 
-def make_repo(root: Path, count: int) -> tuple[float, float]:
+def make_repo(root: Path, count: int, rich: bool = False) -> tuple[float, float]:
     """Write ``count`` models under ``root`` and commit them; returns (write s, git s)."""
     start = time.perf_counter()
     root.mkdir(parents=True)
@@ -207,7 +260,7 @@ def make_repo(root: Path, count: int) -> tuple[float, float]:
     for index in range(count):
         path = root / model_path(index)
         path.parent.mkdir(parents=True)
-        path.write_text(model_text(index), encoding="utf-8", newline="\n")
+        path.write_text(model_text(index, rich), encoding="utf-8", newline="\n")
     written = time.perf_counter()
     git(["init", "-q"], root)
     git(["add", "-A"], root)
@@ -286,6 +339,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="models in the whole-repository case (default 1000)")
     parser.add_argument("--runs", type=int, default=5, metavar="R",
                         help="timed runs after the warm-up; the median is reported (default 5)")
+    parser.add_argument("--rich", action="store_true",
+                        help="models that also use issue 12's keys (records, per-target, ...)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary repositories and print where they are")
     args = parser.parse_args(argv)
@@ -294,18 +349,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def generate(base: Path, models: int) -> tuple[Path, Path, str]:
+def generate(base: Path, models: int, rich: bool = False) -> tuple[Path, Path, str]:
     """Build both repositories, printing how long it took; returns (full, hook, edited)."""
     full, hook = base / "full", base / "hook"
-    write_s, git_s = make_repo(full, models)
+    write_s, git_s = make_repo(full, models, rich)
     print(f"  {models} models: written in {write_s:.2f} s, git init/add/commit in {git_s:.2f} s")
-    write_s, git_s = make_repo(hook, HOOK_MODELS)
+    write_s, git_s = make_repo(hook, HOOK_MODELS, rich)
     edited = edit_model(hook, HOOK_MODELS // 2)
     print(f"  {HOOK_MODELS} models (hook repo): written in {write_s:.2f} s, "
           f"git in {git_s:.2f} s; edited {edited}")
     size = sum(p.stat().st_size for p in (full / "services").rglob("*.md"))
-    print(f"  one model: {model_text(0).count(chr(10)) + 1} lines, "
-          f"{len(model_text(0).encode()) / 1024:.1f} KiB; all {models}: {size / 2**20:.1f} MiB")
+    one = model_text(0, rich)
+    print(f"  one model{' (--rich)' if rich else ''}: {one.count(chr(10)) + 1} lines, "
+          f"{len(one.encode()) / 1024:.1f} KiB; all {models}: {size / 2**20:.1f} MiB")
     return full, hook, edited
 
 
@@ -320,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print("\nGenerating")
         started = time.perf_counter()
-        full, hook, edited = generate(base, args.models)
+        full, hook, edited = generate(base, args.models, args.rich)
         print(f"  total generation: {time.perf_counter() - started:.2f} s")
         rss_before = peak_rss_mib()
 

@@ -15,7 +15,7 @@ import yaml
 from mkdocs_threatmodel.interop.csv_export import COLUMNS, page_path
 from mkdocs_threatmodel.interop.layout import Rect
 
-from .interop_helpers import EXAMPLE_MODELS, INTEROP_DATA, OTM_SCHEMA
+from .interop_helpers import EXAMPLE_MODELS, INTEROP_DATA, OTM_SCHEMA, RICH
 from .models import install, mutate
 
 OTM_VALIDATOR = jsonschema.Draft7Validator(json.loads(OTM_SCHEMA.read_text("utf-8")))
@@ -92,7 +92,62 @@ def test_otm_export_rates_levels_as_numbers_and_puts_loose_elements_in_an_outsid
     assert risk["CHK-002"] == {"likelihood": None, "impact": 0, "impactComment": "not rated"}
 
 
+def test_otm_export_carries_mitigation_records_states_per_target_and_asset_ratings(repo, cli):
+    path = repo.write("docs/rich.md", RICH)
+    data = json.loads(_export(cli, path, "otm"))
+    assert not list(OTM_VALIDATOR.iter_errors(data))
+    records = {m["id"]: m for m in data["mitigations"]}
+    assert records["M-TLS"]["name"] == "TLS everywhere"
+    assert records["M-TLS"]["description"] == "Every hop uses TLS 1.2+."
+    assert records["M-TLS"]["attributes"]["status"] == "implemented"
+    assert records["M-TLS"]["attributes"]["ticket"] == "SEC-1"
+    assert records["M-WAF"]["attributes"] == {"status": "planned", "owner": "team-edge"}
+    assert records["R-1-mitigation"]["attributes"] == {"threat": "R-1"}  # the text, as before
+    placed = {(item["id"], i["threat"]): i for item in data["components"] + data["dataflows"]
+              for i in item["threats"]}
+    # R-1 is mitigated on 'call' and open on 'write' (its per-target status).
+    assert placed[("call", "R-1")]["state"] == "mitigated"
+    assert placed[("write", "R-1")]["state"] == "exposed"
+    assert placed[("call", "R-1")]["mitigations"] == [
+        {"mitigation": "M-TLS", "state": "implemented"},
+        {"mitigation": "R-1-mitigation", "state": "implemented"}]
+    assert placed[("write", "R-1")]["mitigations"][1] == {"mitigation": "R-1-mitigation",
+                                                          "state": "required"}
+    # A component's threat: untriaged is exposed; a planned record is required.
+    assert placed[("api", "R-2")] == {"threat": "R-2", "state": "exposed", "mitigations": [
+        {"mitigation": "M-WAF", "state": "required"}]}
+    assets = {a["id"]: a for a in data["assets"]}
+    assert {k: assets["card"]["risk"][k] for k in ("confidentiality", "integrity",
+                                                   "availability")} == {
+        "confidentiality": 100, "integrity": 75, "availability": 0}  # A is not rated
+    assert {k: assets["logs"]["risk"][k] for k in ("confidentiality", "integrity",
+                                                   "availability")} == {
+        "confidentiality": 0, "integrity": 0, "availability": 25}
+    assert assets["card"]["attributes"]["classification"] == "restricted"
+    threats = {t["id"]: t for t in data["threats"]}
+    assert threats["R-1"]["attributes"]["per_target"]["write"]["status"] == "open"
+    assert threats["R-1"]["attributes"]["hurts"] == [{"asset": "card", "cia": ["C"]}]
+    assert threats["R-2"]["attributes"]["severity"] == "high"
+    attrs = data["project"]["attributes"]
+    assert [a["id"] for a in attrs["assumptions"]] == ["A-1", "A-2"]
+
+
 # -- Threat Dragon ----------------------------------------------------------------------------
+
+def test_threat_dragon_threats_carry_their_mitigation_texts_and_status_per_target(repo, cli):
+    path = repo.write("docs/rich.md", RICH)
+    data = json.loads(_export(cli, path, "threat-dragon"))
+    cells = {c["id"]: c for c in data["detail"]["diagrams"][0]["cells"]}
+    on_call, on_write = (cells[x]["data"]["threats"][0] for x in ("call", "write"))
+    assert on_call["mitigation"] == ("Pinning on the client.\n\n"
+                                     "TLS everywhere (implemented): Every hop uses TLS 1.2+.")
+    assert (on_call["status"], on_write["status"]) == ("Mitigated", "Open")
+    assert cells["api"]["data"]["threats"][0]["mitigation"] == "WAF rules (planned)"
+    assert cells["user"]["data"]["threats"][0]["mitigation"] == "By A-1."
+    assert cells["call"]["data"]["isEncrypted"] and not cells["write"]["data"]["isEncrypted"]
+    legacy = cells["legacy"]["data"]
+    assert legacy["outOfScope"] and legacy["reasonOutOfScope"] == "Retired next quarter."
+
 
 def _sample_shapes() -> dict:
     """Keys of each kind of cell, cell data and threat in Threat Dragon's v2 sample."""
@@ -246,6 +301,49 @@ def test_json_export_is_the_typed_model(repo, cli):
     assert threats["CHK-002"]["owner"] == "team-checkout"  # the model's owner, filled in
     assert threats["CHK-006"]["acceptance"]["expires"] == "2027-05-20"
     assert data["body"].startswith("\n# Guest checkout")
+
+
+def test_json_export_carries_records_per_target_detail_ratings_and_properties(repo, cli):
+    path = repo.write("docs/rich.md", RICH)
+    data = json.loads(_export(cli, path, "json"))
+    assert data["tags"] == ["pci"]
+    assert data["assets"][0] | {"description": None} == {
+        "id": "card", "name": "Card data", "impact": "critical", "description": None,
+        "classification": "restricted", "confidentiality": "critical", "integrity": "high",
+        "availability": None, "tags": ["pci"]}
+    assert data["boundaries"][0]["kind"] == "account" and data["boundaries"][1]["kind"] == "network"
+    elements = {e["id"]: e for e in data["elements"]}
+    assert elements["api"]["technology"] == "Python 3.12" and elements["api"]["owner"] == "team-api"
+    assert elements["user"]["internet_facing"] and elements["db"]["third_party"]
+    assert elements["legacy"]["out_of_scope"] == "Retired next quarter."
+    flows = {f["id"]: f for f in data["flows"]}
+    assert (flows["call"]["encrypted"], flows["write"]["encrypted"]) == (True, False)
+    assert flows["call"]["returns"] == ["logs"] and flows["call"]["authorization"] == "end-user"
+    threats = {t["id"]: t for t in data["threats"]}
+    r1 = threats["R-1"]
+    assert r1["mitigations"] == ["M-TLS"] and r1["assumptions"] == ["A-2"]
+    assert r1["hurts"] == [{"asset": "card", "cia": ["C"]}]
+    assert r1["per_target"]["write"]["status"] == "open"
+    assert [(t["target"], t["status"], t["risk"]) for t in r1["on_targets"]] == [
+        ("call", "mitigated", {"score": 9, "band": "high"}),
+        ("write", "open", {"score": 3, "band": "medium"})]
+    assert r1["cvss"] == {"vector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N",
+                          "version": "3.1", "base_score": 7.5, "severity": "High"}
+    r2 = threats["R-2"]
+    assert r2["untriaged"] and r2["severity"] == "high" and r2["risk"]["band"] == "high"
+    assert not threats["R-1"]["untriaged"]
+    assert [(m["id"], m["implemented"], m["threats"]) for m in data["mitigations"]] == [
+        ("M-TLS", True, ["R-1"]), ("M-WAF", False, ["R-2"])]
+    assert [(a["id"], a["revisit"], a["threats"]) for a in data["assumptions"]] == [
+        ("A-1", "2027-01-01", ["R-3"]), ("A-2", None, ["R-1"])]
+
+
+def test_csv_lists_cited_mitigations_and_untriaged_status(repo, cli):
+    path = repo.write("docs/rich.md", RICH)
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(_export(cli, path, "csv")))}
+    assert {k: (r["status"], r["mitigations"]) for k, r in rows.items()} == {
+        "R-1": ("mitigated", "M-TLS"), "R-2": ("untriaged", "M-WAF"),
+        "R-3": ("not-applicable", "")}
 
 
 # -- refusals ---------------------------------------------------------------------------------

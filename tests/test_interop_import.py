@@ -19,6 +19,7 @@ from .interop_helpers import (
     MALFORMED,
     OWNERLESS,
     REFUSED,
+    RICH,
     SAMPLES,
     build_site,
 )
@@ -311,20 +312,31 @@ def test_taken_threat_ids_get_the_model_id_as_prefix(repo, cli):
 # -- round trips ----------------------------------------------------------------------------
 
 def _facts(model):
-    """What a round trip keeps: ids, names, links, STRIDE letters and statuses."""
+    """What a round trip keeps: ids, names, links, STRIDE letters and statuses, and every
+    key of issue 12 (records, per-target detail, ratings, properties, tags)."""
     return {
         "id": model.id, "title": model.title, "owner": model.owner, "status": model.status,
-        "adrs": model.adrs, "covers": model.covers,
+        "adrs": model.adrs, "covers": model.covers, "tags": model.tags,
         "reviewed": (model.reviewed_date, model.reviewed_by),
-        "assets": [(a.id, a.name, a.impact) for a in model.assets],
-        "boundaries": [(b.id, b.name, b.inside) for b in model.boundaries],
-        "elements": [(e.id, e.name, e.type, e.boundary, e.assets) for e in model.elements],
-        "flows": [(f.id, f.source, f.target, f.label, f.protocol, f.auth, f.data)
+        "assets": [(a.id, a.name, a.impact, a.classification, a.confidentiality, a.integrity,
+                    a.availability, a.tags) for a in model.assets],
+        "boundaries": [(b.id, b.name, b.inside, b.kind, b.tags) for b in model.boundaries],
+        "elements": [(e.id, e.name, e.type, e.boundary, e.assets, e.technology,
+                      e.internet_facing, e.third_party, e.owner, e.out_of_scope, e.tags)
+                     for e in model.elements],
+        "flows": [(f.id, f.source, f.target, f.label, f.protocol, f.auth, f.data, f.returns,
+                   f.encrypted_given, f.authentication, f.authorization, f.tags)
                   for f in model.flows],
         "threats": [(t.id, t.title, t.stride, t.targets, t.status, t.owner, t.ticket,
                      t.likelihood, t.impact, (t.mitigation or "").strip(), t.references,
-                     t.tests, (t.rationale or "").strip(), t.acceptance)
+                     t.tests, (t.rationale or "").strip(), t.acceptance, t.mitigations,
+                     t.assumptions, t.hurts, t.per_target, t.severity, t.severity_reason,
+                     t.cvss, t.tags)
                     for t in model.threats],
+        "mitigations": [(m.id, m.title, m.status, m.owner, m.ticket, m.tests, m.description,
+                         m.tags) for m in model.mitigations],
+        "assumptions": [(a.id, a.text, a.owner, a.revisit, a.status, a.tags)
+                        for a in model.assumptions],
     }
 
 
@@ -426,3 +438,54 @@ def test_round_trip_of_edge_cases(repo, cli, tmp_path, fmt):
 def _model_text(text: str):
     src = read_source("edges.md", text.encode())
     return build_model(src)
+
+
+@pytest.mark.parametrize("fmt", ["otm", "threat-dragon"])
+def test_round_trip_keeps_records_per_target_detail_ratings_and_properties(repo, cli, tmp_path,
+                                                                           fmt):
+    source = repo.write("docs/rich.md", RICH)
+    assert cli(repo.root, "validate").code == 0
+    out = tmp_path / "rich.json"
+    assert cli(repo.root, "export", str(source), "--to", fmt, "-o", str(out)).code == 0
+    source.unlink()
+    result = cli(repo.root, "import", str(out), "-o", "docs/back.md")
+    assert result.code == 0, result.out + result.err
+    back = _model(repo.root / "docs" / "back.md")
+    assert _facts(back) == _facts(_model_text(RICH))
+    assert [m.id for m in back.mitigations] == ["M-TLS", "M-WAF"]
+    assert back.threats[0].on("write").status == "open"
+
+
+def test_otm_mitigations_and_asset_ratings_of_another_tool_become_records(repo, cli):
+    result, path = _import(repo, cli, INTEROP_DATA / "otm" / "EXAMPLE.json", "example")
+    assert result.code == 0, result.out + result.err
+    model = _model(path)
+    # Instances cite mitigation 1 (implemented on one target, required on the other);
+    # mitigation 2 is cited by none and stays prose.
+    assert [(m.title, m.status) for m in model.mitigations] == [
+        ("This is the name of mitigation 1", "in-progress")]
+    record = model.mitigations[0]
+    assert record.id == "this-is-the-name-of-mitigation-1"
+    assert record.description.startswith("Description for mitigation 1")
+    threats = [t for t in model.threats if not t.title.startswith("Not yet analysed")]
+    assert len(threats) == 2 and all(t.mitigations == [record.id] for t in threats)
+    assert not any("mitigation 1" in (t.mitigation or "") for t in model.threats)
+    text = path.read_text("utf-8")
+    assert "Mitigation 2' is not linked" in text
+    assert "| mitigation | `this-is-the-name-of-mitigation-1` | " \
+           "`fd6136f4-e2ff-11eb-ba80-0242ac130004` |" in text
+    ratings = {a.id: (a.confidentiality, a.integrity, a.availability, a.impact)
+               for a in model.assets}
+    assert ratings == {"cc-data": ("critical", "critical", "critical", "critical"),
+                       "public-info": (None, "critical", "medium", "critical")}
+    public = next(a for a in model.assets if a.id == "public-info")
+    assert "OTM risk comment: Public information has no confidentiality" in public.description
+    # Exported back, the record has its OTM id again and the instances cite it.
+    back = json.loads(cli(repo.root, "export", str(path), "--to", "otm").out)
+    uuid = "fd6136f4-e2ff-11eb-ba80-0242ac130004"
+    assert uuid in {m["id"] for m in back["mitigations"]}
+    cited = {m["mitigation"] for item in back["components"] + back["dataflows"]
+             for i in item["threats"] for m in i.get("mitigations", [])}
+    assert uuid in cited
+    risk = {a["id"]: a["risk"] for a in back["assets"]}["public-info"]
+    assert (risk["confidentiality"], risk["integrity"], risk["availability"]) == (0, 100, 50)

@@ -41,7 +41,10 @@ SHAPES = [None, 7, "x", [], {"id": []}, [{"id": 1}], True]
 PER_FILE = 25  # value paths tried per sample, spread over the whole file
 # Findings an import may leave: files its source names that this repository lacks, the
 # warnings the README explains, and a mitigation whose links a mangled file broke (TM411).
-TOLERATED = {"TM207", "TM208", "TM405", "TM408", "TM409", "TM411", "TM414"}
+# Findings about the source's own judgement (ratings, files it names), not values the format
+# refuses: the rich model itself rates a threat below the asset it hurts (TM415), and a
+# classification word depends on the destination repository's configuration (TM217).
+TOLERATED = {"TM207", "TM208", "TM217", "TM405", "TM408", "TM409", "TM411", "TM414", "TM415"}
 
 
 def _load(path: Path):
@@ -96,3 +99,40 @@ def test_any_value_of_any_shape(sample):
             assert _findings(result.text) == [], (path, shape)
             imported += 1
     assert imported > 0 and imported + refused == len(paths[::step]) * len(SHAPES)
+
+
+@pytest.mark.parametrize("fmt", ["otm", "threat-dragon"])
+def test_any_value_of_any_shape_in_our_own_export(fmt):
+    """Our exports carry issue 12's keys in attribute bags that the import reads back; a
+    mangled bag never crashes it nor writes a value the format refuses."""
+    from mkdocs_threatmodel.interop.otm import to_otm
+    from mkdocs_threatmodel.interop.threat_dragon import to_threat_dragon
+
+    from .interop_helpers import RICH
+
+    model = build_model(read_source("rich.md", RICH.encode()))
+    data = json.loads(json.dumps(to_otm(model) if fmt == "otm" else to_threat_dragon(model)))
+    paths = [p for p in list(_paths(data))[1:]
+             if {"attributes", "threatmodel"} & {k for k in p if isinstance(k, str)}]
+    assert len(paths) > 100
+    step = max(1, len(paths) // (PER_FILE * 2))
+    imported = 0
+    for path in paths[::step]:
+        for shape in SHAPES:
+            mangled = copy.deepcopy(data)
+            node = mangled
+            for key in path[:-1]:
+                node = node[key]
+            node[path[-1]] = shape
+            reader = otm_import.from_otm if fmt == "otm" else \
+                threat_dragon_import.from_threat_dragon
+            try:
+                draft = reader(mangled, "rich.json")
+            except InputError as exc:
+                assert "\n" not in str(exc)
+                continue
+            result = build(draft, source_name="rich.json", owner="team-x",
+                           today=dt.date(2026, 11, 27))
+            assert _findings(result.text) == [], (path, shape)
+            imported += 1
+    assert imported > 0

@@ -24,6 +24,54 @@ WORKSHOP = [
 ]
 
 
+# Every list starts empty, followed by a commented example: to fill a list, drop its "[]"
+# and uncomment the example (a test checks that the examples, uncommented, validate).
+EXAMPLES = [
+    "# Each list starts empty; to fill one, drop its [] and uncomment the example below it.",
+    "assets: []                   # classification: public < internal < confidential < "
+    "restricted",
+    "  # - {id: guest-pii, name: Guest PII, impact: high, classification: confidential,",
+    "  #    confidentiality: high, integrity: medium, availability: low}",
+    "boundaries: []               # kind: network (default) | execution | account | physical",
+    "  # - {id: api-vpc, name: API VPC, kind: network}",
+    "  # - {id: db-subnet, name: DB subnet, inside: api-vpc}",
+    "elements: []                 # type: external | process | store",
+    "  # - {id: browser, name: Customer browser, type: external, internet_facing: true}",
+    "  # - {id: api, name: checkout-api, type: process, boundary: api-vpc,",
+    "  #    technology: Python 3.12, assets: [guest-pii]}",
+    "  # - {id: stripe, name: Stripe, type: external, third_party: true,",
+    "  #    out_of_scope: Payments are modeled by team-payments.}",
+    "flows: []                    # encrypted: derived from the protocol when left out",
+    "  # - {id: f-checkout, from: browser, to: api, label: POST /checkout, protocol: HTTPS,",
+    "  #    encrypted: true, authentication: session, authorization: end-user, data: [guest-pii]}",
+    "threats: []                  # see `threatmodel schema --format markdown`",
+    "  # - id: CHK-001",
+    "  #   title: Guessable order id exposes other guests' orders",
+    "  #   stride: [I]",
+    "  #   targets: [f-checkout, api]",
+    "  #   story: I change the order id in the URL and read someone else's address.",
+    "  #   likelihood: high",
+    "  #   impact: high",
+    "  #   status: mitigated  # untriaged | open | mitigating | mitigated | accepted | ...",
+    "  #   ticket: HC-142",
+    "  #   mitigation: Lookups need a token bound to the order.",
+    "  #   mitigations: [M-signed-token]  # ids of mitigations below",
+    "  #   assumptions: [A-cdn-waf]  # ids of assumptions below",
+    "  #   hurts: [{asset: guest-pii, cia: [C]}]",
+    "  #   per_target:  # where one target stands apart from the others",
+    "  #     api: {status: mitigating, ticket: HC-150, rationale: The admin route is next.}",
+    "mitigations: []              # status: planned | in-progress | implemented | verified",
+    "  # - id: M-signed-token",
+    "  #   title: Signed, expiring order lookup tokens",
+    "  #   status: implemented",
+    "  #   ticket: HC-142",
+    "  #   tests: [services/checkout-api/tests/test_order_access.py]  # citing M-signed-token",
+    "assumptions: []              # status: assumed (default) | confirmed | invalid",
+    "  # - {id: A-cdn-waf, text: The CDN's WAF blocks layer-7 floods before the API.,",
+    "  #    owner: team-platform, revisit: 2027-06-01}",
+]
+
+
 def _quote(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
@@ -47,13 +95,7 @@ def skeleton(model_id: str, title: str, owner: str | None, adrs: list[str]) -> s
         "scope:",
         "  in: []",
         "  out: []",
-        "assets: []                   # - {id: ..., name: ..., impact: low|medium|high|critical}",
-        "boundaries: []               # - {id: ..., name: ..., inside: <boundary id>}",
-        "elements: []                 # - {id: ..., name: ..., type: external|process|store, "
-        "boundary: ...}",
-        "flows: []                    # - {id: ..., from: ..., to: ..., label: ..., "
-        "protocol: ..., auth: ...}",
-        "threats: []                  # see `threatmodel schema --format markdown`",
+        *EXAMPLES,
         "---",
         "",
         f"# {title}",

@@ -77,6 +77,11 @@ def texts(value: Any) -> list[str]:
     return [v.strip() for v in value if isinstance(v, str) and v.strip()]
 
 
+def items(value: Any) -> list:
+    """``value`` when it is a list, else an empty one."""
+    return value if isinstance(value, list) else []
+
+
 def mapping(value: Any) -> dict:
     """``value`` when it is a mapping, else an empty one."""
     return value if isinstance(value, dict) else {}

@@ -1,5 +1,9 @@
 """``export --to csv``: one row per threat, for a tracker's bulk import.
 
+Besides the threat's own fields, ``mitigations`` lists the ids of the mitigation records it
+cites, on any target (space-separated); ``status`` is ``untriaged`` for a candidate no one has
+judged yet, so that a tracker can file candidates apart.
+
 Cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
 a tab or a carriage return) are prefixed with ``'``: model text is untrusted.
 """
@@ -13,7 +17,7 @@ import posixpath
 from ..format.model import Model
 
 COLUMNS = ("id", "title", "model", "stride", "risk", "status", "owner", "ticket",
-           "mitigation", "url")
+           "mitigation", "mitigations", "url")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -58,7 +62,11 @@ def rows(models: list[Model], site_url: str | None = None,
                 "stride": " ".join(threat.stride),
                 "risk": f"{risk.band} ({risk.score})" if risk else "",
                 "status": threat.status, "owner": threat.owner, "ticket": threat.ticket,
-                "mitigation": threat.mitigation, "url": url,
+                "mitigation": threat.mitigation,
+                "mitigations": " ".join(dict.fromkeys(
+                    [*threat.mitigations,
+                     *(m for d in threat.per_target.values() for m in d.mitigations)])),
+                "url": url,
             })
     return out
 

@@ -23,6 +23,7 @@ class DraftAsset:
     integrity: str | None = None
     availability: str | None = None
     tags: list[str] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)  # plain keys of the format (see .extras)
 
 
 @dataclass
@@ -34,6 +35,7 @@ class DraftBoundary:
     source_id: str | None = None
     kind: str | None = None
     tags: list[str] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -51,6 +53,7 @@ class DraftElement:
     owner: str | None = None
     out_of_scope: str | None = None
     tags: list[str] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -70,6 +73,7 @@ class DraftFlow:
     authorization: str | None = None
     tags: list[str] = field(default_factory=list)
     also_source_ids: list[str] = field(default_factory=list)  # a merged response's id
+    extra: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -117,6 +121,7 @@ class DraftMitigation:
     ticket: str | None = None
     tags: list[str] = field(default_factory=list)
     source_id: str | None = None
+    tests: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -129,6 +134,7 @@ class DraftAssumption:
     owner: str | None = None
     tags: list[str] = field(default_factory=list)
     source_id: str | None = None
+    revisit: str | None = None  # YYYY-MM-DD
 
 
 @dataclass
@@ -160,9 +166,11 @@ class Draft:
     tags: list[str] = field(default_factory=list)
 
     def restore_own_fields(self, extras: dict) -> None:
-        """Take back what our own export kept aside: status, review, covers, ADRs, scope."""
+        """Take back what our own export kept aside: status, review, covers, ADRs, scope,
+        tags and the assumptions (keyed ``s:<id>``)."""
+        from ..format.model import parse_duration
         from ..format.spec import MODEL_STATUSES
-        from .common import mapping, text, texts
+        from .common import items, mapping, text, texts
 
         if extras.get("status") in MODEL_STATUSES:
             self.status = extras["status"]
@@ -170,7 +178,16 @@ class Draft:
         if text(reviewed.get("date")):
             self.reviewed = {k: text(reviewed.get(k)) for k in ("date", "by")
                              if text(reviewed.get(k))}
-        self.review_every = text(extras.get("review_every"))
+        self.review_every = text(extras.get("review_every")) \
+            if parse_duration(extras.get("review_every")) else None
         self.covers, self.adrs = texts(extras.get("covers")), texts(extras.get("adrs"))
         scope = mapping(extras.get("scope"))
         self.scope = {"in": texts(scope.get("in")), "out": texts(scope.get("out"))}
+        self.tags = texts(extras.get("tags"))
+        for a in items(extras.get("assumptions")):
+            a = mapping(a)
+            if text(a.get("id")) and text(a.get("text")):
+                self.assumptions.append(DraftAssumption(
+                    f"s:{a['id']}", text(a["text"]), text(a.get("status")) or "assumed",
+                    text(a.get("owner")), texts(a.get("tags")), a["id"],
+                    revisit=text(a.get("revisit"))))

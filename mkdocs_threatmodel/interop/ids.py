@@ -19,7 +19,6 @@ _KINDS = "model|asset|boundary|element|flow|threat|mitigation|assumption"
 _ROW = re.compile(rf"^\| ({_KINDS}) \| `([^`|]+)` \| `([^`|]+)` \|", re.MULTILINE)
 _SAFE_ID = re.compile(r"[^`|\\<>\s]{1,200}")
 
-
 def keepable(source_id: str | None) -> bool:
     """Whether a source's id can stay as it is."""
     return is_slug(source_id) and not is_uuid(source_id) and len(source_id) <= 80

@@ -29,13 +29,14 @@ from typing import Any
 import yaml
 
 from ..errors import UsageError
-from ..format.model import APPLICABLE, STRIDE_NAMES
+from ..format.model import APPLICABLE, STRIDE_NAMES, parse_date
 from ..format.risk import rate
 from ..format.spec import (
     AUTHENTICATIONS,
     AUTHORIZATIONS,
     BOUNDARY_KINDS,
     FORMAT_VERSION,
+    IMPLEMENTED_STATUSES,
     LEVELS,
     MODEL_STATUSES,
     OPEN_STATUSES,
@@ -258,6 +259,13 @@ def _threat_entry(b: _Builder, part: _Part, owner: str | None) -> dict[str, Any]
     ticket, mitigation, rationale = clean(t.ticket), clean(t.mitigation), clean(t.rationale)
     acceptance = {k: clean(v) for k, v in (t.acceptance or {}).items() if clean(v)}
     label = f"'{part.id}'"
+    unfinished = [m.title for m in b.draft.mitigations if m.key in t.mitigations
+                  and m.status not in IMPLEMENTED_STATUSES]
+    if status == "mitigated" and unfinished:
+        status = "mitigating"
+        b.notes.append(f"Threat {label} is mitigated in the source, but its mitigations "
+                       + ", ".join(f"'{one_line(x)}'" for x in unfinished[:3])
+                       + " are not in place there: it is 'mitigating' here (TM410).")
     risk = rate(likelihood, impact)
     if status in OPEN_STATUSES and risk and risk.band in ("high", "critical") \
             and not ticket:
@@ -267,6 +275,20 @@ def _threat_entry(b: _Builder, part: _Part, owner: str | None) -> dict[str, Any]
         b.notes.append(f"Threat {label}: its {risk.band} rating is kept in the story, not in "
                        "likelihood/impact, because an open threat of that risk needs a "
                        "ticket first (TM402).")
+    severity = _level(t.severity)
+    severity_waits = status in OPEN_STATUSES and severity in ("high", "critical") \
+        and not ticket
+    if severity and not severity_waits and not clean(t.severity_reason):
+        facts.append(f"The source gave it severity {severity} without a reason; rate it "
+                     "here with 'severity_reason' (TM416) or likelihood and impact.")
+        severity_waits = True
+    elif severity_waits:
+        reason = clean(t.severity_reason)
+        facts.append(f"The source gave it severity {severity}"
+                     + (f" ({one_line(reason)})" if reason else "")
+                     + "; rate it here once it has a ticket.")
+        b.notes.append(f"Threat {label}: its {severity} severity is kept in the story, "
+                       "because an open threat of that risk needs a ticket first (TM402).")
     if status == "mitigated" and not mitigation and not t.mitigations:
         mitigation = "Not described in the source, which marks the threat mitigated."
         b.notes.append(f"Threat {label} is mitigated in the source without a mitigation text.")
@@ -292,11 +314,11 @@ def _threat_entry(b: _Builder, part: _Part, owner: str | None) -> dict[str, Any]
                 ("rationale", rationale if status == "not-applicable" else None),
                 ("references", [x for x in map(clean, t.references) if x])]
     entry.update((k, v) for k, v in optional if v)
-    entry.update(_threat_depth(b, part))
+    entry.update(_threat_depth(b, part, keep_severity=not severity_waits))
     return entry
 
 
-def _threat_depth(b: _Builder, part: _Part) -> dict[str, Any]:
+def _threat_depth(b: _Builder, part: _Part, keep_severity: bool = True) -> dict[str, Any]:
     """The threat's records and detail: mitigations, assumptions, hurts, per-target detail,
     explicit severity, CVSS and tags (only what the draft has)."""
     t, k = part.draft, b.key
@@ -319,12 +341,12 @@ def _threat_depth(b: _Builder, part: _Part) -> dict[str, Any]:
             "rationale": clean(detail.get("rationale"))})
         if entry:
             per_target[k[target]] = entry
-    severity = _level(t.severity)
+    severity = _level(t.severity) if keep_severity else None
     for key, value in (("mitigations", mitigations), ("assumptions", assumptions),
                        ("hurts", hurts), ("per_target", per_target),
                        ("severity", severity),
                        ("severity_reason", clean(t.severity_reason) if severity else None),
-                       ("cvss", clean(t.cvss)), ("tags", _tags(t.tags))):
+                       ("cvss", _scored(clean(t.cvss))), ("tags", _tags(t.tags))):
         if value:
             out[key] = value
     return out
@@ -340,6 +362,7 @@ def _mitigation(b: _Builder, m: Any) -> dict[str, Any]:
     return _drop_empty({"id": b.key[m.key], "title": clean(one_line(m.title)) or b.key[m.key],
                         "status": m.status if m.status in MITIGATION_STATUSES else "planned",
                         "owner": clean(m.owner), "ticket": clean(m.ticket),
+                        "tests": [x for x in map(clean, m.tests) if x],
                         "description": clean(m.description), "tags": _tags(m.tags)})
 
 
@@ -348,6 +371,7 @@ def _assumption(b: _Builder, a: Any) -> dict[str, Any]:
 
     return _drop_empty({"id": b.key[a.key], "text": clean(a.text) or b.key[a.key],
                         "owner": clean(a.owner),
+                        "revisit": a.revisit if parse_date(a.revisit) else None,
                         "status": a.status if a.status in ASSUMPTION_STATUSES else "assumed",
                         "tags": _tags(a.tags)})
 
@@ -426,23 +450,23 @@ def build(draft: Draft, *, source_name: str, model_id: str | None = None,
     if draft.scope and (draft.scope.get("in") or draft.scope.get("out")):
         front["scope"] = {k: [clean(v) for v in draft.scope.get(k) or []] for k in ("in", "out")}
     k = b.key
-    front["assets"] = [_drop_empty({"id": k[a.key], "name": clean(a.name) or k[a.key],
+    front["assets"] = [_with_extra({"id": k[a.key], "name": clean(a.name) or k[a.key],
                                     "impact": _level(a.impact),
                                     "description": clean(a.description),
                                     "classification": clean(a.classification),
                                     "confidentiality": _level(a.confidentiality),
                                     "integrity": _level(a.integrity),
                                     "availability": _level(a.availability),
-                                    "tags": _tags(a.tags)})
+                                    "tags": _tags(a.tags)}, a)
                        for a in draft.assets]
-    front["boundaries"] = [_drop_empty({"id": k[x.key], "name": clean(x.name) or k[x.key],
+    front["boundaries"] = [_with_extra({"id": k[x.key], "name": clean(x.name) or k[x.key],
                                         "inside": k.get(x.inside) if x.inside else None,
                                         "description": clean(x.description),
                                         "kind": x.kind if x.kind in BOUNDARY_KINDS
                                         and x.kind != "network" else None,
-                                        "tags": _tags(x.tags)})
+                                        "tags": _tags(x.tags)}, x)
                            for x in draft.boundaries]
-    front["elements"] = [_drop_empty({"id": k[e.key], "name": clean(one_line(e.name)) or k[e.key],
+    front["elements"] = [_with_extra({"id": k[e.key], "name": clean(one_line(e.name)) or k[e.key],
                                       "type": e.type,
                                       "boundary": k.get(e.boundary) if e.boundary else None,
                                       "assets": [k[a] for a in e.assets if a in k],
@@ -452,9 +476,9 @@ def build(draft: Draft, *, source_name: str, model_id: str | None = None,
                                       "third_party": e.third_party or None,
                                       "owner": clean(e.owner),
                                       "out_of_scope": clean(e.out_of_scope),
-                                      "tags": _tags(e.tags)})
+                                      "tags": _tags(e.tags)}, e)
                          for e in draft.elements]
-    front["flows"] = [_drop_empty({"id": k[f.key], "from": k[f.source], "to": k[f.target],
+    front["flows"] = [_with_extra({"id": k[f.key], "from": k[f.source], "to": k[f.target],
                                    "label": clean(f.label), "protocol": clean(f.protocol),
                                    "auth": clean(f.auth), "data": [k[a] for a in f.data if a in k],
                                    "returns": [k[a] for a in dict.fromkeys(f.returns) if a in k],
@@ -464,7 +488,7 @@ def build(draft: Draft, *, source_name: str, model_id: str | None = None,
                                    if f.authentication in AUTHENTICATIONS else None,
                                    "authorization": f.authorization
                                    if f.authorization in AUTHORIZATIONS else None,
-                                   "tags": _tags(f.tags)})
+                                   "tags": _tags(f.tags)}, f)
                       for f in draft.flows]
     front["threats"] = [_threat_entry(b, part, owner) for part in parts]
     front["mitigations"] = [_mitigation(b, m) for m in draft.mitigations]
@@ -498,6 +522,30 @@ def _break_cycles(draft: Draft, notes: list[str]) -> None:
                 break
             seen.add(current)
             current = inside[current]
+
+
+def _scored(vector: str | None) -> str | None:
+    """A CVSS vector the format accepts (one the ``cvss`` library scores), else ``None``."""
+    if not vector:
+        return None
+    from ..format.cvss_vector import score
+
+    try:
+        score(vector)
+    except ValueError:
+        return None
+    return vector
+
+
+def _with_extra(entry: dict, draft_entry: Any) -> dict:
+    """The entry with the plain keys our own export kept aside (see :mod:`.extras`) where
+    the typed fields left them empty; texts cleaned, empties dropped."""
+    for key, value in draft_entry.extra.items():
+        if entry.get(key) in (None, [], "", False):
+            entry[key] = (clean(value) if isinstance(value, str) else
+                          [clean(x) for x in value if clean(x)] if isinstance(value, list)
+                          else value)
+    return _drop_empty(entry)
 
 
 def _drop_empty(entry: dict) -> dict:

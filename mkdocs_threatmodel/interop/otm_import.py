@@ -4,8 +4,12 @@ Trust zones become boundaries, components elements (their type from ``attributes
 when :mod:`.otm` wrote it, else from the OTM type and tags: store words, then external words,
 else a process), dataflows flows, and OTM threats threats with the STRIDE letters of their
 categories, one per state of their threat instances. Numbers become levels (1-25 low,
-26-50 medium, 51-75 high, above critical; 0 or none is not rated). Descriptions, trust
-ratings, tags and unlinked mitigations are kept as prose.
+26-50 medium, 51-75 high, above critical; 0 or none is not rated): a threat's likelihood and
+impact, an asset's confidentiality, integrity and availability ratings (its impact is the
+highest of them). OTM mitigations that threat instances cite become mitigation records the
+threats cite (implemented when every instance says so, in progress when some do, else
+planned). Descriptions, trust ratings, tags and unlinked mitigations are kept as prose. What
+:mod:`.otm` kept in ``attributes`` gives an exported model back.
 """
 
 from __future__ import annotations
@@ -14,10 +18,21 @@ import re
 from typing import Any
 
 from ..errors import InputError
-from ..format.spec import ELEMENT_TYPES, THREAT_STATUSES
+from ..format.spec import CIA_NAMES, ELEMENT_TYPES, THREAT_STATUSES
 from .common import LEVEL_NUMBER, level_from_number, mapping, stride_letter, text, texts
-from .draft import Draft, DraftAsset, DraftBoundary, DraftElement, DraftFlow, DraftThreat
+from .draft import (
+    Draft,
+    DraftAsset,
+    DraftBoundary,
+    DraftElement,
+    DraftFlow,
+    DraftMitigation,
+    DraftThreat,
+)
+from .extras import mitigation_back, plain_back, threat_links_back
 from .otm import GENERATOR
+
+PREFIX = {"asset": "a:", "mitigation": "m:", "assumption": "s:"}  # draft keys of OTM ids
 
 _STATE_WORDS = {
     "open": "open", "exposed": "open", "expose": "open", "required": "open", "new": "open",
@@ -116,22 +131,23 @@ class _Reader:
         d = self.draft
         for a in assets:
             risk = mapping(a.get("risk"))
-            impact = text(mapping(a.get("attributes")).get("impact"))
-            numbers = [risk.get(k) for k in ("confidentiality", "integrity", "availability")]
+            attrs = mapping(a.get("attributes"))
+            impact = text(attrs.get("impact"))
+            numbers = [risk.get(k) for k in CIA_NAMES.values()]
             numbers = [n for n in numbers if isinstance(n, (int, float))
                        and not isinstance(n, bool)]
+            if self.ours:
+                extra = plain_back("asset", attrs)
+            else:
+                extra = {name: level_from_number(risk.get(name)) for name in CIA_NAMES.values()
+                         if level_from_number(risk.get(name))}
             if impact not in LEVEL_NUMBER:
-                impact = level_from_number(max(numbers)) if numbers else None
+                impact = level_from_number(max(numbers)) if numbers and not self.ours else None
             description = text(a.get("description"))
-            if not self.ours and numbers:
-                description = _join(description, "OTM risk: confidentiality "
-                                    f"{risk.get('confidentiality')}, integrity "
-                                    f"{risk.get('integrity')}, availability "
-                                    f"{risk.get('availability')}."
-                                    + (f" {text(risk.get('comment'))}"
-                                       if text(risk.get("comment")) else ""))
+            if not self.ours and text(risk.get("comment")):
+                description = _join(description, f"OTM risk comment: {text(risk['comment'])}")
             d.assets.append(DraftAsset(f"a:{a['id']}", text(a["name"]) or a["id"], impact,
-                                       description, a["id"]))
+                                       description, a["id"], extra=extra))
 
     def _zones(self, zones: list[dict], components: list[dict]) -> tuple[set, dict[str, str]]:
         """Boundaries from trust zones; returns the zones outside every boundary and each
@@ -153,9 +169,10 @@ class _Reader:
             rating = mapping(z.get("risk")).get("trustRating")
             if not self.ours and rating is not None:
                 description = _join(description, f"OTM trust rating: {rating}.")
-            d.boundaries.append(DraftBoundary(f"z:{z['id']}", text(z["name"]) or z["id"],
-                                              f"z:{inside}" if inside and inside not in outside
-                                              else None, description, z["id"]))
+            d.boundaries.append(DraftBoundary(
+                f"z:{z['id']}", text(z["name"]) or z["id"],
+                f"z:{inside}" if inside and inside not in outside else None, description,
+                z["id"], extra=plain_back("boundary", z.get("attributes")) if self.ours else {}))
 
         return outside, component_zone
 
@@ -178,7 +195,8 @@ class _Reader:
                 f"c:{c['id']}", text(c["name"]) or c["id"], kind,
                 f"z:{zone}" if zone and zone not in outside else None,
                 [k for k in dict.fromkeys(f"a:{x}" for x in held) if k in asset_keys],
-                description, c["id"]))
+                description, c["id"],
+                extra=plain_back("element", c.get("attributes")) if self.ours else {}))
             self._instances(c, f"c:{c['id']}", placements)
         if kinds and not self.ours:
             d.notes.append("Element types come from the OTM component types and tags: "
@@ -205,7 +223,9 @@ class _Reader:
                 f"f:{f['id']}", f"c:{ends[0]}", f"c:{ends[1]}", label,
                 text(attrs.get("protocol")), text(attrs.get("auth")),
                 [k for k in dict.fromkeys(f"a:{x}" for x in texts(f.get("assets")))
-                 if k in asset_keys], description, f["id"]))
+                 if k in asset_keys], description, f["id"],
+                [k for k in (f"a:{x}" for x in texts(attrs.get("returns"))) if k in asset_keys]
+                if self.ours else [], extra=plain_back("flow", attrs) if self.ours else {}))
             self._instances(f, f"f:{f['id']}", placements)
 
 
@@ -215,6 +235,8 @@ class _Reader:
         by_mitigation = {m["id"]: m for m in mitigations}
         used_mitigations: set[str] = set()
         known = {t["id"] for t in threats}
+        self.targets = {x.source_id: x.key for x in [*d.elements, *d.flows]}
+        self.records = self._records(mitigations, placements)
         for tid in placements:
             if tid not in known:
                 d.notes.append(f"A threat instance names threat '{tid}', which the file does "
@@ -222,11 +244,48 @@ class _Reader:
         for t in threats:
             d.threats += self._threats(t, placements.get(t["id"], []), by_mitigation,
                                        used_mitigations)
+        d.mitigations = [r for r in self.records.values()
+                         if self.ours or r.source_id in used_mitigations]
         for m in mitigations:
-            if m["id"] not in used_mitigations:
+            if m["id"] not in used_mitigations and m["id"] not in self.records:
                 d.notes.append(f"Mitigation '{text(m['name']) or m['id']}' is not linked to "
                                "any threat" + (f": {text(m.get('description'))}"
                                                if text(m.get("description")) else "."))
+
+    def _records(self, mitigations: list[dict], placements: dict
+                 ) -> dict[str, DraftMitigation]:
+        """The OTM mitigations that are records (by OTM id): in our own export, those not
+        written from a threat's mitigation text; in another tool's, those an instance cites,
+        their status from the instances' states."""
+        states: dict[str, list[str]] = {}
+        for items in placements.values():
+            for _key, item in items:
+                for m in data_list(item, "mitigations"):
+                    ref = mapping(m).get("mitigation")
+                    if isinstance(ref, str):
+                        states.setdefault(ref, []).append(
+                            str(mapping(m).get("state") or "").strip().lower())
+        out = {}
+        for m in mitigations:
+            attrs = mapping(m.get("attributes"))
+            if self.ours and "threat" in attrs:
+                continue
+            if not self.ours and m["id"] not in states:
+                continue
+            key = PREFIX["mitigation"] + m["id"]
+            title = text(m["name"]) or m["id"]
+            record = mitigation_back(key, title, text(m.get("description")), m["id"],
+                                     attrs if self.ours else {})
+            if not self.ours:
+                done = [s == "implemented" for s in states[m["id"]]]
+                record.status = ("implemented" if all(done) else
+                                 "in-progress" if any(done) else "planned")
+                reduction = m.get("riskReduction")
+                if isinstance(reduction, (int, float)) and not isinstance(reduction, bool):
+                    record.description = _join(record.description,
+                                               f"OTM risk reduction: {reduction}.")
+            out[m["id"]] = record
+        return out
 
     def _representations(self) -> None:
         d = self.draft
@@ -298,6 +357,7 @@ class _Reader:
         out = []
         for status, items in groups.items():
             texts_: list[str] = []
+            cited: list[str] = []
             for _key, item in items:
                 for m in data_list(item, "mitigations"):
                     ref = mapping(m).get("mitigation")
@@ -305,6 +365,10 @@ class _Reader:
                     if found is None:
                         continue
                     used.add(found["id"])
+                    if found["id"] in self.records:
+                        if self.records[found["id"]].key not in cited:
+                            cited.append(self.records[found["id"]].key)
+                        continue
                     description = text(found.get("description"))
                     state = text(mapping(m).get("state"))
                     name = text(found.get("name"))
@@ -321,7 +385,7 @@ class _Reader:
                         line = text(m.get("description")) or text(m.get("name"))
                         if line:
                             texts_.append(line)
-            out.append(DraftThreat(
+            threat = DraftThreat(
                 key=t["id"], title=text(t.get("name")) or t["id"],
                 placements=[(key, letters) for key, _item in items],
                 status=status, story=text(t.get("description")),
@@ -334,7 +398,12 @@ class _Reader:
                             if text(acceptance.get(k))} or None,
                 rationale=text(attrs.get("rationale")), references=references,
                 target_order=texts(attrs.get("targets")),
-                letters=letters, facts=list(facts), source_id=t["id"]))
+                letters=letters, facts=list(facts), source_id=t["id"])
+            if self.ours:
+                threat_links_back(threat, attrs, self.targets.get, PREFIX)
+            else:
+                threat.mitigations = cited
+            out.append(threat)
         return out
 
 

@@ -3,11 +3,14 @@
 One STRIDE diagram: external entities are actors, processes and stores keep their shapes,
 flows connect them, boundaries are trust boundary boxes laid out around what they contain
 (:mod:`.layout`). A threat becomes one Threat Dragon threat per target and STRIDE letter,
-with Threat Dragon's words: status ``Open`` (open, mitigating, accepted, transferred),
-``Mitigated`` or ``NotApplicable``; severity ``Low``, ``Medium``, ``High`` or ``Critical``
-from the risk band, ``TBD`` when unrated. What Threat Dragon has no field for is kept under
-a ``threatmodel`` key (on each threat, each cell's ``data`` and ``detail``), which
-:mod:`.threat_dragon_import` reads back.
+with Threat Dragon's words for its status on that target (per-target detail applied):
+``Open`` (untriaged, open, mitigating, accepted, transferred), ``Mitigated`` or
+``NotApplicable``; severity ``Low``, ``Medium``, ``High`` or ``Critical`` from the risk band,
+``TBD`` when unrated. Its ``mitigation`` is the threat's ``mitigation`` text (or, when it has
+none, its rationale) followed by each mitigation record it cites there, as "title (status):
+description". A flow is ``isEncrypted`` when it is encrypted, an element ``outOfScope`` when
+it is. What Threat Dragon has no field for is kept under a ``threatmodel`` key (on each
+threat, each cell's ``data`` and ``detail``), which :mod:`.threat_dragon_import` reads back.
 """
 
 from __future__ import annotations
@@ -18,14 +21,15 @@ from typing import Any
 from ..format.model import STRIDE_NAMES, Model, Threat
 from ..format.spec import ELEMENT_TYPES
 from .common import mapping, text
+from .extras import assumption_record, mitigation_record, plain, threat_links
 from .ids import read_id_table
 from .layout import Rect, layout
 
 TD_VERSION = "2.0.0"
 SHAPES = {"external": ("actor", "tm.Actor"), "process": ("process", "tm.Process"),
           "store": ("store", "tm.Store")}
-STATUS_WORDS = {"open": "Open", "mitigating": "Open", "accepted": "Open", "transferred": "Open",
-                "mitigated": "Mitigated", "not-applicable": "NotApplicable"}
+STATUS_WORDS = {"untriaged": "Open", "open": "Open", "mitigating": "Open", "accepted": "Open",
+                "transferred": "Open", "mitigated": "Mitigated", "not-applicable": "NotApplicable"}
 SEVERITY_WORDS = {"low": "Low", "medium": "Medium", "high": "High", "critical": "Critical"}
 _TYPE_DEFAULTS = {
     "external": {"providesAuthentication": False},
@@ -45,6 +49,7 @@ def _extras(threat: Threat, index: int) -> dict[str, Any]:
     for key in ("tests", "references"):
         if getattr(threat, key):
             out[key] = list(getattr(threat, key))
+    out.update(plain("threat", threat))
     if threat.acceptance is not None:
         a = threat.acceptance
         out["acceptance"] = {k: v for k, v in (
@@ -54,26 +59,42 @@ def _extras(threat: Threat, index: int) -> dict[str, Any]:
     return out
 
 
+def mitigation_text(model: Model, threat: Threat, mitigations: list[str]) -> str:
+    """The threat's own text, then each cited mitigation record as one paragraph."""
+    parts = [threat.mitigation or threat.rationale or ""]
+    for mid in dict.fromkeys(mitigations):
+        m = model.mitigation(mid)
+        if m is not None:
+            parts.append(f"{m.title} ({m.status})" + (f": {m.description}"
+                                                       if m.description else ""))
+    return "\n\n".join(p.strip() for p in parts if p.strip())
+
+
 def _entries(model: Model, target: str, restore: dict[str, str], counter: list[int]) -> list:
     out = []
     for index, threat in enumerate(model.threats):
         if target not in threat.targets:
             continue
-        risk = threat.risk
+        view = threat.on(target)
+        risk = view.risk
         letters = threat.stride or [""]
         single = len(letters) == 1 and len(threat.targets) == 1
+        mitigation = mitigation_text(model, threat, view.mitigations)
         for letter in letters:
             counter[0] += 1
             extras = _extras(threat, index)
             extras["targets"] = [restore.get(t, t) for t in threat.targets]
+            extras.update(threat_links(threat, lambda x: restore.get(x, x)))
+            if mitigation != (threat.mitigation or threat.rationale or ""):
+                extras["mitigation"] = threat.mitigation or ""
             entry_id = restore.get(threat.id, threat.id) if single else str(
                 uuid.uuid5(_NAMESPACE, f"{model.id}/{threat.id}/{target}/{letter}"))
             out.append({
                 "id": entry_id, "title": threat.title,
-                "status": STATUS_WORDS.get(threat.status, "Open"),
+                "status": STATUS_WORDS.get(view.status, "Open"),
                 "severity": SEVERITY_WORDS[risk.band] if risk else "TBD",
                 "type": STRIDE_NAMES.get(letter, ""), "description": threat.story or "",
-                "mitigation": threat.mitigation or threat.rationale or "",
+                "mitigation": mitigation,
                 "modelType": "STRIDE", "number": counter[0], "score": "",
                 "threatmodel": extras})
     return out
@@ -91,10 +112,13 @@ def _node(model: Model, element, rect: Rect, threats: list, cid: str) -> dict[st
     else:
         attrs["body"] = line
     data = {"name": element.name, "description": element.description or "", "type": td_type,
-            "isTrustBoundary": False, "outOfScope": False, "reasonOutOfScope": "",
+            "isTrustBoundary": False, "outOfScope": element.out_of_scope is not None,
+            "reasonOutOfScope": element.out_of_scope or "",
             **_TYPE_DEFAULTS[kind], "threats": threats, "hasOpenThreats": is_open}
-    if element.assets:
-        data["threatmodel"] = {"assets": list(element.assets)}
+    extras = {**({"assets": list(element.assets)} if element.assets else {}),
+              **plain("element", element)}
+    if extras:
+        data["threatmodel"] = extras
     return {"position": {"x": rect.x, "y": rect.y},
             "size": {"width": rect.width, "height": rect.height}, "attrs": attrs,
             "visible": True, "shape": shape, "id": cid, "zIndex": 1, "data": data}
@@ -132,7 +156,8 @@ def to_threat_dragon(model: Model) -> dict[str, Any]:
             "visible": True, "shape": "trust-boundary-box", "id": cid(b.id),
             "zIndex": -50 + depth[b.id],
             "data": {"type": "tm.BoundaryBox", "name": b.name, "description": b.description or "",
-                     "isTrustBoundary": True, "hasOpenThreats": False}})
+                     "isTrustBoundary": True, "hasOpenThreats": False,
+                     **({"threatmodel": plain("boundary", b)} if plain("boundary", b) else {})}})
     counter = [0]
     for element in model.elements:
         threats = _entries(model, element.id, restore, counter)
@@ -142,10 +167,13 @@ def to_threat_dragon(model: Model) -> dict[str, Any]:
         is_open = any(t["status"] == "Open" for t in threats)
         name = flow.label or ""
         extras = {k: v for k, v in (("label", flow.label), ("auth", flow.auth),
-                                    ("data", list(flow.data))) if v}
+                                    ("data", list(flow.data)),
+                                    ("returns", list(flow.returns))) if v}
+        extras.update(plain("flow", flow))
         data = {"type": "tm.Flow", "name": name, "description": flow.description or "",
                 "outOfScope": False, "reasonOutOfScope": "", "protocol": flow.protocol or "",
-                "isBidirectional": False, "isEncrypted": False, "isPublicNetwork": False,
+                "isBidirectional": False, "isEncrypted": flow.encrypted is True,
+                "isPublicNetwork": False,
                 "hasOpenThreats": is_open, "threats": threats, "isTrustBoundary": False}
         if extras:
             data["threatmodel"] = extras
@@ -187,11 +215,21 @@ def _model_extras(model: Model, cid) -> dict[str, Any]:
     if model.scope_in or model.scope_out:
         out["scope"] = {"in": list(model.scope_in), "out": list(model.scope_out)}
     if model.assets:
-        out["assets"] = [{k: v for k, v in (("id", a.id), ("name", a.name), ("impact", a.impact),
-                                             ("description", a.description)) if v}
-                         for a in model.assets]
+        out["assets"] = [{**{k: v for k, v in (("id", a.id), ("name", a.name),
+                                               ("impact", a.impact),
+                                               ("description", a.description)) if v},
+                          **plain("asset", a)} for a in model.assets]
+    if model.mitigations:
+        out["mitigations"] = [{"id": cid(m.id), "title": m.title,
+                               **({"description": m.description} if m.description else {}),
+                               **mitigation_record(m)} for m in model.mitigations]
+    if model.assumptions:
+        out["assumptions"] = [assumption_record(a, cid) for a in model.assumptions]
+    if model.tags:
+        out["tags"] = list(model.tags)
     loose = [(i, t) for i, t in enumerate(model.threats) if not t.targets]
     if loose:
         out["threats"] = [{"title": t.title, "stride": list(t.stride), "story": t.story,
-                           "mitigation": t.mitigation, **_extras(t, i)} for i, t in loose]
+                           "mitigation": t.mitigation, **_extras(t, i),
+                           **threat_links(t, cid)} for i, t in loose]
     return out

@@ -14,9 +14,12 @@ from typing import Any
 from ..errors import InputError
 from ..format.model import STRIDE_NAMES
 from ..format.spec import ELEMENT_TYPES, LEVELS, THREAT_STATUSES
-from .common import is_slug, mapping, one_line, stride_letter, text, texts
+from .common import is_slug, items, mapping, one_line, stride_letter, text, texts
 from .draft import Draft, DraftAsset, DraftBoundary, DraftElement, DraftFlow, DraftThreat
+from .extras import mitigation_back, plain_back, threat_links_back
 from .layout import Rect
+
+PREFIX = {"asset": "a:", "mitigation": "m:", "assumption": "s:"}  # draft keys of our ids
 
 _KINDS = {"tm.actor": "external", "actor": "external", "tm.process": "process",
           "process": "process", "tm.store": "store", "store": "store", "tm.flow": "flow",
@@ -131,21 +134,30 @@ class _Reader:
         self.detail = detail
         self.threats: dict[tuple, DraftThreat] = {}
         self.order: dict[str | None, int] = {}  # our threat id -> its index in the model
+        self.links: dict[tuple, dict] = {}  # threats of our export -> what they cite
 
     def _model(self) -> None:
         d, x = self.draft, self.extras
         if self.ours:
             d.restore_own_fields(x)
-            for a in x.get("assets") or []:
+            for a in items(x.get("assets")):
                 a = mapping(a)
                 if is_slug(a.get("id")):
                     d.assets.append(DraftAsset(f"a:{a['id']}", text(a.get("name")) or a["id"],
                                                a.get("impact") if a.get("impact") in LEVELS
-                                               else None, text(a.get("description")), a["id"]))
-            for t in x.get("threats") or []:
+                                               else None, text(a.get("description")), a["id"],
+                                               extra=plain_back("asset", a)))
+            for m in items(x.get("mitigations")):
+                m = mapping(m)
+                if text(m.get("id")):
+                    d.mitigations.append(mitigation_back(
+                        PREFIX["mitigation"] + m["id"], text(m.get("title")) or m["id"],
+                        text(m.get("description")), m["id"], m))
+            for t in items(x.get("threats")):
                 t = mapping(t)
                 letters = [s for s in texts(t.get("stride")) if s in STRIDE_NAMES]
                 threat = self._threat(t, t, None, "", letters)
+                threat_links_back(threat, t, self._target_key, PREFIX)
                 if isinstance(t.get("index"), int):
                     self.order.setdefault(threat.source_id, t["index"])
                 threat.placements = []
@@ -162,10 +174,17 @@ class _Reader:
             d.notes.append(f"Reviewer in Threat Dragon: {self.detail['reviewer']} (no date, so "
                            "no 'reviewed' here).")
 
+    def _target_key(self, cell_id: str) -> str | None:
+        """The draft key of the (first) element or flow with this cell id."""
+        return next((x.key for x in [*self.draft.elements, *self.draft.flows]
+                     if x.source_id == cell_id), None)
+
     def read(self, diagrams: list[dict]) -> Draft:
         self._model()
         for number, diagram in enumerate(diagrams):
             self._diagram(number, diagram, len(diagrams))
+        for group, extras in self.links.items():
+            threat_links_back(self.threats[group], extras, self._target_key, PREFIX)
         self.draft.threats += list(self.threats.values())
         if self.ours:  # back in the model's order
             self.draft.threats.sort(key=lambda t: self.order.get(t.source_id, len(self.order)))
@@ -220,7 +239,8 @@ class _Reader:
         data = mapping(cell.get("data")) or cell
         description = text(data.get("description")) or text(cell.get("description"))
         facts = []
-        if data.get("outOfScope") is True:
+        extras = mapping(data.get("threatmodel"))
+        if data.get("outOfScope") is True and not (self.ours and "out_of_scope" in extras):
             reason = text(data.get("reasonOutOfScope"))
             facts.append("Out of scope in Threat Dragon" + (f": {reason}" if reason else "."))
         if not self.ours:
@@ -233,12 +253,11 @@ class _Reader:
             if flags:
                 facts.append("Threat Dragon properties: " + ", ".join(flags) + ".")
         description = "\n\n".join([p for p in [description, *facts] if p]) or None
-        extras = mapping(data.get("threatmodel"))
         assets = [f"a:{a}" for a in texts(extras.get("assets"))]
         known = {a.key for a in self.draft.assets}
         self.draft.elements.append(DraftElement(
             key, name or cell_id, kind, None, [a for a in assets if a in known], description,
-            cell_id))
+            cell_id, extra=plain_back("element", extras) if self.ours else {}))
         self._cell_threats(cell, key)
 
     def _boxes(self, prefix: str, box_cells: list, boxes: dict[str, Rect],
@@ -257,7 +276,8 @@ class _Reader:
             inside = container(boxes[cell_id])
             self.draft.boundaries.append(DraftBoundary(
                 prefix + cell_id, name or "Trust boundary",
-                prefix + inside if inside else None, text(data.get("description")), cell_id))
+                prefix + inside if inside else None, text(data.get("description")), cell_id,
+                extra=plain_back("boundary", data.get("threatmodel")) if self.ours else {}))
         by_key = {e.key: e for e in self.draft.elements}
         for cell_id, (_, rect) in nodes.items():
             if rect is None:
@@ -296,7 +316,9 @@ class _Reader:
             text(extras.get("label")) if self.ours else (name or None),
             text(data.get("protocol")), text(extras.get("auth")),
             [k for k in (f"a:{a}" for a in texts(extras.get("data"))) if k in known],
-            "\n\n".join([p for p in [description, *facts] if p]) or None, cell_id))
+            "\n\n".join([p for p in [description, *facts] if p]) or None, cell_id,
+            [k for k in (f"a:{a}" for a in texts(extras.get("returns"))) if k in known],
+            extra=plain_back("flow", extras) if self.ours else {}))
         self._cell_threats(cell, key)
 
     @staticmethod
@@ -323,6 +345,8 @@ class _Reader:
             if threat is None:
                 threat = self._threat(item, extras if ours else {}, source_id, word, [])
                 self.threats[group] = threat
+                if ours:
+                    self.links[group] = extras
             if key is None:
                 continue
             for target, letters in threat.placements:
@@ -351,6 +375,8 @@ class _Reader:
             facts.append(f"Threat Dragon score: {one_line(str(item['score']))}.")
         acceptance = mapping(extras.get("acceptance"))
         mitigation = text(item.get("mitigation"))
+        if "mitigation" in extras:  # the threat's own text, without its cited records
+            mitigation = text(extras.get("mitigation"))
         rationale = text(extras.get("rationale"))
         if extras and status == "not-applicable" and mitigation == rationale:
             mitigation = None
@@ -366,4 +392,5 @@ class _Reader:
             rationale=rationale, references=texts(extras.get("references")),
             target_order=texts(extras.get("targets")),
             letters=letters, facts=facts,
-            source_id=extras.get("id") if is_slug(extras.get("id")) else source_id)
+            source_id=extras.get("id") if is_slug(extras.get("id")) else source_id,
+            **plain_back("threat", extras))
