@@ -5,8 +5,9 @@ model's ``covers`` and ``adrs``; reading a thousand models for that costs more
 than the rest of the run. A blob id names its content, so what a blob declares
 never changes: it is kept, per repository, in one file under the cache folder
 (``models/<repository>.bin``), and a run reads only the blobs it has not seen.
-Markdown that is not a model is remembered as such. The file is trusted like
-the rest of the cache folder, which belongs to the user running the tool.
+Markdown that is not a model is remembered as such. The file is sealed (see
+:func:`..workspace.cache.seal`): one whose bytes changed, or that holds anything but
+declarations, is read afresh.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 from .. import __version__
 from ..format.source import looks_like_model
 from ..workspace import git
-from ..workspace.cache import write_atomic
+from ..workspace.cache import read_sealed, seal, write_atomic
 
 FORMAT = f"1:{__version__}"  # a new release reads its blobs again
 Declared = tuple[tuple[str, ...], tuple[str, ...]]  # covers, ADRs as written
@@ -56,14 +57,28 @@ def staged_declarations(root: Path, blobs: dict[str, str], folder: Path | None
                 known[sha] = declared(src.data if src.ok else None)
         if place is not None:
             wanted = set(blobs.values())
-            write_atomic(place, marshal.dumps(
-                (FORMAT, {sha: value for sha, value in known.items() if sha in wanted})))
+            write_atomic(place, seal(marshal.dumps(
+                (FORMAT, {sha: value for sha, value in known.items() if sha in wanted}))))
     return {path: known[sha] for path, sha in sorted(blobs.items()) if known[sha] is not None}
 
 
 def _load(place: Path) -> dict[str, Declared | None]:
-    try:
-        version, known = marshal.loads(place.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
+    """The kept declarations, or nothing when the file is missing, changed or not plain."""
+    payload = read_sealed(place)
+    if payload is None:
         return {}
-    return known if version == FORMAT and isinstance(known, dict) else {}
+    try:
+        version, known = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return {}
+    if version != FORMAT or type(known) is not dict:
+        return {}
+    return known if all(type(sha) is str and (value is None or _declared(value))
+                        for sha, value in known.items()) else {}
+
+
+def _declared(value: Any) -> bool:
+    """Whether ``value`` is what :func:`declared` returns: two tuples of strings."""
+    return (type(value) is tuple and len(value) == 2
+            and all(type(part) is tuple and all(type(x) is str for x in part)
+                    for part in value))

@@ -13,8 +13,9 @@ When the snapshot's commit is not an ancestor of the one judged (a rebase, a
 reset, a switch to another branch), only the part both share is kept: the
 ancestors of their merge base, with ``git log <merge base>..<commit>`` for the
 rest. A snapshot read with another shallow boundary (a fetch deepened the
-clone) is not used, so no commit is ever left out. The snapshot is trusted
-like the rest of the cache folder, which belongs to the user running the tool.
+clone) is not used, so no commit is ever left out. A snapshot is sealed (see
+:func:`..workspace.cache.seal`): one whose bytes changed, or that holds anything but the
+plain data a history is made of, is read afresh from git.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from hashlib import blake2b
 from pathlib import Path
 
 from ..workspace import git
-from ..workspace.cache import write_atomic
+from ..workspace.cache import read_sealed, seal, write_atomic
 
 FORMAT = 2
 SNAPSHOTS_KEPT = 4  # per repository: the branches worked on most recently
@@ -126,20 +127,46 @@ def _candidates(place: Path, branch: str) -> list[tuple[Path, str]]:
 
 
 def _load(path: Path, head: str, boundary: tuple[str, ...]) -> git.Log | None:
-    """A snapshot's commits, or ``None`` when it is unreadable or was read differently."""
+    """A snapshot's commits, or ``None`` when it is unreadable, changed or was read
+    differently."""
+    payload = read_sealed(path, head.encode())
+    if payload is None:
+        return None
     try:
-        data = marshal.loads(path.read_bytes())
         version, snap_head, snap_boundary, shas, dates, authors, subjects, parents, \
-            paths = data
-    except (OSError, ValueError, EOFError, TypeError):
+            paths = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
         return None
     if (version, snap_head, snap_boundary) != (FORMAT, head, boundary):
         return None
     columns = (shas, dates, authors, subjects, parents)
-    if not all(isinstance(c, list) and len(c) == len(shas) for c in columns) \
-            or not isinstance(paths, dict):
+    if not (all(type(c) is list and len(c) == len(shas) for c in columns)
+            and type(paths) is dict and _plain(shas, dates, authors, subjects, parents, paths)):
         return None
     return git.Log(shas, dates, authors, subjects, parents, paths)
+
+
+def _plain(shas, dates, authors, subjects, parents, paths) -> bool:
+    """Whether a snapshot's columns hold what :class:`git.Log` holds, and nothing else."""
+    text = {str}
+    if not (set(map(type, shas)) | set(map(type, dates)) | set(map(type, authors))
+            | set(map(type, subjects)) <= text and set(map(type, parents)) <= {tuple}
+            and all(set(map(type, p)) <= text for p in parents)):
+        return False
+    count = len(shas)
+    for path, entries in paths.items():
+        if type(path) is not str or type(entries) is not list:
+            return False
+        for entry in entries:
+            if not (type(entry) is tuple and len(entry) == 2 and type(entry[0]) is int
+                    and 0 <= entry[0] < count and type(entry[1]) is tuple
+                    and len(entry[1]) == 5):
+                return False
+            status, new, old, old_blob, new_blob = entry[1]
+            if not (type(status) is str and type(new) is str and type(old_blob) is str
+                    and type(new_blob) is str and (old is None or type(old) is str)):
+                return False
+    return True
 
 
 def _save(place: Path, branch: str, head: str, boundary: tuple[str, ...], log: git.Log) -> None:
@@ -150,7 +177,7 @@ def _save(place: Path, branch: str, head: str, boundary: tuple[str, ...], log: g
     except ValueError:  # not plain data: nothing is kept
         return
     target = place / f"{branch}-{head}.log"
-    if not write_atomic(target, data):
+    if not write_atomic(target, seal(data, head.encode())):
         return
     try:
         for path, _ in _candidates(place, branch):
