@@ -29,7 +29,7 @@ from pathlib import Path
 from ..workspace import git
 from ..workspace.cache import read_sealed, seal, write_atomic
 
-FORMAT = 2
+FORMAT = 3  # 3: merges' own changes, submodule paths
 SNAPSHOTS_KEPT = 4  # per repository: the branches worked on most recently
 # A snapshot is written again once this many commits came after it: below that, asking
 # git for them costs less than writing the whole history out again.
@@ -91,7 +91,7 @@ def ancestors(log: git.Log, sha: str) -> git.Log | None:
             paths[path] = kept
     return git.Log([log.shas[i] for i in order], [log.dates[i] for i in order],
                    [log.authors[i] for i in order], [log.subjects[i] for i in order],
-                   [log.parents[i] for i in order], paths)
+                   [log.parents[i] for i in order], paths, set(log.gitlinks))
 
 
 def _place(folder: Path | None, state: git.State) -> Path | None:
@@ -134,16 +134,18 @@ def _load(path: Path, head: str, boundary: tuple[str, ...]) -> git.Log | None:
         return None
     try:
         version, snap_head, snap_boundary, shas, dates, authors, subjects, parents, \
-            paths = marshal.loads(payload)
+            paths, gitlinks = marshal.loads(payload)
     except (ValueError, EOFError, TypeError):
         return None
     if (version, snap_head, snap_boundary) != (FORMAT, head, boundary):
         return None
     columns = (shas, dates, authors, subjects, parents)
     if not (all(type(c) is list and len(c) == len(shas) for c in columns)
-            and type(paths) is dict and _plain(shas, dates, authors, subjects, parents, paths)):
+            and type(paths) is dict and type(gitlinks) is list
+            and set(map(type, gitlinks)) <= {str}
+            and _plain(shas, dates, authors, subjects, parents, paths)):
         return None
-    return git.Log(shas, dates, authors, subjects, parents, paths)
+    return git.Log(shas, dates, authors, subjects, parents, paths, set(gitlinks))
 
 
 def _plain(shas, dates, authors, subjects, parents, paths) -> bool:
@@ -173,7 +175,7 @@ def _save(place: Path, branch: str, head: str, boundary: tuple[str, ...], log: g
     """Keep ``log`` as this branch's snapshot; drop older ones. Never fails the run."""
     try:
         data = marshal.dumps((FORMAT, head, boundary, log.shas, log.dates, log.authors,
-                              log.subjects, log.parents, log.paths))
+                              log.subjects, log.parents, log.paths, sorted(log.gitlinks)))
     except ValueError:  # not plain data: nothing is kept
         return
     target = place / f"{branch}-{head}.log"

@@ -21,17 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..findings.finding import Finding, Severity
-from ..format.frontmatter import CLOSING_LINE_BYTES
 from ..format.model import parse_date, parse_duration
-from ..format.source import HEAD_BYTES, SourceFile, locate, looks_like_model
+from ..format.source import HEAD_BYTES, SourceFile, locate, looks_like_model, read_source
 from ..validation.engine import read_model_source
 from ..workspace import git
 from ..workspace.discover import MARKDOWN_SUFFIXES, candidate_files
 from ..workspace.files import Unreadable, read_file, read_start
-from ..workspace.globs import GlobIndex, literal_prefix
+from ..workspace.globs import GlobIndex, literal_prefix, matches_inside
 from ..workspace.repository import Repository, today
 from .adr import superseded_by
 from .declarations import declared
@@ -41,8 +38,6 @@ from .history import read_log
 # oldest recorded review date (all of it when a review commit is not found in that window).
 REVIEW_WINDOW_SLACK_DAYS = 31
 EVIDENCE_SHOWN = 3  # commits named in a one-line message; the JSON report has them all
-_REVIEWED_BLOCK = re.compile(
-    rb"^reviewed[ \t]*:(?P<value>[^\n]*\n(?:(?:[ \t]+[^\n]*|[ \t]*)\n)*)", re.MULTILINE)
 
 
 @dataclass
@@ -96,19 +91,16 @@ def review_command(path: str) -> str:
 
 
 def reviewed_value(raw: bytes | None) -> Any:
-    """The ``reviewed`` value of a model's bytes (for comparing versions), or ``None``."""
-    if not raw or not raw.startswith(b"---"):
+    """The ``reviewed`` value of a model's bytes as ``validate`` reads it (for comparing
+    versions), or ``None`` when they are no model it reads without a finding."""
+    if not raw or not looks_like_model(raw):
         return None
-    end = CLOSING_LINE_BYTES.search(raw[3:])
-    front = raw[: end.start() + 3] if end else raw
-    match = _REVIEWED_BLOCK.search(front.replace(b"\r\n", b"\n") + b"\n")
-    if not match:
-        return None
-    try:
-        loaded = yaml.load(b"reviewed:" + match["value"], Loader=yaml.CSafeLoader)
-    except (yaml.YAMLError, AttributeError):
-        return match["value"].strip()
-    return loaded.get("reviewed") if isinstance(loaded, dict) else loaded
+    return review_of_source(read_source("", raw))
+
+
+def review_of_source(src: SourceFile) -> Any:
+    """The ``reviewed`` value of a read model, or ``None`` when it was not read cleanly."""
+    return src.data.get("reviewed") if src.ok and not src.findings else None
 
 
 def _info(rel: str, src: SourceFile) -> Info:
@@ -135,6 +127,12 @@ def dependencies(infos: list[Info]) -> tuple[GlobIndex, dict[str, list[int]]]:
         for adr in info.adrs:
             adrs.setdefault(adr, []).append(n)
     return covers, adrs
+
+
+def inside_owners(globs: list[tuple[str, int]], folder: str) -> set[int]:
+    """The owners of the globs that cover the submodule at ``folder``: its files are in
+    another repository, so a glob that could match any of them counts."""
+    return {owner for glob, owner in globs if matches_inside(glob, folder)}
 
 
 class _History:
@@ -187,8 +185,8 @@ class _History:
     def entries(self, path: str) -> list[tuple[int, git.Change]]:
         """(commit number, change) for each change of ``path``, newest first."""
         if path not in self._entries:
-            make = git.Change._make
-            self._entries[path] = [(i, make(change)) for i, (_, change) in
+            make = git.Change
+            self._entries[path] = [(i, make(*change)) for i, (_, change) in
                                    zip(self.numbers(path), self.log.paths.get(path, ()),
                                        strict=True)]
         return self._entries[path]
@@ -278,6 +276,8 @@ class Assessment:
         self.shallow = False
         self._adr_status: dict[str, str | None] = {}
         self._reviewed: dict[str, Any] = {}
+        self._targets: dict[str, Any] = {}  # model path -> its reviewed value at rev
+        self._deletions: list[tuple[int, git.Change]] | None = None
 
     # -- reading ----------------------------------------------------------------------
     def run(self) -> dict[str, ModelStaleness]:
@@ -335,6 +335,7 @@ class Assessment:
                 for rel in wanted[sha]:
                     src = read_model_source(rel, raw, folder)
                     self.sources[rel] = src
+                    self._reviewed[sha] = self._targets[rel] = review_of_source(src)
                     infos.append(_info(rel, src))
         infos.sort(key=lambda info: info.path)
         return infos
@@ -402,7 +403,7 @@ class Assessment:
         # The reviews of the models' newest versions, read in one go: the review point
         # is most often among them (older ones are read one by one when it is not).
         recent = [blob for info in infos for _, change in history.entries(info.path)[:2]
-                  for blob in (change.old_blob, change.new_blob)]
+                  for blob in (*change.old_blobs, change.new_blob)]
         for sha, raw in blobs.each([b for b in recent if b not in self._reviewed]):
             self._reviewed[sha] = reviewed_value(raw)
         points = {info.path: self._review_point(info.path, history, blobs, model_files)
@@ -410,10 +411,13 @@ class Assessment:
         covers, adrs = dependencies(infos)
         covered: list[list[tuple[int, str]]] = [[] for _ in infos]
         cited: list[list[tuple[int, str]]] = [[] for _ in infos]
+        globs = [(glob, n) for n, info in enumerate(infos) for glob in info.covers]
         for path in history.paths():
             if path in model_files:
                 continue
             owners, citing = covers.owners(path), adrs.get(path, ())
+            if path in history.log.gitlinks:
+                owners = owners | inside_owners(globs, path)
             if owners or citing:
                 hits = [(i, path) for i in history.numbers(path)]
                 for n in owners:
@@ -426,26 +430,57 @@ class Assessment:
 
     def _review_point(self, path: str, history: _History, blobs: git.BlobReader,
                       model_files: set[str]) -> tuple[int | None, str]:
-        """(list index of the review point, how it was found: reviewed, added or lost)."""
+        """(list index of the review point, how it was found: reviewed, added or lost).
+
+        The review point is the newest commit that gave the model the ``reviewed`` value
+        it has now, whatever path it had then: versions with another value are other lines
+        of history; where the model appears (added, restored, moved as a deletion and an
+        addition) the walk goes on from the deleted file that had that value, if any.
+        """
+        target = self._targets.get(path)
         name, cursor = path, -1
         while True:
             entry = next(((i, ch) for i, ch in history.entries_after(name, cursor)
-                          if ch.path == name), None)
+                          if ch.path == name and ch.status != "D"
+                          and self._review_of(ch.new_blob, blobs) == target), None)
             if entry is None:
                 return None, "lost"
             cursor, change = entry
             if change.status == "A":
-                return cursor, "added"
-            if change.status in ("M", "T", "R", "C"):
-                if self._review_of(change.old_blob, blobs) != \
-                        self._review_of(change.new_blob, blobs):
-                    return cursor, "reviewed"
-                if change.status in ("R", "C") and change.old_path:
-                    name = change.old_path
-                    model_files.add(name)
+                moved = self._deleted_with(target, cursor, history, blobs) \
+                    if target is not None else None
+                if moved is None:
+                    return cursor, "added"
+                cursor, name = moved
+                model_files.add(name)
+                continue
+            if all(self._review_of(old, blobs) != target for old in change.old_blobs):
+                return cursor, "reviewed"
+            if change.status in ("R", "C") and change.old_path:
+                name = change.old_path
+                model_files.add(name)
+
+    def _deleted_with(self, target: Any, at: int, history: _History,
+                      blobs: git.BlobReader) -> tuple[int, str] | None:
+        """The newest deletion, in commit ``at`` or an ancestor, of a model file whose
+        ``reviewed`` value was ``target``: (commit number, path), or ``None``."""
+        if self._deletions is None:
+            self._deletions = sorted(
+                (i, change) for path in history.paths()
+                if path.lower().endswith(MARKDOWN_SUFFIXES)
+                for i, change in history.entries(path)
+                if change.status == "D" and change.path == path)
+        found = [(i, change.path) for i, change in self._deletions
+                 if i >= at and self._review_of(change.old_blob, blobs) == target]
+        if not found:
+            return None
+        behind = history.ancestry(at, few=True)
+        return next((hit for hit in found if behind(hit[0])), None)
 
     def _review_of(self, sha: str, blobs: git.BlobReader) -> Any:
         """The ``reviewed`` value of a model blob (each blob read once per run)."""
+        if not sha or set(sha) == {"0"}:
+            return None
         if sha not in self._reviewed:
             self._reviewed[sha] = reviewed_value(blobs.read(sha))
         return self._reviewed[sha]
