@@ -24,6 +24,7 @@ import marshal
 import os
 import re
 from hashlib import blake2b
+from itertools import chain
 from pathlib import Path
 
 from ..workspace import git
@@ -37,14 +38,20 @@ RESAVE_AFTER = 200
 _SNAPSHOT_NAME = re.compile(r"(?P<branch>[0-9a-f]{16})-(?P<head>[0-9a-f]{40,64})\.log")
 
 
-def read_log(root: Path, head: str, state: git.State, folder: Path | None) -> git.Log:
-    """Every commit reachable from ``head`` with its changes: from a snapshot when possible."""
+class Doubt(Exception):
+    """A snapshot's changes turned out not to be what a history holds: read it afresh."""
+
+
+def read_log(root: Path, head: str, state: git.State, folder: Path | None,
+             fresh: bool = False) -> git.Log:
+    """Every commit reachable from ``head`` with its changes: from a snapshot when possible
+    (``fresh``: never, and the snapshot is written again)."""
     place = _place(folder, state)
     if place is None:
         return git.History(root, head).log()
     branch = _branch_key(state.branch)
     boundary = tuple(sorted(state.boundary))
-    log = _from_snapshot(root, head, place, branch, boundary)
+    log = None if fresh else _from_snapshot(root, head, place, branch, boundary)
     if log is None:
         log = git.History(root, head).log()
         _save(place, branch, head, boundary, log)
@@ -63,7 +70,10 @@ def _from_snapshot(root: Path, head: str, place: Path, branch: str,
     if older is None:
         return None
     if base != snap_head:  # rebased, reset or another branch: keep what both share
-        older = ancestors(older, base)
+        try:
+            older = ancestors(older, base)
+        except (KeyError, TypeError, IndexError):  # changes of a snapshot are checked late
+            return None
         if older is None:
             return None
     newer = git.History(root, head, since=base).log() if base != head else git.Log()
@@ -91,7 +101,7 @@ def ancestors(log: git.Log, sha: str) -> git.Log | None:
             paths[path] = kept
     return git.Log([log.shas[i] for i in order], [log.dates[i] for i in order],
                    [log.authors[i] for i in order], [log.subjects[i] for i in order],
-                   [log.parents[i] for i in order], paths, set(log.gitlinks))
+                   [log.parents[i] for i in order], paths, set(log.gitlinks), log.unchecked)
 
 
 def _place(folder: Path | None, state: git.State) -> Path | None:
@@ -128,7 +138,8 @@ def _candidates(place: Path, branch: str) -> list[tuple[Path, str]]:
 
 def _load(path: Path, head: str, boundary: tuple[str, ...]) -> git.Log | None:
     """A snapshot's commits, or ``None`` when it is unreadable, changed or was read
-    differently."""
+    differently. Its columns are checked here; the changes of a path when they are first
+    used (:func:`check_changes`), since a judgement uses few of them."""
     payload = read_sealed(path, head.encode())
     if payload is None:
         return None
@@ -140,35 +151,34 @@ def _load(path: Path, head: str, boundary: tuple[str, ...]) -> git.Log | None:
     if (version, snap_head, snap_boundary) != (FORMAT, head, boundary):
         return None
     columns = (shas, dates, authors, subjects, parents)
+    text = {str}
     if not (all(type(c) is list and len(c) == len(shas) for c in columns)
             and type(paths) is dict and type(gitlinks) is list
-            and set(map(type, gitlinks)) <= {str}
-            and _plain(shas, dates, authors, subjects, parents, paths)):
+            and _types(shas) | _types(dates) | _types(authors) | _types(subjects) <= text
+            and _types(parents) <= {tuple} and _types(chain.from_iterable(parents)) <= text
+            and _types(gitlinks) <= text and _types(paths) <= text
+            and _types(paths.values()) <= {list}):
         return None
-    return git.Log(shas, dates, authors, subjects, parents, paths, set(gitlinks))
+    return git.Log(shas, dates, authors, subjects, parents, paths, set(gitlinks),
+                   unchecked=True)
 
 
-def _plain(shas, dates, authors, subjects, parents, paths) -> bool:
-    """Whether a snapshot's columns hold what :class:`git.Log` holds, and nothing else."""
-    text = {str}
-    if not (set(map(type, shas)) | set(map(type, dates)) | set(map(type, authors))
-            | set(map(type, subjects)) <= text and set(map(type, parents)) <= {tuple}
-            and all(set(map(type, p)) <= text for p in parents)):
-        return False
-    count = len(shas)
-    for path, entries in paths.items():
-        if type(path) is not str or type(entries) is not list:
-            return False
-        for entry in entries:
-            if not (type(entry) is tuple and len(entry) == 2 and type(entry[0]) is int
-                    and 0 <= entry[0] < count and type(entry[1]) is tuple
-                    and len(entry[1]) == 5):
-                return False
-            status, new, old, old_blob, new_blob = entry[1]
-            if not (type(status) is str and type(new) is str and type(old_blob) is str
-                    and type(new_blob) is str and (old is None or type(old) is str)):
-                return False
-    return True
+def _types(values) -> set[type]:
+    return set(map(type, values))
+
+
+def check_changes(log: git.Log, path: str) -> None:
+    """Raise :class:`Doubt` unless the changes of ``path`` in ``log`` are what a history
+    holds: (age, (status, path, old path or None, old blob, new blob))."""
+    count = len(log)
+    for entry in log.paths.get(path, ()):
+        if not (type(entry) is tuple and len(entry) == 2 and type(entry[0]) is int
+                and 0 <= entry[0] < count and type(entry[1]) is tuple and len(entry[1]) == 5):
+            raise Doubt(path)
+        status, new, old, old_blob, new_blob = entry[1]
+        if not (type(status) is str and type(new) is str and type(old_blob) is str
+                and type(new_blob) is str and (old is None or type(old) is str)):
+            raise Doubt(path)
 
 
 def _save(place: Path, branch: str, head: str, boundary: tuple[str, ...], log: git.Log) -> None:

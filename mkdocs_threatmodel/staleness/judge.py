@@ -32,7 +32,7 @@ from ..workspace.globs import GlobIndex, literal_prefix, matches_inside
 from ..workspace.repository import Repository, today
 from .adr import superseded_by
 from .declarations import declared
-from .history import read_log
+from .history import Doubt, check_changes, read_log
 
 # --staged reads the history of the models it judges from this many days before their
 # oldest recorded review date (all of it when a review commit is not found in that window).
@@ -178,6 +178,8 @@ class _History:
     def numbers(self, path: str) -> list[int]:
         """The numbers of the commits that changed ``path``, newest first."""
         if path not in self._positions:
+            if self.log.unchecked:
+                check_changes(self.log, path)
             last = self._last
             self._positions[path] = [last - age for age, _ in self.log.paths.get(path, ())]
         return self._positions[path]
@@ -278,6 +280,8 @@ class Assessment:
         self._reviewed: dict[str, Any] = {}
         self._targets: dict[str, Any] = {}  # model path -> its reviewed value at rev
         self._deletions: list[tuple[int, git.Change]] | None = None
+        self._unparsed: dict[str, bytes | None] = {}  # blobs read ahead, not yet parsed
+        self._folder: Path | None = None
 
     # -- reading ----------------------------------------------------------------------
     def run(self) -> dict[str, ModelStaleness]:
@@ -286,7 +290,7 @@ class Assessment:
                                "from git history")
         from ..workspace import cache
 
-        folder = cache.cache_dir() if self.use_cache else None
+        folder = self._folder = cache.cache_dir() if self.use_cache else None
         state = git.state(self.root)
         self.shallow = state.shallow
         if state.head is None:
@@ -304,10 +308,20 @@ class Assessment:
                 cited = sorted({adr for info in infos for adr in info.adrs})
                 tree.update(git.tree(self.root, self.rev, cited))
             history = self._history(pending, infos, blobs)
-            if self.since is not None:
-                self.new_commits = self._new_commits(history)
-            self._judge(infos, history, tree, blobs, state.boundary)
+            try:
+                self._judge_all(infos, history, tree, blobs, state.boundary)
+            except Doubt:  # a snapshot held something else than a history: read it afresh
+                head = state.head if self.rev == "HEAD" else self.rev
+                history = _History(read_log(self.root, head, state, folder, fresh=True))
+                self._judge_all(infos, history, tree, blobs, state.boundary)
         return self.results
+
+    def _judge_all(self, infos: list[Info], history: _History, tree: dict[str, str],
+                   blobs: git.BlobReader, boundary: set[str]) -> None:
+        self._deletions = None
+        if self.since is not None:
+            self.new_commits = self._new_commits(history)
+        self._judge(infos, history, tree, blobs, boundary)
 
     def _start_history(self, state: git.State, folder: Path | None
                        ) -> _Pending | git.History | None:
@@ -400,12 +414,12 @@ class Assessment:
     def _judge(self, infos: list[Info], history: _History, tree: dict[str, str],
                blobs: git.BlobReader, boundary: set[str]) -> None:
         model_files = {info.path for info in infos}
-        # The reviews of the models' newest versions, read in one go: the review point
-        # is most often among them (older ones are read one by one when it is not).
-        recent = [blob for info in infos for _, change in history.entries(info.path)[:2]
+        # The models' newest earlier versions, read in one go: the review point is most
+        # often among them (older ones are read one by one when it is not). Each is
+        # parsed only when the walk asks for its review.
+        recent = [blob for info in infos for _, change in history.entries(info.path)[:1]
                   for blob in (*change.old_blobs, change.new_blob)]
-        for sha, raw in blobs.each([b for b in recent if b not in self._reviewed]):
-            self._reviewed[sha] = reviewed_value(raw)
+        self._unparsed = dict(blobs.each([b for b in recent if b not in self._reviewed]))
         points = {info.path: self._review_point(info.path, history, blobs, model_files)
                   for info in infos}
         covers, adrs = dependencies(infos)
@@ -482,7 +496,11 @@ class Assessment:
         if not sha or set(sha) == {"0"}:
             return None
         if sha not in self._reviewed:
-            self._reviewed[sha] = reviewed_value(blobs.read(sha))
+            raw = self._unparsed.pop(sha) if sha in self._unparsed else blobs.read(sha)
+            if raw and self._folder is not None and looks_like_model(raw):
+                self._reviewed[sha] = review_of_source(read_model_source(sha, raw, self._folder))
+            else:
+                self._reviewed[sha] = reviewed_value(raw)
         return self._reviewed[sha]
 
     def _one(self, info: Info, point: tuple[int | None, str], covered, cited,

@@ -202,6 +202,7 @@ class Log:
     parents: list[tuple[str, ...]] = field(default_factory=list)
     paths: dict[str, list[tuple[int, tuple]]] = field(default_factory=dict)
     gitlinks: set[str] = field(default_factory=set)  # paths that were a submodule
+    unchecked: bool = False  # read from a file: each path's changes are checked when used
 
     def __len__(self) -> int:
         return len(self.shas)
@@ -255,7 +256,8 @@ class Log:
                 paths.get(path, [])
         return Log(self.shas + older.shas, self.dates + older.dates,
                    self.authors + older.authors, self.subjects + older.subjects,
-                   self.parents + older.parents, paths, self.gitlinks | older.gitlinks)
+                   self.parents + older.parents, paths, self.gitlinks | older.gitlinks,
+                   self.unchecked or older.unchecked)
 
 
 @dataclass
