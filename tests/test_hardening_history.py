@@ -476,6 +476,11 @@ VARIANTS = {
     "flow over lines": "reviewed: {date: 2026-01-01,\n  by: Dana Reyes}",
     "next line break (NEL)": "reviewed: {date: 2026-01-01, by: Dana Reyes}\x85",
     "line separator": "reviewed: {date: 2026-01-01, by: Dana Reyes}\u2028",
+    "block scalar date": "reviewed:\n  date: |-\n    2026-01-01\n  by: Dana Reyes",
+    "folded reviewer": "reviewed:\n  date: 2026-01-01\n  by: >-\n    Dana Reyes",
+    "reviewer over two lines": "reviewed:\n  date: 2026-01-01\n  by: Dana\n    Reyes",
+    "no review yet": "",
+    "date only": "reviewed: {date: 2026-01-01}",
 }
 
 
@@ -504,6 +509,37 @@ def test_review_rewrites_what_validate_accepts_and_stale_reads_it(repo, cli, nam
     (model,) = doc["models"]
     assert (model["reviewed"], model["reviewed_by"]) == ("2026-06-01", "Ann")
     assert model["review_point"]["subject"] == "review"
+
+
+def test_review_inserts_into_an_indented_mapping_in_its_indentation(repo, cli):
+    text = "---\n  threatmodel: 1\n  id: a\n  title: A\n  owner: o\n---\n"
+    repo.write("m.md", text)
+    assert cli(repo.root, "validate", "m.md").code == 0
+    assert cli(repo.root, "review", "m.md", "--by", "Ann", "--date", "2026-11-30").code == 0
+    assert (repo.root / "m.md").read_text() == text.replace(
+        "  owner: o\n", "  owner: o\n  reviewed: {date: 2026-11-30, by: Ann}\n")
+    assert cli(repo.root, "validate", "m.md").code == 0
+
+
+def test_review_keeps_a_missing_final_line_break_and_crlf(repo, cli):
+    text = "---\r\nthreatmodel: 1\r\nid: a\r\ntitle: A\r\nowner: o\r\n---"
+    repo.write("m.md", text)
+    assert cli(repo.root, "review", "m.md", "--by", "Ann", "--date", "2026-11-30").code == 0
+    assert (repo.root / "m.md").read_bytes() == text.replace(
+        "owner: o\r\n", "owner: o\r\nreviewed: {date: 2026-11-30, by: Ann}\r\n").encode()
+
+
+@pytest.mark.parametrize("staged", [
+    MODEL.replace("reviewed: {date: 2026-06-01, by: Dana Reyes}\n", ""),
+    MODEL.replace("reviewed: {date: 2026-06-01, by: Dana Reyes}",
+                  "reviewed: {date: 2026-06-20, by: Dana Reyes}\nowner: twice"),
+])
+def test_a_staged_model_that_loses_or_breaks_its_review_does_not_unblock(reviewed, cli, staged):
+    reviewed.write("services/checkout/api.py", "v2\n")
+    reviewed.write(PATH, staged)
+    reviewed.git("add", "-A")
+    result = cli(reviewed.root, "stale", "--staged", today=TODAY)
+    assert result.code == 1 and " TM507 " in result.out
 
 
 BOM = b"\xef\xbb\xbf"

@@ -78,12 +78,14 @@ def plan_review(raw: bytes, date: str, by: str) -> bytes:
         for key, value in (("date", date), ("by", by)):
             if key in fields:
                 scalar = fields[key][1]
-                if not isinstance(scalar, yaml.ScalarNode) or scalar.style in ("|", ">"):
-                    raise ValueError(f"'reviewed.{key}' is not written as one line")
-                style = scalar.style if key == "by" else (scalar.style or None)
-                edits.append(Edit(scalar.start_mark.index, scalar.end_mark.index,
-                                  yaml_text(value, style) if key == "by"
-                                  else _date_text(value, scalar.style)))
+                if not isinstance(scalar, yaml.ScalarNode):
+                    raise ValueError(f"'reviewed.{key}' is not a single value")
+                style = scalar.style if scalar.style in ("'", '"') else None
+                start, end = scalar.start_mark.index, scalar.end_mark.index
+                if scalar.style in ("|", ">"):  # a block scalar: written on one line now
+                    end = start + len(front[start:end].rstrip())
+                edits.append(Edit(start, end, yaml_text(value, style) if key == "by"
+                                  else _date_text(value, style)))
             else:
                 edits.append(_insert_key(front, node, key, yaml_text(value, None), newline))
     for edit in sorted(edits, key=lambda e: e.start, reverse=True):

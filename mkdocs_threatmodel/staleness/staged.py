@@ -49,7 +49,7 @@ def staged_blocks(repo: Repository, use_cache: bool = True) -> list[StagedBlock]
             if change.path in model_files:
                 before = reviewed_value(blobs.read(change.old_blob))
                 after = reviewed_value(blobs.read(change.new_blob))
-                if change.status == "A" or before != after:
+                if change.status == "A" or (after is not None and before != after):
                     reviewed_now.add(change.path)
                 continue
             for path in {change.path, change.old_path} - {None}:
