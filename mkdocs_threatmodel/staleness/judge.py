@@ -449,14 +449,16 @@ class Assessment:
         The review point is the newest commit that gave the model the ``reviewed`` value
         it has now, whatever path it had then: versions with another value are other lines
         of history; where the model appears (added, restored, moved as a deletion and an
-        addition) the walk goes on from the deleted file that had that value, if any.
+        addition) the walk goes on from the deleted file that had that value, if any. A
+        model with no review now (or none validate reads) is judged from its addition.
         """
         target = self._targets.get(path)
         name, cursor = path, -1
         while True:
             entry = next(((i, ch) for i, ch in history.entries_after(name, cursor)
                           if ch.path == name and ch.status != "D"
-                          and self._review_of(ch.new_blob, blobs) == target), None)
+                          and (target is None or self._review_of(ch.new_blob, blobs) == target)),
+                         None)
             if entry is None:
                 return None, "lost"
             cursor, change = entry
@@ -468,7 +470,8 @@ class Assessment:
                 cursor, name = moved
                 model_files.add(name)
                 continue
-            if all(self._review_of(old, blobs) != target for old in change.old_blobs):
+            if target is not None and all(self._review_of(old, blobs) != target
+                                          for old in change.old_blobs):
                 return cursor, "reviewed"
             if change.status in ("R", "C") and change.old_path:
                 name = change.old_path
