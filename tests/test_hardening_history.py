@@ -30,11 +30,6 @@ PATH = "docs/tm/checkout.md"
 TODAY = "2026-07-01"
 
 
-def issue10(reason: str) -> pytest.MarkDecorator:
-    """What goes wrong today (a strict expected failure until it is fixed)."""
-    return pytest.mark.xfail(strict=True, reason=f"issue 10: {reason}")
-
-
 def at(date: str) -> dict:
     stamp = f"{date}T12:00:00+00:00"
     return {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
