@@ -369,6 +369,39 @@ def test_a_corrupted_parse_cache_entry_is_not_trusted_by_validate(repo, cli, cac
     assert (again.code, again.out) == (first.code, first.out)
 
 
+@pytest.fixture
+def reviewed_after_a_change(reviewed: Repo) -> Repo:
+    """A covered change between the model's addition and its review: current, as long as the
+    earlier version's review is read right (it is kept by blob id between runs)."""
+    reviewed.git("reset", "-q", "--hard", "HEAD~1")
+    reviewed.write("services/checkout/api.py", "v2\n")
+    reviewed.commit("covered change before the review", "2026-05-15")
+    reviewed.write(PATH, MODEL)
+    reviewed.commit("review checkout model", "2026-06-01")
+    return reviewed
+
+
+def test_a_corrupted_review_store_is_not_trusted(reviewed_after_a_change, cli, cache_folder):
+    repo = reviewed_after_a_change
+    assert verdict(cli, repo) == ("current", [])
+    corrupt(list(cache_folder.glob("reviews/*.bin")), b"2026-05-01", b"2026-06-01")
+    assert verdict(cli, repo) == ("current", [])
+    assert b"2026-05-01" in next(cache_folder.glob("reviews/*.bin")).read_bytes()
+
+
+@pytest.mark.parametrize("value", [{1, 2}, b"bytes", 1j, {"date": {3}}, [[b"x"]]])
+def test_a_review_store_with_wrong_types_is_read_afresh(reviewed_after_a_change, cli,
+                                                        cache_folder, value):
+    repo = reviewed_after_a_change
+    assert verdict(cli, repo) == ("current", [])
+    (store,) = cache_folder.glob("reviews/*.bin")
+    (version, known), replace = sealed(store)
+    replace((version, {sha: value for sha in known}))
+    assert verdict(cli, repo) == ("current", [])
+    (_, again), _ = sealed(store)  # read afresh, and kept anew
+    assert again and all(v is None or isinstance(v, dict) for v in again.values())
+
+
 # -- 5. cache files of the right format with the wrong types inside --------------------------
 def sealed(file: Path, context: bytes = b""):
     """What a cache file holds (as marshal data), and a function that replaces it, sealed

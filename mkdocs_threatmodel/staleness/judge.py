@@ -25,13 +25,13 @@ from ..findings.finding import Finding, Severity
 from ..format.model import parse_date, parse_duration
 from ..format.source import HEAD_BYTES, SourceFile, locate, looks_like_model, read_source
 from ..validation.engine import read_model_source
-from ..workspace import git
+from ..workspace import cache, git
 from ..workspace.discover import MARKDOWN_SUFFIXES, candidate_files
 from ..workspace.files import Unreadable, read_file, read_start
 from ..workspace.globs import GlobIndex, literal_prefix, matches_inside
 from ..workspace.repository import Repository, today
 from .adr import superseded_by
-from .declarations import declared
+from .declarations import declared, keep_reviews, kept_reviews
 from .history import Doubt, check_changes, read_log
 
 # --staged reads the history of the models it judges from this many days before their
@@ -279,17 +279,17 @@ class Assessment:
         self._adr_status: dict[str, str | None] = {}
         self._reviewed: dict[str, Any] = {}
         self._targets: dict[str, Any] = {}  # model path -> its reviewed value at rev
-        self._deletions: list[tuple[int, git.Change]] | None = None
+        self._deletions: list[tuple[int, str, str]] | None = None  # (commit, path, blob)
         self._unparsed: dict[str, bytes | None] = {}  # blobs read ahead, not yet parsed
         self._folder: Path | None = None
+        self._parsed = 0  # earlier versions parsed in this run (then kept by blob id)
+        self._used: set[str] = set()  # blobs whose review this run asked for
 
     # -- reading ----------------------------------------------------------------------
     def run(self) -> dict[str, ModelStaleness]:
         if not self.repo.in_git:
             raise git.GitError(f"{self.root} is not in a git repository: staleness comes "
                                "from git history")
-        from ..workspace import cache
-
         folder = self._folder = cache.cache_dir() if self.use_cache else None
         state = git.state(self.root)
         self.shallow = state.shallow
@@ -307,6 +307,8 @@ class Assessment:
             if self.only is not None:
                 cited = sorted({adr for info in infos for adr in info.adrs})
                 tree.update(git.tree(self.root, self.rev, cited))
+            for sha, value in kept_reviews(self.root, folder).items():
+                self._reviewed.setdefault(sha, value)
             history = self._history(pending, infos, blobs)
             try:
                 self._judge_all(infos, history, tree, blobs, state.boundary)
@@ -314,6 +316,9 @@ class Assessment:
                 head = state.head if self.rev == "HEAD" else self.rev
                 history = _History(read_log(self.root, head, state, folder, fresh=True))
                 self._judge_all(infos, history, tree, blobs, state.boundary)
+        if self._parsed:
+            keep_reviews(self.root, folder, {sha: self._reviewed[sha] for sha in self._used
+                                             if sha in self._reviewed})
         return self.results
 
     def _judge_all(self, infos: list[Info], history: _History, tree: dict[str, str],
@@ -350,6 +355,7 @@ class Assessment:
                     src = read_model_source(rel, raw, folder)
                     self.sources[rel] = src
                     self._reviewed[sha] = self._targets[rel] = review_of_source(src)
+                    self._used.add(sha)
                     infos.append(_info(rel, src))
         infos.sort(key=lambda info: info.path)
         return infos
@@ -481,14 +487,18 @@ class Assessment:
                       blobs: git.BlobReader) -> tuple[int, str] | None:
         """The newest deletion, in commit ``at`` or an ancestor, of a model file whose
         ``reviewed`` value was ``target``: (commit number, path), or ``None``."""
-        if self._deletions is None:
-            self._deletions = sorted(
-                (i, change) for path in history.paths()
-                if path.lower().endswith(MARKDOWN_SUFFIXES)
-                for i, change in history.entries(path)
-                if change.status == "D" and change.path == path)
-        found = [(i, change.path) for i, change in self._deletions
-                 if i >= at and self._review_of(change.old_blob, blobs) == target]
+        if self._deletions is None:  # read from the log's tuples: no Change is built
+            last, deletions = len(history) - 1, []
+            try:
+                for path, entries in history.log.paths.items():
+                    if path.lower().endswith(MARKDOWN_SUFFIXES):
+                        deletions += [(last - age, path, change[3]) for age, change in entries
+                                      if change[0] == "D" and change[1] == path]
+            except (TypeError, IndexError, AttributeError, ValueError) as exc:
+                raise Doubt(str(exc)) from exc  # a snapshot's changes are checked late
+            self._deletions = sorted(deletions)
+        found = [(i, path) for i, path, old in self._deletions
+                 if i >= at and self._review_of(old, blobs) == target]
         if not found:
             return None
         behind = history.ancestry(at, few=True)
@@ -498,12 +508,11 @@ class Assessment:
         """The ``reviewed`` value of a model blob (each blob read once per run)."""
         if not sha or set(sha) == {"0"}:
             return None
+        self._used.add(sha)
         if sha not in self._reviewed:
             raw = self._unparsed.pop(sha) if sha in self._unparsed else blobs.read(sha)
-            if raw and self._folder is not None and looks_like_model(raw):
-                self._reviewed[sha] = review_of_source(read_model_source(sha, raw, self._folder))
-            else:
-                self._reviewed[sha] = reviewed_value(raw)
+            self._reviewed[sha] = reviewed_value(raw)
+            self._parsed += 1
         return self._reviewed[sha]
 
     def _one(self, info: Info, point: tuple[int | None, str], covered, cited,
