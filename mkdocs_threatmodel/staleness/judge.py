@@ -93,8 +93,8 @@ def review_command(path: str) -> str:
 def reviewed_value(raw: bytes | None) -> Any:
     """The ``reviewed`` value of a model's bytes as ``validate`` reads it (for comparing
     versions), or ``None`` when they are no model it reads without a finding."""
-    if not raw or not looks_like_model(raw):
-        return None
+    if not raw or isinstance(raw, git.Oversized) or not looks_like_model(raw):
+        return None  # (a blob over the size limit is no model validate reads)
     return review_of_source(read_source("", raw))
 
 
