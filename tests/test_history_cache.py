@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from mkdocs_threatmodel.staleness import history as history_cache
+from mkdocs_threatmodel.workspace.cache import seal, unseal
 
 from .test_stale import PATH, history, stale  # noqa: F401  (the fixture)
 
@@ -22,6 +23,20 @@ def _cache_of_this_test(tmp_path, monkeypatch):
 
 def snapshots(cache: Path) -> list[Path]:
     return sorted(cache.glob("history/*/*.log"))
+
+
+def read_snapshot(snap: Path) -> list:
+    """A snapshot's fields (its file is sealed with the commit it was read at)."""
+    return list(marshal.loads(unseal(snap.read_bytes(), _head_of(snap))))
+
+
+def write_snapshot(snap: Path, fields: list) -> None:
+    """Replace a snapshot's fields, sealed as the tool seals them."""
+    snap.write_bytes(seal(marshal.dumps(tuple(fields)), _head_of(snap)))
+
+
+def _head_of(snap: Path) -> bytes:
+    return snap.name.rsplit("-", 1)[1][:-4].encode()
 
 
 def cache_folder() -> Path:
@@ -95,9 +110,9 @@ def test_snapshot_is_what_the_next_run_reads(history, cli):  # noqa: F811
     history.commit("Add refund endpoint", "2026-06-10")
     stale(cli, history)
     (snap,) = snapshots(cache_folder())
-    data = list(marshal.loads(snap.read_bytes()))
+    data = read_snapshot(snap)
     data[6] = [s.replace("Add refund endpoint", "Subject from the snapshot") for s in data[6]]
-    snap.write_bytes(marshal.dumps(tuple(data)))
+    write_snapshot(snap, data)
     assert "Subject from the snapshot" in stale(cli, history).out
     assert "Subject from the snapshot" not in stale(cli, history, "--no-cache").out
 
@@ -137,7 +152,7 @@ def test_unreadable_snapshot_is_replaced(history, cli):  # noqa: F811
     (snap,) = snapshots(cache_folder())
     snap.write_bytes(b"\x00not a snapshot")
     assert judged(cli, history) == expected
-    assert marshal.loads(snap.read_bytes())[1] == history.git("rev-parse", "HEAD").strip()
+    assert read_snapshot(snap)[1] == history.git("rev-parse", "HEAD").strip()
 
 
 def test_staged_judgement_matches_the_whole_history(history, cli):  # noqa: F811
@@ -169,10 +184,10 @@ def test_rebased_branch_keeps_what_it_shares_with_its_snapshot(history, cli):  #
     history.commit("topic change", "2026-06-10")
     stale(cli, history)  # the snapshot of topic
     (snap,) = snapshots(cache_folder())
-    data = list(marshal.loads(snap.read_bytes()))
+    data = read_snapshot(snap)
     data[6] = [s.replace("review checkout model", "Review, as the snapshot has it")
                for s in data[6]]
-    snap.write_bytes(marshal.dumps(tuple(data)))
+    write_snapshot(snap, data)
     history.git("checkout", "-q", "main")
     history.write("services/checkout/api.py", "v2\n")
     history.commit("main moves on", "2026-06-11")

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from mkdocs_threatmodel.workspace.cache import seal, unseal
+
 from .test_stale import PATH, history, stale  # noqa: F401  (the fixture)
 
 
@@ -31,14 +33,16 @@ def test_declarations_are_kept_by_blob_and_read_from_there(history, cli,  # noqa
     history.git("add", "-A")
     assert stale(cli, history, "--staged").code == 1  # blocks, and keeps what it read
     stored = index_file(_cache_of_this_test)
-    version, known = marshal.loads(stored.read_bytes())
+    version, known = marshal.loads(unseal(stored.read_bytes()))
     sha = blob(history, PATH)
     assert known[sha] == (("services/checkout/**", "openapi/check out.yaml"),
                           ("../adr/0007-checkout.md",))
     assert known[blob(history, "docs/adr/0007-checkout.md")] is None  # Markdown, no model
     known[sha] = (("elsewhere/**",), ())
+    stored.write_bytes(seal(marshal.dumps((version, known))))
+    assert stale(cli, history, "--staged").code == 0  # what was kept (sealed) is what decides
     stored.write_bytes(marshal.dumps((version, known)))
-    assert stale(cli, history, "--staged").code == 0  # what was kept is what decides
+    assert stale(cli, history, "--staged").code == 1  # unsealed: read afresh
 
 
 def test_a_staged_model_edit_is_read_afresh(history, cli, _cache_of_this_test):  # noqa: F811
@@ -62,4 +66,4 @@ def test_unreadable_index_is_replaced(history, cli, _cache_of_this_test):  # noq
     stored.write_bytes(b"not marshal data")
     again = stale(cli, history, "--staged")
     assert (again.code, again.out) == (expected.code, expected.out)
-    assert blob(history, PATH) in marshal.loads(stored.read_bytes())[1]
+    assert blob(history, PATH) in marshal.loads(unseal(stored.read_bytes()))[1]

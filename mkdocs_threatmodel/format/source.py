@@ -241,6 +241,27 @@ def read_source(path: str, raw: bytes, positions: bool = False) -> SourceFile:
     return src
 
 
+def front_matter_tree(raw: bytes) -> tuple[str, int, int, Any]:
+    """For an edit in place (``review``): the text of ``raw`` (byte order mark removed),
+    where its front matter's YAML starts and ends in that text, and the YAML's node tree
+    (marks count characters from the start), split and composed as :func:`read_source`
+    reads them (``ValueError`` when they cannot be)."""
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise ValueError("the file is not UTF-8") from exc
+    lines = text.splitlines(keepends=True)
+    end = closing_index(lines) if lines and opens(lines[0]) else None
+    if end is None:
+        raise ValueError("the file has no closed front matter")
+    front = "".join(lines[1:end])
+    start = len(lines[0])
+    try:  # composing never expands an alias: an alias is one shared node
+        return text, start, start + len(front), yaml.compose(front, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise ValueError("the front matter is not valid YAML") from exc
+
+
 def read_yaml(path: str, raw: bytes) -> SourceFile:
     """Load a whole YAML file (such as the configuration) with the same safety rules."""
     src = SourceFile(path, raw=raw, _spots={})

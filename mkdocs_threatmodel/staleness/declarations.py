@@ -5,8 +5,11 @@ model's ``covers`` and ``adrs``; reading a thousand models for that costs more
 than the rest of the run. A blob id names its content, so what a blob declares
 never changes: it is kept, per repository, in one file under the cache folder
 (``models/<repository>.bin``), and a run reads only the blobs it has not seen.
-Markdown that is not a model is remembered as such. The file is trusted like
-the rest of the cache folder, which belongs to the user running the tool.
+Markdown that is not a model is remembered as such. The ``reviewed`` value of
+each model version that a judgement reads (as validate reads it) is kept the same
+way (``reviews/<repository>.bin``), so earlier versions are parsed once, not on
+every run. The files are sealed (see :func:`..workspace.cache.seal`): one whose
+bytes changed, or that holds anything but what is kept there, is read afresh.
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ from __future__ import annotations
 import marshal
 import os
 from hashlib import blake2b
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..format.source import looks_like_model
 from ..workspace import git
-from ..workspace.cache import write_atomic
+from ..workspace.cache import read_sealed, seal, write_atomic
 
 FORMAT = f"1:{__version__}"  # a new release reads its blobs again
 Declared = tuple[tuple[str, ...], tuple[str, ...]]  # covers, ADRs as written
@@ -40,10 +44,7 @@ def staged_declarations(root: Path, blobs: dict[str, str], folder: Path | None
     """For each model among ``blobs`` (path -> blob id of Markdown files): what it declares."""
     from ..validation.engine import read_model_source
 
-    place = None
-    if folder is not None:
-        key = blake2b(os.fsencode(os.path.realpath(root)), digest_size=12).hexdigest()
-        place = folder / "models" / f"{key}.bin"
+    place = _place(root, folder, "models")
     known = _load(place) if place is not None else {}
     missing = sorted({sha for sha in blobs.values() if sha not in known})
     if missing:
@@ -56,14 +57,89 @@ def staged_declarations(root: Path, blobs: dict[str, str], folder: Path | None
                 known[sha] = declared(src.data if src.ok else None)
         if place is not None:
             wanted = set(blobs.values())
-            write_atomic(place, marshal.dumps(
-                (FORMAT, {sha: value for sha, value in known.items() if sha in wanted})))
+            write_atomic(place, seal(marshal.dumps(
+                (FORMAT, {sha: value for sha, value in known.items() if sha in wanted}))))
     return {path: known[sha] for path, sha in sorted(blobs.items()) if known[sha] is not None}
 
 
-def _load(place: Path) -> dict[str, Declared | None]:
-    try:
-        version, known = marshal.loads(place.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
+def _place(root: Path, folder: Path | None, kind: str) -> Path | None:
+    """This repository's file of ``kind`` under the cache folder (``None``: no cache)."""
+    if folder is None:
+        return None
+    key = blake2b(os.fsencode(os.path.realpath(root)), digest_size=12).hexdigest()
+    return folder / kind / f"{key}.bin"
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def kept_reviews(root: Path, folder: Path | None) -> dict[str, Any]:
+    """Blob id -> ``reviewed`` value, as kept by :func:`keep_reviews` (or nothing)."""
+    place = _place(root, folder, "reviews")
+    payload = read_sealed(place) if place is not None else None
+    if payload is None:
         return {}
-    return known if version == FORMAT and isinstance(known, dict) else {}
+    try:
+        version, known = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return {}
+    if version != FORMAT or type(known) is not dict:
+        return {}
+    if not _types(known) <= {str}:
+        return {}
+    values = [v for v in known.values() if v is not None]
+    maps = [v for v in values if type(v) is dict]  # the usual review: {date, by}
+    if (_types(chain.from_iterable(maps)) <= {str}
+            and _types(chain.from_iterable(m.values() for m in maps)) <= set(_PLAIN)
+            and len(maps) == len(values)):
+        return known
+    return known if all(_plain_value(v) for v in values) else {}
+
+
+def _types(values) -> set[type]:
+    return set(map(type, values))
+
+
+def _plain_value(value: Any, depth: int = 0) -> bool:
+    """Whether ``value`` is data a YAML mapping reads as (no deeper than a review goes)."""
+    if isinstance(value, _PLAIN):
+        return True
+    if depth > 8:
+        return False
+    if type(value) is list:
+        return all(_plain_value(v, depth + 1) for v in value)
+    if type(value) is dict:
+        return all(type(k) is str and _plain_value(v, depth + 1) for k, v in value.items())
+    return False
+
+
+def keep_reviews(root: Path, folder: Path | None, values: dict[str, Any]) -> None:
+    """Keep the ``reviewed`` values of the blobs a run read; silently nothing on failure."""
+    place = _place(root, folder, "reviews")
+    if place is None:
+        return
+    try:
+        data = marshal.dumps((FORMAT, values))
+    except ValueError:
+        return
+    write_atomic(place, seal(data))
+
+
+def _load(place: Path) -> dict[str, Declared | None]:
+    """The kept declarations, or nothing when the file is missing, changed or not plain."""
+    payload = read_sealed(place)
+    if payload is None:
+        return {}
+    try:
+        version, known = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return {}
+    if version != FORMAT or type(known) is not dict:
+        return {}
+    values = [v for v in known.values() if v is not None]  # what declared() returns:
+    if not (_types(known) <= {str} and _types(values) <= {tuple}  # two tuples of strings
+            and set(map(len, values)) <= {2}):
+        return {}
+    parts = list(chain.from_iterable(values))
+    return known if _types(parts) <= {tuple} and \
+        _types(chain.from_iterable(parts)) <= {str} else {}

@@ -13,8 +13,9 @@ When the snapshot's commit is not an ancestor of the one judged (a rebase, a
 reset, a switch to another branch), only the part both share is kept: the
 ancestors of their merge base, with ``git log <merge base>..<commit>`` for the
 rest. A snapshot read with another shallow boundary (a fetch deepened the
-clone) is not used, so no commit is ever left out. The snapshot is trusted
-like the rest of the cache folder, which belongs to the user running the tool.
+clone) is not used, so no commit is ever left out. A snapshot is sealed (see
+:func:`..workspace.cache.seal`): one whose bytes changed, or that holds anything but the
+plain data a history is made of, is read afresh from git.
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ import marshal
 import os
 import re
 from hashlib import blake2b
+from itertools import chain
 from pathlib import Path
 
 from ..workspace import git
-from ..workspace.cache import write_atomic
+from ..workspace.cache import read_sealed, seal, write_atomic
 
-FORMAT = 2
+FORMAT = 3  # 3: merges' own changes, submodule paths
 SNAPSHOTS_KEPT = 4  # per repository: the branches worked on most recently
 # A snapshot is written again once this many commits came after it: below that, asking
 # git for them costs less than writing the whole history out again.
@@ -36,14 +38,20 @@ RESAVE_AFTER = 200
 _SNAPSHOT_NAME = re.compile(r"(?P<branch>[0-9a-f]{16})-(?P<head>[0-9a-f]{40,64})\.log")
 
 
-def read_log(root: Path, head: str, state: git.State, folder: Path | None) -> git.Log:
-    """Every commit reachable from ``head`` with its changes: from a snapshot when possible."""
+class Doubt(Exception):
+    """A snapshot's changes turned out not to be what a history holds: read it afresh."""
+
+
+def read_log(root: Path, head: str, state: git.State, folder: Path | None,
+             fresh: bool = False) -> git.Log:
+    """Every commit reachable from ``head`` with its changes: from a snapshot when possible
+    (``fresh``: never, and the snapshot is written again)."""
     place = _place(folder, state)
     if place is None:
         return git.History(root, head).log()
     branch = _branch_key(state.branch)
     boundary = tuple(sorted(state.boundary))
-    log = _from_snapshot(root, head, place, branch, boundary)
+    log = None if fresh else _from_snapshot(root, head, place, branch, boundary)
     if log is None:
         log = git.History(root, head).log()
         _save(place, branch, head, boundary, log)
@@ -62,7 +70,10 @@ def _from_snapshot(root: Path, head: str, place: Path, branch: str,
     if older is None:
         return None
     if base != snap_head:  # rebased, reset or another branch: keep what both share
-        older = ancestors(older, base)
+        try:
+            older = ancestors(older, base)
+        except (KeyError, TypeError, IndexError):  # changes of a snapshot are checked late
+            return None
         if older is None:
             return None
     newer = git.History(root, head, since=base).log() if base != head else git.Log()
@@ -90,7 +101,7 @@ def ancestors(log: git.Log, sha: str) -> git.Log | None:
             paths[path] = kept
     return git.Log([log.shas[i] for i in order], [log.dates[i] for i in order],
                    [log.authors[i] for i in order], [log.subjects[i] for i in order],
-                   [log.parents[i] for i in order], paths)
+                   [log.parents[i] for i in order], paths, set(log.gitlinks), log.unchecked)
 
 
 def _place(folder: Path | None, state: git.State) -> Path | None:
@@ -126,31 +137,59 @@ def _candidates(place: Path, branch: str) -> list[tuple[Path, str]]:
 
 
 def _load(path: Path, head: str, boundary: tuple[str, ...]) -> git.Log | None:
-    """A snapshot's commits, or ``None`` when it is unreadable or was read differently."""
+    """A snapshot's commits, or ``None`` when it is unreadable, changed or was read
+    differently. Its columns are checked here; the changes of a path when they are first
+    used (:func:`check_changes`), since a judgement uses few of them."""
+    payload = read_sealed(path, head.encode())
+    if payload is None:
+        return None
     try:
-        data = marshal.loads(path.read_bytes())
         version, snap_head, snap_boundary, shas, dates, authors, subjects, parents, \
-            paths = data
-    except (OSError, ValueError, EOFError, TypeError):
+            paths, gitlinks = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
         return None
     if (version, snap_head, snap_boundary) != (FORMAT, head, boundary):
         return None
     columns = (shas, dates, authors, subjects, parents)
-    if not all(isinstance(c, list) and len(c) == len(shas) for c in columns) \
-            or not isinstance(paths, dict):
+    text = {str}
+    if not (all(type(c) is list and len(c) == len(shas) for c in columns)
+            and type(paths) is dict and type(gitlinks) is list
+            and _types(shas) | _types(dates) | _types(authors) | _types(subjects) <= text
+            and _types(parents) <= {tuple} and _types(chain.from_iterable(parents)) <= text
+            and _types(gitlinks) <= text and _types(paths) <= text
+            and _types(paths.values()) <= {list}):
         return None
-    return git.Log(shas, dates, authors, subjects, parents, paths)
+    return git.Log(shas, dates, authors, subjects, parents, paths, set(gitlinks),
+                   unchecked=True)
+
+
+def _types(values) -> set[type]:
+    return set(map(type, values))
+
+
+def check_changes(log: git.Log, path: str) -> None:
+    """Raise :class:`Doubt` unless the changes of ``path`` in ``log`` are what a history
+    holds: (age, (status, path, old path or None, old blob, new blob))."""
+    count = len(log)
+    for entry in log.paths.get(path, ()):
+        if not (type(entry) is tuple and len(entry) == 2 and type(entry[0]) is int
+                and 0 <= entry[0] < count and type(entry[1]) is tuple and len(entry[1]) == 5):
+            raise Doubt(path)
+        status, new, old, old_blob, new_blob = entry[1]
+        if not (type(status) is str and type(new) is str and type(old_blob) is str
+                and type(new_blob) is str and (old is None or type(old) is str)):
+            raise Doubt(path)
 
 
 def _save(place: Path, branch: str, head: str, boundary: tuple[str, ...], log: git.Log) -> None:
     """Keep ``log`` as this branch's snapshot; drop older ones. Never fails the run."""
     try:
         data = marshal.dumps((FORMAT, head, boundary, log.shas, log.dates, log.authors,
-                              log.subjects, log.parents, log.paths))
+                              log.subjects, log.parents, log.paths, sorted(log.gitlinks)))
     except ValueError:  # not plain data: nothing is kept
         return
     target = place / f"{branch}-{head}.log"
-    if not write_atomic(target, data):
+    if not write_atomic(target, seal(data, head.encode())):
         return
     try:
         for path, _ in _candidates(place, branch):

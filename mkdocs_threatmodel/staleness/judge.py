@@ -21,28 +21,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..findings.finding import Finding, Severity
-from ..format.frontmatter import CLOSING_LINE_BYTES
 from ..format.model import parse_date, parse_duration
-from ..format.source import HEAD_BYTES, SourceFile, locate, looks_like_model
+from ..format.source import HEAD_BYTES, SourceFile, locate, looks_like_model, read_source
 from ..validation.engine import read_model_source
-from ..workspace import git
+from ..workspace import cache, git
 from ..workspace.discover import MARKDOWN_SUFFIXES, candidate_files
 from ..workspace.files import Unreadable, read_file, read_start
-from ..workspace.globs import GlobIndex, literal_prefix
+from ..workspace.globs import GlobIndex, literal_prefix, matches_inside
 from ..workspace.repository import Repository, today
 from .adr import superseded_by
-from .declarations import declared
-from .history import read_log
+from .declarations import declared, keep_reviews, kept_reviews
+from .history import Doubt, check_changes, read_log
 
 # --staged reads the history of the models it judges from this many days before their
 # oldest recorded review date (all of it when a review commit is not found in that window).
 REVIEW_WINDOW_SLACK_DAYS = 31
 EVIDENCE_SHOWN = 3  # commits named in a one-line message; the JSON report has them all
-_REVIEWED_BLOCK = re.compile(
-    rb"^reviewed[ \t]*:(?P<value>[^\n]*\n(?:(?:[ \t]+[^\n]*|[ \t]*)\n)*)", re.MULTILINE)
 
 
 @dataclass
@@ -96,19 +91,16 @@ def review_command(path: str) -> str:
 
 
 def reviewed_value(raw: bytes | None) -> Any:
-    """The ``reviewed`` value of a model's bytes (for comparing versions), or ``None``."""
-    if not raw or not raw.startswith(b"---"):
-        return None
-    end = CLOSING_LINE_BYTES.search(raw[3:])
-    front = raw[: end.start() + 3] if end else raw
-    match = _REVIEWED_BLOCK.search(front.replace(b"\r\n", b"\n") + b"\n")
-    if not match:
-        return None
-    try:
-        loaded = yaml.load(b"reviewed:" + match["value"], Loader=yaml.CSafeLoader)
-    except (yaml.YAMLError, AttributeError):
-        return match["value"].strip()
-    return loaded.get("reviewed") if isinstance(loaded, dict) else loaded
+    """The ``reviewed`` value of a model's bytes as ``validate`` reads it (for comparing
+    versions), or ``None`` when they are no model it reads without a finding."""
+    if not raw or isinstance(raw, git.Oversized) or not looks_like_model(raw):
+        return None  # (a blob over the size limit is no model validate reads)
+    return review_of_source(read_source("", raw))
+
+
+def review_of_source(src: SourceFile) -> Any:
+    """The ``reviewed`` value of a read model, or ``None`` when it was not read cleanly."""
+    return src.data.get("reviewed") if src.ok and not src.findings else None
 
 
 def _info(rel: str, src: SourceFile) -> Info:
@@ -135,6 +127,12 @@ def dependencies(infos: list[Info]) -> tuple[GlobIndex, dict[str, list[int]]]:
         for adr in info.adrs:
             adrs.setdefault(adr, []).append(n)
     return covers, adrs
+
+
+def inside_owners(globs: list[tuple[str, int]], folder: str) -> set[int]:
+    """The owners of the globs that cover the submodule at ``folder``: its files are in
+    another repository, so a glob that could match any of them counts."""
+    return {owner for glob, owner in globs if matches_inside(glob, folder)}
 
 
 class _History:
@@ -180,6 +178,8 @@ class _History:
     def numbers(self, path: str) -> list[int]:
         """The numbers of the commits that changed ``path``, newest first."""
         if path not in self._positions:
+            if self.log.unchecked:
+                check_changes(self.log, path)
             last = self._last
             self._positions[path] = [last - age for age, _ in self.log.paths.get(path, ())]
         return self._positions[path]
@@ -187,8 +187,8 @@ class _History:
     def entries(self, path: str) -> list[tuple[int, git.Change]]:
         """(commit number, change) for each change of ``path``, newest first."""
         if path not in self._entries:
-            make = git.Change._make
-            self._entries[path] = [(i, make(change)) for i, (_, change) in
+            make = git.Change
+            self._entries[path] = [(i, make(*change)) for i, (_, change) in
                                    zip(self.numbers(path), self.log.paths.get(path, ()),
                                        strict=True)]
         return self._entries[path]
@@ -278,15 +278,19 @@ class Assessment:
         self.shallow = False
         self._adr_status: dict[str, str | None] = {}
         self._reviewed: dict[str, Any] = {}
+        self._targets: dict[str, Any] = {}  # model path -> its reviewed value at rev
+        self._deletions: list[tuple[int, str, str]] | None = None  # (commit, path, blob)
+        self._unparsed: dict[str, bytes | None] = {}  # blobs read ahead, not yet parsed
+        self._folder: Path | None = None
+        self._parsed = 0  # earlier versions parsed in this run (then kept by blob id)
+        self._used: set[str] = set()  # blobs whose review this run asked for
 
     # -- reading ----------------------------------------------------------------------
     def run(self) -> dict[str, ModelStaleness]:
         if not self.repo.in_git:
             raise git.GitError(f"{self.root} is not in a git repository: staleness comes "
                                "from git history")
-        from ..workspace import cache
-
-        folder = cache.cache_dir() if self.use_cache else None
+        folder = self._folder = cache.cache_dir() if self.use_cache else None
         state = git.state(self.root)
         self.shallow = state.shallow
         if state.head is None:
@@ -303,11 +307,26 @@ class Assessment:
             if self.only is not None:
                 cited = sorted({adr for info in infos for adr in info.adrs})
                 tree.update(git.tree(self.root, self.rev, cited))
+            for sha, value in kept_reviews(self.root, folder).items():
+                self._reviewed.setdefault(sha, value)
             history = self._history(pending, infos, blobs)
-            if self.since is not None:
-                self.new_commits = self._new_commits(history)
-            self._judge(infos, history, tree, blobs, state.boundary)
+            try:
+                self._judge_all(infos, history, tree, blobs, state.boundary)
+            except Doubt:  # a snapshot held something else than a history: read it afresh
+                head = state.head if self.rev == "HEAD" else self.rev
+                history = _History(read_log(self.root, head, state, folder, fresh=True))
+                self._judge_all(infos, history, tree, blobs, state.boundary)
+        if self._parsed:
+            keep_reviews(self.root, folder, {sha: self._reviewed[sha] for sha in self._used
+                                             if sha in self._reviewed})
         return self.results
+
+    def _judge_all(self, infos: list[Info], history: _History, tree: dict[str, str],
+                   blobs: git.BlobReader, boundary: set[str]) -> None:
+        self._deletions = None
+        if self.since is not None:
+            self.new_commits = self._new_commits(history)
+        self._judge(infos, history, tree, blobs, boundary)
 
     def _start_history(self, state: git.State, folder: Path | None
                        ) -> _Pending | git.History | None:
@@ -335,6 +354,8 @@ class Assessment:
                 for rel in wanted[sha]:
                     src = read_model_source(rel, raw, folder)
                     self.sources[rel] = src
+                    self._reviewed[sha] = self._targets[rel] = review_of_source(src)
+                    self._used.add(sha)
                     infos.append(_info(rel, src))
         infos.sort(key=lambda info: info.path)
         return infos
@@ -399,21 +420,24 @@ class Assessment:
     def _judge(self, infos: list[Info], history: _History, tree: dict[str, str],
                blobs: git.BlobReader, boundary: set[str]) -> None:
         model_files = {info.path for info in infos}
-        # The reviews of the models' newest versions, read in one go: the review point
-        # is most often among them (older ones are read one by one when it is not).
-        recent = [blob for info in infos for _, change in history.entries(info.path)[:2]
-                  for blob in (change.old_blob, change.new_blob)]
-        for sha, raw in blobs.each([b for b in recent if b not in self._reviewed]):
-            self._reviewed[sha] = reviewed_value(raw)
+        # The models' newest earlier versions, read in one go: the review point is most
+        # often among them (older ones are read one by one when it is not). Each is
+        # parsed only when the walk asks for its review.
+        recent = [blob for info in infos for _, change in history.entries(info.path)[:1]
+                  for blob in (*change.old_blobs, change.new_blob)]
+        self._unparsed = dict(blobs.each([b for b in recent if b not in self._reviewed]))
         points = {info.path: self._review_point(info.path, history, blobs, model_files)
                   for info in infos}
         covers, adrs = dependencies(infos)
         covered: list[list[tuple[int, str]]] = [[] for _ in infos]
         cited: list[list[tuple[int, str]]] = [[] for _ in infos]
+        globs = [(glob, n) for n, info in enumerate(infos) for glob in info.covers]
         for path in history.paths():
             if path in model_files:
                 continue
             owners, citing = covers.owners(path), adrs.get(path, ())
+            if path in history.log.gitlinks:
+                owners = owners | inside_owners(globs, path)
             if owners or citing:
                 hits = [(i, path) for i in history.numbers(path)]
                 for n in owners:
@@ -426,28 +450,69 @@ class Assessment:
 
     def _review_point(self, path: str, history: _History, blobs: git.BlobReader,
                       model_files: set[str]) -> tuple[int | None, str]:
-        """(list index of the review point, how it was found: reviewed, added or lost)."""
+        """(list index of the review point, how it was found: reviewed, added or lost).
+
+        The review point is the newest commit that gave the model the ``reviewed`` value
+        it has now, whatever path it had then: versions with another value are other lines
+        of history; where the model appears (added, restored, moved as a deletion and an
+        addition) the walk goes on from the deleted file that had that value, if any. A
+        model with no review now (or none validate reads) is judged from its addition.
+        """
+        target = self._targets.get(path)
         name, cursor = path, -1
         while True:
             entry = next(((i, ch) for i, ch in history.entries_after(name, cursor)
-                          if ch.path == name), None)
+                          if ch.path == name and ch.status != "D"
+                          and (target is None or self._review_of(ch.new_blob, blobs) == target)),
+                         None)
             if entry is None:
                 return None, "lost"
             cursor, change = entry
             if change.status == "A":
-                return cursor, "added"
-            if change.status in ("M", "T", "R", "C"):
-                if self._review_of(change.old_blob, blobs) != \
-                        self._review_of(change.new_blob, blobs):
-                    return cursor, "reviewed"
-                if change.status in ("R", "C") and change.old_path:
-                    name = change.old_path
-                    model_files.add(name)
+                moved = self._deleted_with(target, cursor, history, blobs) \
+                    if target is not None else None
+                if moved is None:
+                    return cursor, "added"
+                cursor, name = moved
+                model_files.add(name)
+                continue
+            if target is not None and all(self._review_of(old, blobs) != target
+                                          for old in change.old_blobs):
+                return cursor, "reviewed"
+            if change.status in ("R", "C") and change.old_path:
+                name = change.old_path
+                model_files.add(name)
+
+    def _deleted_with(self, target: Any, at: int, history: _History,
+                      blobs: git.BlobReader) -> tuple[int, str] | None:
+        """The newest deletion, in commit ``at`` or an ancestor, of a model file whose
+        ``reviewed`` value was ``target``: (commit number, path), or ``None``."""
+        if self._deletions is None:  # read from the log's tuples: no Change is built
+            last, deletions = len(history) - 1, []
+            try:
+                for path, entries in history.log.paths.items():
+                    if path.lower().endswith(MARKDOWN_SUFFIXES):
+                        deletions += [(last - age, path, change[3]) for age, change in entries
+                                      if change[0] == "D" and change[1] == path]
+            except (TypeError, IndexError, AttributeError, ValueError) as exc:
+                raise Doubt(str(exc)) from exc  # a snapshot's changes are checked late
+            self._deletions = sorted(deletions)
+        found = [(i, path) for i, path, old in self._deletions
+                 if i >= at and self._review_of(old, blobs) == target]
+        if not found:
+            return None
+        behind = history.ancestry(at, few=True)
+        return next((hit for hit in found if behind(hit[0])), None)
 
     def _review_of(self, sha: str, blobs: git.BlobReader) -> Any:
         """The ``reviewed`` value of a model blob (each blob read once per run)."""
+        if not sha or set(sha) == {"0"}:
+            return None
+        self._used.add(sha)
         if sha not in self._reviewed:
-            self._reviewed[sha] = reviewed_value(blobs.read(sha))
+            raw = self._unparsed.pop(sha) if sha in self._unparsed else blobs.read(sha)
+            self._reviewed[sha] = reviewed_value(raw)
+            self._parsed += 1
         return self._reviewed[sha]
 
     def _one(self, info: Info, point: tuple[int | None, str], covered, cited,

@@ -19,16 +19,14 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import EXIT_FAIL, EXIT_OK, UsageError, print_error, printable
+from ..errors import EXIT_FAIL, EXIT_OK, InputError, UsageError, print_error, printable
 from ..findings.finding import Severity
 from ..findings.reports.text import line as finding_line
-from ..format.frontmatter import CLOSING_LINE
-from ..format.source import looks_like_model
+from ..format.source import front_matter_tree, looks_like_model, read_source
 from ..validation.engine import validate
 from ..workspace import git
 from ..workspace.files import read_file
 from ..workspace.repository import Repository, today
-from .judge import reviewed_value
 
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ._'-]*[A-Za-z0-9.]|[A-Za-z]")
 _RESERVED = {"y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"}
@@ -55,63 +53,74 @@ def yaml_text(value: str, style: str | None) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def plan_review(text: str, date: str, by: str) -> str:
-    """The model text with ``reviewed`` set to ``date`` and ``by``; the rest unchanged."""
-    first = text.index("\n") + 1
+def plan_review(raw: bytes, date: str, by: str) -> bytes:
+    """The model's bytes with ``reviewed`` set to ``date`` and ``by``; the rest unchanged.
+
+    The front matter is split and composed by the reader ``validate`` uses, so whatever
+    it accepts can be edited (``ValueError`` otherwise).
+    """
+    text, first, last, root = front_matter_tree(raw)
+    if not isinstance(root, yaml.MappingNode):
+        raise ValueError("the front matter is not a mapping")
+    front = text[first:last]
     newline = "\r\n" if text[:first].endswith("\r\n") else "\n"
-    closing = CLOSING_LINE.search(text[first:])
-    front = text[first:first + closing.start()]
-    root = yaml.compose(front, Loader=yaml.SafeLoader)
     edits: list[Edit] = []
-    entries = {k.value: (k, v) for k, v in root.value}
+    entries = {k.value: (k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode)}
     if "reviewed" not in entries:
+        value = f"{{date: {date}, by: {yaml_text(by, None)}}}"
         anchor = next((entries[k][1] for k in _ANCHORS if k in entries), None)
-        at = _line_end(front, anchor.end_mark.index) if anchor is not None else len(front)
-        if at == len(front) and front and not front.endswith("\n"):
-            edits.append(Edit(at, at, newline))
-        edits.append(Edit(at, at, f"reviewed: {{date: {date}, by: {yaml_text(by, None)}}}"
-                                  + newline))
+        edits.append(_insert_key(front, root, "reviewed", value, newline, after=anchor))
     else:
         node = entries["reviewed"][1]
         if not isinstance(node, yaml.MappingNode):
             raise ValueError("'reviewed' is not a mapping")
-        fields = {k.value: (k, v) for k, v in node.value}
+        fields = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
         for key, value in (("date", date), ("by", by)):
             if key in fields:
                 scalar = fields[key][1]
-                style = scalar.style if key == "by" else (scalar.style or None)
-                edits.append(Edit(scalar.start_mark.index, scalar.end_mark.index,
-                                  yaml_text(value, style) if key == "by"
-                                  else _date_text(value, scalar.style)))
+                if not isinstance(scalar, yaml.ScalarNode):
+                    raise ValueError(f"'reviewed.{key}' is not a single value")
+                style = scalar.style if scalar.style in ("'", '"') else None
+                start, end = scalar.start_mark.index, scalar.end_mark.index
+                if scalar.style in ("|", ">"):  # a block scalar: written on one line now
+                    end = start + len(front[start:end].rstrip())
+                edits.append(Edit(start, end, yaml_text(value, style) if key == "by"
+                                  else _date_text(value, style)))
             else:
                 edits.append(_insert_key(front, node, key, yaml_text(value, None), newline))
     for edit in sorted(edits, key=lambda e: e.start, reverse=True):
         front = front[:edit.start] + edit.new + front[edit.end:]
-    return text[:first] + front + text[first + closing.start():]
+    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+    return bom + (text[:first] + front + text[last:]).encode("utf-8")
 
 
 def _date_text(value: str, style: str | None) -> str:
     return f"{style}{value}{style}" if style in ("'", '"') else value
 
 
+_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks
+
+
 def _line_end(text: str, index: int) -> int:
     """The index just after the line break that ends the line holding ``index``."""
-    if index > 0 and text[index - 1] == "\n":
+    if index > 0 and _BREAK.fullmatch(text[index - 1]):
         return index
-    end = text.find("\n", index)
-    return len(text) if end == -1 else end + 1
+    found = _BREAK.search(text, index)
+    return len(text) if found is None else found.end()
 
 
-def _insert_key(front: str, node: yaml.MappingNode, key: str, value: str,
-                newline: str) -> Edit:
+def _insert_key(front: str, node: yaml.MappingNode, key: str, value: str, newline: str,
+                after: yaml.Node | None = None) -> Edit:
+    """An edit adding ``key: value`` to a mapping: after the entry whose value is ``after``,
+    else last; in the mapping's own style and indentation."""
     last = node.value[-1][1] if node.value else None
     if node.flow_style:
-        at = last.end_mark.index if last is not None else node.start_mark.index + 1
+        at = (after or last).end_mark.index if last is not None else node.start_mark.index + 1
         return Edit(at, at, f", {key}: {value}" if last is not None else f"{key}: {value}")
-    first_key = node.value[0][0]
-    indent = " " * first_key.start_mark.column
-    at = _line_end(front, last.end_mark.index)
-    return Edit(at, at, f"{indent}{key}: {value}{newline}")
+    indent = " " * node.value[0][0].start_mark.column
+    at = _line_end(front, (after or last).end_mark.index)
+    lead = newline if at == len(front) and front and not _BREAK.fullmatch(front[-1]) else ""
+    return Edit(at, at, f"{lead}{indent}{key}: {value}{newline}")
 
 
 def _resolve(path: Path) -> Path:
@@ -124,10 +133,15 @@ def _resolve(path: Path) -> Path:
 
 
 def record_review(path: Path, date: str, by: str) -> bool:
-    """Validate the model, then record the review; False (with findings printed) if invalid."""
+    """Validate the model, then record the review; False (with findings printed) if invalid.
+
+    A symbolic link is written through to its target when that is inside the repository,
+    and refused otherwise; the link stays a link.
+    """
     repo = Repository.at(path.parent)
-    rel = repo.relative(path)
-    raw = read_file(path)  # a regular file within the size limit (a FIFO never blocks)
+    real = _target(path, repo.root)
+    rel = repo.relative(real)
+    raw = read_file(real)  # a regular file within the size limit (a FIFO never blocks)
     if not looks_like_model(raw):
         raise UsageError(f"{path}: not a threat model (no 'threatmodel' key in front matter)")
     result = validate(repo, [rel])
@@ -137,19 +151,40 @@ def record_review(path: Path, date: str, by: str) -> bool:
             print(finding_line(repo.root, finding))
         print_error(f"not recording a review of {path}: fix the model first")
         return False
-    bom = raw.startswith(b"\xef\xbb\xbf")
-    text = raw.decode("utf-8-sig")
-    new_text = plan_review(text, date, by)
-    new_raw = (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8")
-    recorded = reviewed_value(new_raw.removeprefix(b"\xef\xbb\xbf"))
-    if not isinstance(recorded, dict) or (str(recorded.get("date")), recorded.get("by")) != (
-            date, by):
-        raise ValueError(f"{path}: the edit did not produce the review it should")
-    _write(path, new_raw)
+    new_raw = plan_review(raw, date, by)
+    if not _only_review_changed(rel, raw, new_raw, date, by):
+        raise ValueError(f"{path}: cannot record the review without changing more than "
+                         "'reviewed': record it by hand")
+    _write(real, new_raw)
     return True
 
 
+def _target(path: Path, root: Path) -> Path:
+    """The file to write: ``path``, or the target of a link when it is inside ``root``."""
+    real = Path(os.path.realpath(path))
+    if real != Path(os.path.abspath(path)) and not real.is_relative_to(root.resolve()):
+        raise InputError(f"{path}: a symbolic link to {real}, outside the repository: "
+                         "not recording a review there")
+    return real
+
+
+def _only_review_changed(rel: str, before: bytes, after: bytes, date: str, by: str) -> bool:
+    """Whether ``after`` reads (as validate reads it) as ``before`` with the new review."""
+    old, new = read_source(rel, before), read_source(rel, after)
+    if not (old.ok and new.ok) or new.findings or old.body != new.body:
+        return False
+    review = new.data.get("reviewed")
+    if not isinstance(review, dict) or (review.get("date"), review.get("by")) != (date, by):
+        return False
+    kept = {k: v for k, v in old.data.items() if k != "reviewed"}
+    earlier = old.data.get("reviewed") if isinstance(old.data.get("reviewed"), dict) else {}
+    return kept == {k: v for k, v in new.data.items() if k != "reviewed"} and \
+        {k: v for k, v in earlier.items() if k not in ("date", "by")} == \
+        {k: v for k, v in review.items() if k not in ("date", "by")}
+
+
 def _write(path: Path, data: bytes) -> None:
+    """Replace the file at ``path`` (not a link) whole, keeping its permissions."""
     mode = path.stat().st_mode
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".threatmodel-", suffix=".tmp")
     try:
@@ -175,7 +210,7 @@ def run_review(paths: list[Path], by: str | None, on: dt.date | None) -> int:
     for path in files:
         try:
             ok = record_review(path, date, by)
-        except (ValueError, yaml.YAMLError) as exc:
+        except (ValueError, InputError) as exc:
             print_error(exc)
             ok = False
         if ok:

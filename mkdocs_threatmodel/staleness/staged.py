@@ -14,7 +14,7 @@ from ..format.source import read_source
 from ..workspace import cache, git
 from ..workspace.repository import Repository
 from .declarations import staged_declarations
-from .judge import Info, dependencies, from_model, review_command, reviewed_value
+from .judge import Info, dependencies, from_model, inside_owners, review_command, reviewed_value
 
 
 @dataclass
@@ -41,6 +41,7 @@ def staged_blocks(repo: Repository, use_cache: bool = True) -> list[StagedBlock]
     infos = [Info(rel, list(covers), from_model(rel, adrs), None, None, None)
              for rel, (covers, adrs) in declarations.items()]
     covers, adrs = dependencies(infos)
+    globs = [(glob, n) for n, info in enumerate(infos) for glob in info.covers]
     touched: dict[int, list[str]] = {}
     reviewed_now: set[str] = set()
     with git.BlobReader(repo.root) as blobs:
@@ -48,11 +49,14 @@ def staged_blocks(repo: Repository, use_cache: bool = True) -> list[StagedBlock]
             if change.path in model_files:
                 before = reviewed_value(blobs.read(change.old_blob))
                 after = reviewed_value(blobs.read(change.new_blob))
-                if change.status == "A" or before != after:
+                if change.status == "A" or (after is not None and before != after):
                     reviewed_now.add(change.path)
                 continue
             for path in {change.path, change.old_path} - {None}:
-                for n in covers.owners(path) | set(adrs.get(path, ())):
+                owners = covers.owners(path) | set(adrs.get(path, ()))
+                if change.gitlink:
+                    owners |= inside_owners(globs, path)
+                for n in owners:
                     touched.setdefault(n, [])
                     if path not in touched[n]:
                         touched[n].append(path)

@@ -3,7 +3,9 @@
 Entries are JSON files named by a hash of the file's bytes and this release's
 version, under ``$THREATMODEL_CACHE_DIR``, else ``$XDG_CACHE_HOME/threatmodel``,
 else ``~/.cache/threatmodel``. Only files that read and
-match the schema without a finding are kept.
+match the schema without a finding are kept. Every cache file (these entries, the
+history snapshots, the model declarations) is *sealed*: a hash of its content comes
+first, and a file whose bytes differ from what was written is read afresh.
 ``THREATMODEL_NO_CACHE=1`` (or ``--no-cache``) turns it off. Any problem with
 the cache folder simply means no cache.
 """
@@ -37,16 +39,52 @@ def key(raw: bytes) -> str:
     return blake2b(_SALT + raw, digest_size=20).hexdigest()
 
 
-def load(folder: Path, path: str, raw: bytes) -> SourceFile | None:
-    """The cached read of ``raw``, or ``None``."""
-    try:
-        with open(folder / f"{key(raw)}.json", "rb") as handle:
-            entry = json.load(handle)
-        return SourceFile(path, data=entry["data"], body=entry["body"],
-                          body_line=entry["body_line"], newline=entry["newline"], raw=raw,
-                          schema_findings=[])
-    except (OSError, ValueError, KeyError, TypeError):
+_SEAL = b"threatmodel-seal-1\n"
+_DIGEST = 16
+
+
+def seal(payload: bytes, context: bytes = b"") -> bytes:
+    """``payload`` with a hash of it (and of ``context``, what it belongs to) in front."""
+    return _SEAL + blake2b(context + payload, digest_size=_DIGEST).digest() + payload
+
+
+def unseal(data: bytes, context: bytes = b"") -> memoryview | None:
+    """The payload of sealed ``data``, or ``None`` when a byte differs from what was sealed."""
+    start = len(_SEAL) + _DIGEST
+    if not data.startswith(_SEAL) or len(data) < start:
         return None
+    payload = memoryview(data)[start:]
+    digest = blake2b(context, digest_size=_DIGEST)
+    digest.update(payload)
+    return payload if digest.digest() == data[len(_SEAL):start] else None
+
+
+def read_sealed(path: Path, context: bytes = b"") -> memoryview | None:
+    """The payload of a sealed cache file, or ``None`` (missing, unreadable or changed)."""
+    try:
+        with open(path, "rb") as handle:
+            return unseal(handle.read(), context)
+    except OSError:
+        return None
+
+
+def load(folder: Path, path: str, raw: bytes) -> SourceFile | None:
+    """The cached read of ``raw``, or ``None`` (also when the entry is not exactly as kept)."""
+    name = key(raw)
+    payload = read_sealed(folder / f"{name}.json", name.encode())
+    if payload is None:
+        return None
+    try:
+        entry = json.loads(bytes(payload))
+        data, body, line, newline = (entry["data"], entry["body"], entry["body_line"],
+                                     entry["newline"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not (isinstance(data, dict) and isinstance(body, str) and type(line) is int
+            and line >= 1 and newline in ("\n", "\r\n")):
+        return None
+    return SourceFile(path, data=data, body=body, body_line=line, newline=newline, raw=raw,
+                      schema_findings=[])
 
 
 def store(folder: Path, src: SourceFile) -> None:
@@ -59,7 +97,8 @@ def store(folder: Path, src: SourceFile) -> None:
         data = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     except (ValueError, TypeError):
         return
-    write_atomic(folder / f"{key(src.raw)}.json", data)
+    name = key(src.raw)
+    write_atomic(folder / f"{name}.json", seal(data, name.encode()))
 
 
 def write_atomic(target: Path, data: bytes) -> bool:

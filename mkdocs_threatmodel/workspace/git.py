@@ -150,13 +150,24 @@ _OVERSIZED_HEAD = 65536
 
 
 class Change(NamedTuple):
-    """One path a commit changed, with the blob ids before and after."""
+    """One path a commit changed, with the blob ids before and after.
+
+    A merge's change (what it holds that differs from every parent, git's combined
+    diff) has one blob id per parent in ``old_blob``, separated by commas; its status is
+    ``A`` when no parent had the path, else ``M``.
+    """
 
     status: str  # A M D R C T (first letter of git's status)
     path: str
     old_path: str | None
     old_blob: str
     new_blob: str
+    gitlink: bool = False  # a submodule's commit, not a file
+
+    @property
+    def old_blobs(self) -> list[str]:
+        """The blob id before the change: one, or one per parent of a merge."""
+        return self.old_blob.split(",")
 
 
 @dataclass(slots=True)
@@ -190,6 +201,8 @@ class Log:
     subjects: list[str] = field(default_factory=list)
     parents: list[tuple[str, ...]] = field(default_factory=list)
     paths: dict[str, list[tuple[int, tuple]]] = field(default_factory=dict)
+    gitlinks: set[str] = field(default_factory=set)  # paths that were a submodule
+    unchecked: bool = False  # read from a file: each path's changes are checked when used
 
     def __len__(self) -> int:
         return len(self.shas)
@@ -215,10 +228,11 @@ class Log:
     @classmethod
     def of(cls, rows: list[tuple]) -> Log:
         """A log of parsed records, newest first: (sha, date, author, subject, parents,
-        changes)."""
+        changes, submodule paths)."""
         log, count = cls(), len(rows)
         paths = log.paths
-        for i, (sha, date, author, subject, parents, changes) in enumerate(rows):
+        for i, (sha, date, author, subject, parents, changes, gitlinks) in enumerate(rows):
+            log.gitlinks.update(gitlinks)
             log.shas.append(sha)
             log.dates.append(date)
             log.authors.append(author)
@@ -242,7 +256,8 @@ class Log:
                 paths.get(path, [])
         return Log(self.shas + older.shas, self.dates + older.dates,
                    self.authors + older.authors, self.subjects + older.subjects,
-                   self.parents + older.parents, paths)
+                   self.parents + older.parents, paths, self.gitlinks | older.gitlinks,
+                   self.unchecked or older.unchecked)
 
 
 @dataclass
@@ -289,7 +304,8 @@ class History:
     work while git computes the diffs; a long history is split between
     ``jobs`` git processes (``-n``/``--skip`` slices of one topological order).
     ``since`` leaves out that commit and its ancestors; ``pathspecs`` limits the
-    log to commits touching them.
+    log to commits touching them. A merge lists what it changes beyond its parents (a
+    conflict resolution, an edit made while merging): git's combined diff.
     """
 
     SPLIT_FROM = 4000  # commits; below this one process is quicker
@@ -302,7 +318,8 @@ class History:
         revs = [rev] + ([f"^{since}"] if since else [])
         window = [f"--since={after}"] if after else []
         limits = ["--full-history", "--parents"] if pathspecs else []
-        base = ["log", "--topo-order", *limits, "-z", "--raw", "-M", "--no-abbrev", "--no-color",
+        base = ["log", "--topo-order", *limits, "-z", "--raw", "-c", "-M", "--no-abbrev",
+                "--no-color",
                 "--no-ext-diff", f"--format={_LOG_FORMAT}", "--date=short", *window,
                 "--end-of-options", *revs, "--", *(pathspecs or [])]
         slices = [base]
@@ -359,22 +376,25 @@ class History:
 
 
 def _parse_records(data: bytes) -> list[tuple]:
-    """(sha, date, author, subject, parents, changes) of each ``--raw`` log record."""
+    """(sha, date, author, subject, parents, changes, submodule paths) of each ``--raw``
+    log record."""
     rows = []
     for record in data.split(b"\x1e")[1:]:
         header, _, rest = record.partition(b"\0")
         fields = header.decode("utf-8", "replace").split("\x1f")
         sha, date, author, subject, parents = (fields + [""] * 5)[:5]
-        changes = []
+        changes, gitlinks = [], []
         for change in parse_raw(rest.lstrip(b"\n")):
-            status, path, old_path, old_blob, new_blob = change
+            status, path, old_path, old_blob, new_blob, gitlink = change
+            if gitlink:
+                gitlinks.append(path)
             if not (path.lower().endswith(MARKDOWN_SUFFIXES)
                     or (old_path or "").lower().endswith(MARKDOWN_SUFFIXES)):
                 old_blob = new_blob = ""
             changes.append((status, intern(path), old_path and intern(old_path), old_blob,
                             new_blob))
         rows.append((sha, intern(date), intern(author), subject, tuple(parents.split()),
-                     changes))
+                     changes, gitlinks))
     return rows
 
 
@@ -420,7 +440,8 @@ def staged_changes(root: Path) -> list[Change]:
 
 
 def parse_raw(out: bytes) -> list[Change]:
-    """Parse ``--raw -z`` entries (no commit headers) into changes."""
+    """Parse ``--raw -z`` entries (no commit headers) into changes, a merge's combined
+    entries (``::``) included."""
     changes = []
     tokens = out.split(b"\0")
     i = 0
@@ -429,15 +450,25 @@ def parse_raw(out: bytes) -> list[Change]:
         if not meta.startswith(b":"):
             i += 1
             continue
-        parts = meta[1:].split(b" ")
+        parents = len(meta) - len(meta.lstrip(b":"))
+        parts = meta[parents:].split(b" ")
+        gitlink = any(mode == b"160000" for mode in parts[:parents + 1])
+        if parents > 1:  # a merge: modes and blob ids of each parent, then of the result
+            letters = set(parts[-1].decode())
+            blobs = [p.decode() for p in parts[parents + 1:2 * parents + 2]]
+            changes.append(Change("A" if letters == {"A"} else "D" if letters == {"D"} else "M",
+                                  os.fsdecode(tokens[i + 1]), None, ",".join(blobs[:-1]),
+                                  blobs[-1], gitlink))
+            i += 2
+            continue
         status = parts[4].decode()[:1]
         if status in ("R", "C"):
             changes.append(Change(status, os.fsdecode(tokens[i + 2]), os.fsdecode(tokens[i + 1]),
-                                  parts[2].decode(), parts[3].decode()))
+                                  parts[2].decode(), parts[3].decode(), gitlink))
             i += 3
         else:
             changes.append(Change(status, os.fsdecode(tokens[i + 1]), None, parts[2].decode(),
-                                  parts[3].decode()))
+                                  parts[3].decode(), gitlink))
             i += 2
     return changes
 

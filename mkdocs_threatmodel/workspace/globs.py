@@ -286,3 +286,25 @@ class GlobIndex:
                     hits.add(owner)
         found = self._memo[path] = frozenset(hits)
         return found
+
+
+def matches_inside(pattern: str, folder: str) -> bool:
+    """Whether ``pattern`` matches ``folder``, a folder above it, or could match a path
+    inside it: a submodule, whose files this repository's history does not list."""
+    parts, names = pattern.strip("/").split("/"), folder.strip("/").split("/")
+    seen: dict[tuple[int, int], bool] = {}
+
+    def walk(i: int, j: int) -> bool:
+        if j == len(names) or i == len(parts):  # inside the folder, or a folder above it
+            return True
+        if (i, j) not in seen:
+            part = parts[i]
+            if part == "**":
+                seen[i, j] = walk(i + 1, j) or walk(i, j + 1)
+            elif "**" in part:  # spans folders from inside a name: anything may follow
+                seen[i, j] = glob_match(part.split("**")[0] + "*", names[j])
+            else:
+                seen[i, j] = glob_match(part, names[j]) and walk(i + 1, j + 1)
+        return seen[i, j]
+
+    return walk(0, 0)
