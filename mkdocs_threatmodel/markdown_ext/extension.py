@@ -49,6 +49,8 @@ class ThreatModelExtension(Extension):
             "mermaid": [MERMAID_CDN, "Mermaid: an http(s) URL, or a path in the site"],
             "draw": ["theme", "Who draws diagrams: the theme (Zensical, Material) or self"],
         }
+        if kwargs.get("staleness") is False:  # YAML 1.1 reads a bare off as false
+            kwargs["staleness"] = "off"
         super().__init__(**kwargs)
         for name, allowed in CHOICES.items():
             if self.getConfig(name) not in allowed:
@@ -72,7 +74,7 @@ class ThreatModelExtension(Extension):
             direction=self.getConfig("direction"), staleness=self.getConfig("staleness"),
             citations=bool(self.getConfig("citations")),
             adr_backlinks=bool(self.getConfig("adr_backlinks")),
-            urls="directory" if context.directory_urls else "html", generate=False)
+            urls="markdown", generate=False)
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
@@ -119,7 +121,7 @@ class _Place(Preprocessor):
             return prepared.markdown.split("\n")
         self.state.prepared = prepared
         self.state.composer = site.composer
-        self.state.scripts = self._scripts(context.url) if prepared.has_diagram else ""
+        self.state.scripts = self._scripts(context.docs_path) if prepared.has_diagram else ""
         markdown = prepared.markdown
         if note:
             key = str(len(prepared.slots))
