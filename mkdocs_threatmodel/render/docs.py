@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,9 @@ from ..workspace.repository import Repository, today
 GENERATED_PAGES = {"register": "threat-register.md",
                    "mitigation-register": "threat-mitigations.md",
                    "owners": "threat-owners.md", "staleness": "threat-staleness.md"}
+
+_KEPT = re.compile(r"^ {0,3}<!--[ \t]*threatmodel:(register|mitigation-register|owners|staleness)"
+                   r"[ \t]*-->", re.M)
 
 
 @dataclass
@@ -97,9 +101,7 @@ class DocsSite:
         self.findings = [f for f in result.findings if self.ours(f.path)]
         judged, stale = self._staleness(result.checked)
         self.stale_findings = [f for f in stale if self.ours(f.path)]
-        self.generated = {kind: path for kind, path in
-                          {**GENERATED_PAGES, **self.options.extra_pages}.items()
-                          if path and path not in known and self.options.generate}
+        self.generated = self._generated(known) if self.options.generate else {}
         self.urls = {p: page_url(p, self.options.urls)
                      for p in self.pages + list(self.generated.values())}
         models = list(self.models.values())
@@ -111,6 +113,19 @@ class DocsSite:
                                staleness_available=judged is not None)
         self.site = Site(models, page_urls, judged, site_options, titles, doc_urls)
         self.composer = Composer(self.site)
+
+    def _generated(self, known: set[str]) -> dict[str, str]:
+        """The generated pages (kind -> docs path) the docs neither have at their path nor
+        keep elsewhere as a marker page."""
+        kept = set()
+        for page in self.pages:
+            try:
+                text = (self.docs_dir / page).read_text("utf-8")
+            except (OSError, ValueError):
+                continue
+            kept |= set(_KEPT.findall(text))
+        return {kind: path for kind, path in {**GENERATED_PAGES, **self.options.extra_pages}
+                .items() if path and path not in known and kind not in kept}
 
     def docs_path(self, repo_path: str) -> str | None:
         """A repository path as a path in the docs folder (``None`` when outside it)."""

@@ -37,7 +37,10 @@ def _page_text(site: DocsSite, docs_path: str) -> tuple[str, str, int | None]:
     text = (site.docs_dir / docs_path).read_text("utf-8").replace("\r\n", "\n")
     body = strip_front_matter(text)
     head = text[:len(text) - len(body)]
-    return head, body, head.count("\n") + 1
+    first = head.count("\n") + 1
+    if docs_path in site.broken:  # a model that could not be read: its front matter goes too
+        head = ""
+    return head, body, first
 
 
 def render_site(docs_dir: Path, out_dir: Path, options: DocsOptions | None = None,
