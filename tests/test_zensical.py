@@ -16,7 +16,16 @@ from mkdocs_threatmodel.render.markers import marker_pages
 from mkdocs_threatmodel.validation.engine import validate
 from mkdocs_threatmodel.workspace.repository import Repository
 from tests.fixtures.generators import example_copy, zensical_build
-from tests.fixtures.sites import ADR, CHECKOUT, FixtureSite, build, model, model_file
+from tests.fixtures.sites import (
+    ADR,
+    CHECKOUT,
+    HOSTILE,
+    FixtureSite,
+    build,
+    hostile_site,
+    model,
+    model_file,
+)
 
 SLOT = re.compile(r'class="tm-slot"')
 EXTENSION = "mkdocs_threatmodel.markdown_ext"
@@ -185,3 +194,19 @@ def test_a_changed_model_is_read_again_on_the_next_build(tmp_path):
     site.write("docs/models/checkout.md", model_file(model(title="Checkout renamed")))
     third, made_third = docs_site(tmp_path / "docs", options)
     assert made_third and third.models["models/checkout.md"].title == "Checkout renamed"
+
+
+def test_a_hostile_model_title_and_metadata_never_reach_the_templates_raw(tmp_path):
+    """Zensical reads a page's front matter as its metadata and prints the title as HTML:
+    on a model page the extension leaves only the model's safe title there."""
+    hostile_site(tmp_path, "material")
+    (tmp_path / "mkdocs.yml").write_text(
+        f"site_name: Hostile\nmarkdown_extensions:\n  - {EXTENSION}\n", "utf-8")
+    result = zensical_build(tmp_path / "mkdocs.yml")
+    assert result.code == 0, result.log
+    page = result.page("models/hostile/")
+    assert "window.pwned" in page  # the payloads are there, as text
+    for html in [page, result.page("")]:
+        assert "<script>window.pwned" not in html and "<img src=x" not in html
+    title = re.search(r"<title>(.*?)</title>", page, re.S)[1]
+    assert "<" not in title and HOSTILE["title"].split("<", 1)[0].strip() in title

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from markdown import Markdown
 
@@ -22,6 +23,7 @@ class PageContext:
     docs_dir: Path
     root_dir: Path  # the folder of the configuration file
     directory_urls: bool
+    page: Any = None  # the host's page object (its ``meta`` dict is what templates read)
 
 
 def page_context(md: Markdown) -> PageContext | None:
@@ -47,4 +49,16 @@ def page_context(md: Markdown) -> PageContext | None:
             return None
     url = getattr(page, "url", None) or ""
     return PageContext(path.replace("\\", "/").lstrip("/"), str(url).lstrip("/"), docs, root,
-                       bool(config.get("use_directory_urls", True)))
+                       bool(config.get("use_directory_urls", True)), page)
+
+
+def replace_metadata(context: PageContext, title: str | None) -> None:
+    """Make a model page's metadata its (safe) title alone: the host read the model's front
+    matter as page metadata, and its templates print metadata such as ``title`` as HTML."""
+    meta = getattr(context.page, "meta", None)
+    if isinstance(meta, dict):
+        meta.clear()
+        if title:
+            meta["title"] = title
+    if title and hasattr(context.page, "rendered_metadata_title"):
+        context.page.rendered_metadata_title = title

@@ -19,7 +19,7 @@ from ..views.markdown import strip_front_matter
 from ..views.page import MODEL_SECTIONS, Prepared
 from ..views.site import DEFAULT_TICKET_PATTERN, REDACT_CHOICES, relative_url
 from .build import docs_site
-from .context import PageContext, page_context
+from .context import PageContext, page_context, replace_metadata
 from .plugin_listed import notice, plugin_listed
 
 log = logging.getLogger("mkdocs_threatmodel")
@@ -106,6 +106,8 @@ class _Place(Preprocessor):
         text = "\n".join(lines)
         prepared = site.prepare(context.docs_path, text,
                                 first_line=self._first_line(site, context, text))
+        if context.docs_path in site.models or context.docs_path in site.broken:
+            replace_metadata(context, prepared.title)
         listed = plugin_listed(context.root_dir)
         note = ""
         if listed and (prepared.slots or context.docs_path in site.models):
