@@ -210,3 +210,21 @@ def test_a_hostile_model_title_and_metadata_never_reach_the_templates_raw(tmp_pa
         assert "<script>window.pwned" not in html and "<img src=x" not in html
     title = re.search(r"<title>(.*?)</title>", page, re.S)[1]
     assert "<" not in title and HOSTILE["title"].split("<", 1)[0].strip() in title
+
+
+def test_a_cached_register_after_a_model_change_is_said_until_a_clean_build(tmp_path):
+    site = _site(tmp_path, f"site_name: Z\nmarkdown_extensions:\n  - {EXTENSION}\n",
+                 "# Checkout\n")
+    site.write("docs/threat-register.md", marker_pages()["threat-register.md"])
+    first = zensical_build(tmp_path / "mkdocs.yml")
+    assert first.code == 0 and "--clean" not in first.log, first.log
+    threats = [dict(CHECKOUT["threats"][0], title="Renamed in the model")] + \
+        CHECKOUT["threats"][1:]
+    site.write("docs/models/checkout.md", model_file(model(threats=threats), "# Checkout\n"))
+    cached = zensical_build(tmp_path / "mkdocs.yml", clean=False)
+    assert cached.code == 0
+    assert "Renamed in the model" not in cached.page("threat-register/")  # Zensical's cache
+    assert "build with --clean (zensical build --clean)" in cached.log, cached.log
+    clean = zensical_build(tmp_path / "mkdocs.yml")
+    assert "Renamed in the model" in clean.page("threat-register/")
+    assert "--clean" not in clean.log

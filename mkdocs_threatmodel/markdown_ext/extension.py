@@ -102,7 +102,8 @@ class _Place(Preprocessor):
         context = page_context(self.md)
         if context is None:
             return lines
-        site, _ = docs_site(context.docs_dir, self.extension.options(context))
+        site, _ = docs_site(context.docs_dir, self.extension.options(context),
+                            cache_dir=context.root_dir / ".cache")
         text = "\n".join(lines)
         prepared = site.prepare(context.docs_path, text,
                                 first_line=self._first_line(site, context, text))
