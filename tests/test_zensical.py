@@ -19,6 +19,7 @@ from tests.fixtures.generators import example_copy, zensical_build
 from tests.fixtures.sites import (
     ADR,
     CHECKOUT,
+    EXAMPLE,
     HOSTILE,
     FixtureSite,
     build,
@@ -94,7 +95,7 @@ def test_the_kept_pages_show_register_mitigations_owners_and_freshness(example):
 
 def test_the_example_keeps_a_page_for_every_generated_one():
     """The example's kept pages are exactly what init-site writes."""
-    example = Path(__file__).resolve().parents[1] / "example-site" / "docs"
+    example = EXAMPLE / "docs"
     paths = {"register": "threat-models/register.md",
              "mitigation-register": "threat-models/mitigations.md",
              "owners": "threat-models/owners.md", "staleness": "threat-models/staleness.md"}

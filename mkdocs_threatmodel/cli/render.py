@@ -55,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
     findings = site.findings + (site.stale_findings if args.staleness == "report" else [])
     for finding in findings:
         print(line(site.repo.root, finding), file=sys.stderr)
+    for note in site.notes:
+        print(note, file=sys.stderr)
     for warning in rendered.warnings:
         print(warning, file=sys.stderr)
     pages = sum(p.endswith(".md") for p in rendered.written)

@@ -27,6 +27,7 @@ MERMAID_CDN = "https://unpkg.com/mermaid@11/dist/mermaid.min.js"
 CHOICES = {"redact": REDACT_CHOICES, "direction": ("TB", "LR", "BT", "RL"),
            "staleness": ("report", "show", "off"), "draw": ("theme", "self")}
 _warned: set[tuple[str, str]] = set()
+_failures: set[str] = set()
 
 
 def _asset(name: str) -> str:
@@ -102,8 +103,15 @@ class _Place(Preprocessor):
         context = page_context(self.md)
         if context is None:
             return lines
-        site, _ = docs_site(context.docs_dir, self.extension.options(context),
-                            cache_dir=context.root_dir / ".cache")
+        try:
+            site, _ = docs_site(context.docs_dir, self.extension.options(context),
+                                cache_dir=context.root_dir / ".cache")
+        except Exception as exc:  # the build goes on; the log says why the views are missing
+            failure = f"threatmodel: the docs could not be read: {type(exc).__name__}: {exc}"
+            if failure not in _failures:
+                _failures.add(failure)
+                log.warning(failure)
+            return lines
         text = "\n".join(lines)
         prepared = site.prepare(context.docs_path, text,
                                 first_line=self._first_line(site, context, text))

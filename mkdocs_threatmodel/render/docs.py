@@ -85,6 +85,7 @@ class DocsSite:
         rel = os.path.relpath(self.docs_dir, self.repo.root).replace(os.sep, "/")
         self.prefix = "" if rel == "." else rel + "/"
         self.pages = markdown_pages(self.docs_dir)
+        self.notes: list[str] = []  # what the build log should say besides findings
         known = set(self.pages)
         result = validate(self.repo, keep_models=True, on=self.on)
         self.models: dict[str, Model] = {}  # docs path -> model
@@ -149,6 +150,10 @@ class DocsSite:
             return assessment.run(), assessment.findings()
         except git.GitError:
             return None, []
+        except Exception as exc:  # the pages are still made; the log says why freshness is not
+            self.notes.append(f"threatmodel: staleness could not be judged: "
+                              f"{type(exc).__name__}: {exc}")
+            return None, []
 
     def _adr_pages(self, models: list[Model]) -> tuple[dict[str, str], dict[str, str]]:
         doc_urls: dict[str, str] = {}
@@ -182,7 +187,7 @@ class DocsSite:
         found = list(self.findings)
         if self.options.staleness == "report":
             found += self.stale_findings
-        return [self.line(f) for f in found]
+        return self.notes + [self.line(f) for f in found]
 
     def prepare(self, docs_path: str, markdown: str, *, first_line: int | None = None) -> Any:
         """Place the views in a page's Markdown (its body, front matter removed); returns
