@@ -26,7 +26,6 @@ log = logging.getLogger("mkdocs_threatmodel")
 MERMAID_CDN = "https://unpkg.com/mermaid@11/dist/mermaid.min.js"
 CHOICES = {"redact": REDACT_CHOICES, "direction": ("TB", "LR", "BT", "RL"),
            "staleness": ("report", "show", "off"), "draw": ("theme", "self")}
-_warned: set[tuple[str, str]] = set()
 _failures: set[str] = set()
 
 
@@ -121,8 +120,8 @@ class _Place(Preprocessor):
         note = ""
         if listed and (prepared.slots or context.docs_path in site.models):
             note = f'<div class="tm-note tm-plugin-ignored"><p>{h(notice(listed))}</p></div>'
-            if (str(context.root_dir), listed) not in _warned:
-                _warned.add((str(context.root_dir), listed))
+            if listed not in site.said:  # once per build
+                site.said.add(listed)
                 log.warning(f"{listed}: {notice(listed)}")
         for line, message in prepared.warnings:
             log.warning(f"{site.where(context.docs_path, line)}: {message}")

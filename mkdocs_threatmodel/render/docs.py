@@ -86,6 +86,7 @@ class DocsSite:
         self.prefix = "" if rel == "." else rel + "/"
         self.pages = markdown_pages(self.docs_dir)
         self.notes: list[str] = []  # what the build log should say besides findings
+        self.said: set[str] = set()  # what a host's build log has said once already
         known = set(self.pages)
         result = validate(self.repo, keep_models=True, on=self.on)
         self.models: dict[str, Model] = {}  # docs path -> model
