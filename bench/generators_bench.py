@@ -11,6 +11,7 @@ times after a warm-up each:
 * ``zensical build --clean`` with ``markdown_extensions: [mkdocs_threatmodel.markdown_ext]``
   (clean: Zensical would otherwise serve unchanged pages from its cache);
 * ``zensical build`` again without ``--clean`` (the cache filled);
+* ``zensical build --clean`` without the extension (the model files as plain pages);
 * ``threatmodel render docs --out OUT``.
 
 Usage::
@@ -55,6 +56,9 @@ def prepare(root: Path, count: int) -> dict[str, list[str]]:
     zensical.write_text("site_name: Bench\nsite_dir: site-zensical\ntheme:\n  name: material\n"
                         f"markdown_extensions:\n  - {EXTENSION}:\n      staleness: show\n"
                         "      mermaid: mermaid.min.js\n", encoding="utf-8")
+    plain = root / "mkdocs-zensical-plain.yml"
+    plain.write_text("site_name: Bench\nsite_dir: site-plain\ntheme:\n  name: material\n",
+                     encoding="utf-8")
     python = sys.executable
     return {
         "mkdocs build + plugin": [python, "-m", "mkdocs", "build", "-q", "-f", str(plugin),
@@ -63,6 +67,8 @@ def prepare(root: Path, count: int) -> dict[str, list[str]]:
                                                "-f", str(zensical)],
         "zensical build, cache filled": [python, "-m", "zensical", "build", "-f",
                                          str(zensical)],
+        "zensical build --clean, no extension": [python, "-m", "zensical", "build", "--clean",
+                                                 "-f", str(plain)],
         "threatmodel render": [python, "-m", "mkdocs_threatmodel", "render", "docs", "--out",
                                str(root / "rendered"), "--staleness", "show"],
     }
@@ -81,9 +87,10 @@ def timed(command: list[str], cwd: Path) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", type=int, default=200)
-    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=2, help="measured runs (at least 1)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
+    args.runs = max(1, args.runs)
     root = Path(tempfile.mkdtemp(prefix="tm-generators-bench-"))
     try:
         print(f"{args.models} synthetic models in {root}", flush=True)
