@@ -12,27 +12,20 @@ import pytest
 
 from tests.fixtures.generators import example_copy, zensical_build
 from tests.fixtures.sites import HOSTILE, build, example_config, hostile_site
-from tests.test_browser import (  # noqa: F401 (fixtures)
-    Tab,
-    _lands_on,
-    chromium,
-    counts_of_example_models,
-    mermaid_js,
-    serve,
-)
+from tests.test_browser import Tab, _lands_on, counts_of_example_models
 
 EXTENSION = "mkdocs_threatmodel.markdown_ext"
 
 
 @pytest.fixture(scope="module")
-def zensical_site(tmp_path_factory, mermaid_js, serve):  # noqa: F811
+def zensical_site(tmp_path_factory, mermaid_js, serve):
     folder = example_copy(tmp_path_factory.mktemp("zensical-browser"), mermaid=mermaid_js)
     result = zensical_build(folder / "zensical.toml", cache=folder.parent / "cache")
     assert result.code == 0, result.log
     return serve(result.site)
 
 
-def test_zensical_draws_every_diagram_with_every_element_and_boundary(chromium, zensical_site):  # noqa: F811
+def test_zensical_draws_every_diagram_with_every_element_and_boundary(chromium, zensical_site):
     tab = Tab(chromium, zensical_site)
     try:
         for name, (elements, boundaries) in counts_of_example_models().items():
@@ -51,7 +44,7 @@ def test_zensical_draws_every_diagram_with_every_element_and_boundary(chromium, 
         tab.close()
 
 
-def test_zensical_threat_links_land_and_tables_sort(chromium, zensical_site):  # noqa: F811
+def test_zensical_threat_links_land_and_tables_sort(chromium, zensical_site):
     tab = Tab(chromium, zensical_site)
     try:
         tab.open("threat-models/register/")
@@ -74,7 +67,7 @@ def test_zensical_threat_links_land_and_tables_sort(chromium, zensical_site):  #
         tab.close()
 
 
-def test_zensical_keeps_a_hostile_model_inert(chromium, tmp_path, mermaid_js, serve):  # noqa: F811
+def test_zensical_keeps_a_hostile_model_inert(chromium, tmp_path, mermaid_js, serve):
     site = hostile_site(tmp_path, "material")
     (tmp_path / "docs/assets").mkdir()
     shutil.copyfile(mermaid_js, tmp_path / "docs/assets/mermaid.min.js")
@@ -112,8 +105,8 @@ def test_zensical_keeps_a_hostile_model_inert(chromium, tmp_path, mermaid_js, se
         tab.close()
 
 
-def test_material_instant_navigation_moves_between_models_and_draws(chromium, tmp_path,  # noqa: F811
-                                                                  mermaid_js, serve):  # noqa: F811
+def test_material_instant_navigation_moves_between_models_and_draws(chromium, tmp_path,
+                                                                  mermaid_js, serve):
     config = example_config(tmp_path, options=f"      mermaid: {mermaid_js}\n")
     text = config.read_text("utf-8").replace("    - navigation.sections\n",
                                              "    - navigation.sections\n"
