@@ -229,3 +229,19 @@ def test_a_cached_register_after_a_model_change_is_said_until_a_clean_build(tmp_
     clean = zensical_build(tmp_path / "mkdocs.yml")
     assert "Renamed in the model" in clean.page("threat-register/")
     assert "--clean" not in clean.log
+
+
+def test_an_unreadable_model_page_says_why_its_views_are_missing(tmp_path):
+    site = FixtureSite(tmp_path)
+    # YAML Zensical reads, but no model: aliases are refused (front matter that is not YAML
+    # at all stops Zensical itself, naming the file, before any extension runs)
+    site.write("docs/models/bad.md", "---\nthreatmodel: 1\nid: bad\ntitle: &t <b>x</b>\n"
+                                     "owner: *t\n---\n# Bad model\n\nNotes.\n")
+    site.write("mkdocs.yml", f"site_name: Z\nmarkdown_extensions:\n  - {EXTENSION}\n")
+    result = zensical_build(tmp_path / "mkdocs.yml")
+    assert result.code == 0, result.log
+    assert "docs/models/bad.md:4: TM006 YAML anchor 't' is not allowed" in result.log
+    page = result.page("models/bad/")
+    assert 'class="tm-note tm-broken"' in page and "could not be read" in page
+    assert "Notes." in page and "<b>x</b>" not in page  # the front matter is not metadata
+    assert "<title>Bad model - Z</title>" in page
