@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test browser bench bench-stale bench-site install clean
+.PHONY: serve serve-zensical render test browser bench bench-stale bench-site install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,16 @@ install: $(STAMP)
 
 serve: $(STAMP)
 	cd example-site && ../$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+# The same site built by Zensical from example-site/zensical.toml (the Markdown extension
+# makes the views; --clean first, so pages showing other models start fresh).
+serve-zensical: $(STAMP)
+	cd example-site && ../$(BIN)/zensical build --clean && \
+		../$(BIN)/zensical serve --dev-addr 127.0.0.1:8001
+
+# The example site's pages as plain CommonMark, for any site generator.
+render: $(STAMP)
+	$(BIN)/threatmodel render example-site/docs --out build/example-render --staleness show
 
 # Optional: Playwright's own Chromium for the browser tests, without root. Without any Chromium
 # those tests are skipped with a line saying how to get one (tests/tools.py finds it).
@@ -40,4 +50,5 @@ bench-site: $(STAMP)
 	$(BIN)/python bench/site_bench.py --models 500 --runs 3
 
 clean:
-	rm -rf $(VENV) site example-site/site .pytest_cache
+	rm -rf $(VENV) site example-site/site example-site/site-zensical example-site/.cache \
+		build/example-render .pytest_cache

@@ -11,6 +11,7 @@ import pytest
 
 from mkdocs_threatmodel.cli import main
 
+from .fixtures.browser import chromium, mermaid_js, serve  # noqa: F401 (session fixtures)
 from .self_contained import OutsideReads
 
 GIT_ENV = {

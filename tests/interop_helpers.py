@@ -6,13 +6,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+from mkdocs_threatmodel.format.source import looks_like_model
+
 ROOT = Path(__file__).resolve().parents[1]
 # Real files from Threat Dragon and the Open Threat Model project, kept in the repository
 # (tests/data/README.md names their sources, commits and licences).
 INTEROP_DATA = ROOT / "tests" / "data" / "interop"
 OTM_SCHEMA = INTEROP_DATA / "otm" / "otm_schema.json"
 EXAMPLES = ROOT / "example-site" / "docs" / "threat-models"
-EXAMPLE_MODELS = sorted(p for p in EXAMPLES.glob("*.md") if p.name != "index.md")
+# (the folder also keeps the register, mitigations, owners and freshness marker pages)
+EXAMPLE_MODELS = sorted(p for p in EXAMPLES.glob("*.md") if looks_like_model(p.read_bytes()))
 SAMPLES = sorted(p for p in INTEROP_DATA.rglob("*") if p.is_file())
 # Samples that an import must refuse, and the words of its one-line error.
 REFUSED = {"v2-malformed-new-model.json": "not a Threat Dragon model",

@@ -11,11 +11,6 @@ shadow roots; an init script opens them so that the test can look inside.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-from pathlib import Path
-
 import pytest
 
 from mkdocs_threatmodel.validation.engine import validate
@@ -30,10 +25,7 @@ from tests.fixtures.sites import (
     hostile_site,
     rich_site,
 )
-from tests.tools import fetch_mermaid, find_chromium, unavailable
 
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = ROOT / "test-artifacts"
 OPEN_SHADOWS = ("(() => { const attach = Element.prototype.attachShadow;"
                 " Element.prototype.attachShadow = function (init) {"
@@ -48,47 +40,6 @@ DIAGRAMS = """() => Array.from(document.querySelectorAll('div.mermaid, div.tm-me
       links: svg.querySelectorAll('a').length,
       handlers: svg.querySelectorAll('[onclick],[onerror],[onload],[onmouseover]').length,
       text: svg.textContent})"""
-
-
-@pytest.fixture(scope="session")
-def mermaid_js() -> Path:
-    """mermaid.min.js of Mermaid 11, from the npm registry once, cached under .venv."""
-    return fetch_mermaid()
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    """A headless Chromium found by ``tests.tools.find_chromium``, driven by Playwright."""
-    executable, account = find_chromium()
-    if executable is None:
-        unavailable(account)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(executable), args=ARGS)
-        yield browser
-        browser.close()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="session")
-def serve():
-    servers = []
-
-    def start(folder: Path) -> str:
-        handler = functools.partial(_Quiet, directory=str(folder))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/"
-
-    yield start
-    for server in servers:
-        server.shutdown()
 
 
 class Tab:

@@ -49,6 +49,8 @@ from .site import Site
 
 PLACEHOLDER = re.compile(
     r"^ {0,3}<!--[ \t]*threatmodel:([A-Za-z_-]+)(?:[ \t]+([^\s>]+))?[ \t]*-->[ \t]*$")
+# The note a kept marker page shows when no tool of ours ran; removed when one runs.
+UNRENDERED = re.compile(r'^ {0,3}<p class="tm-unrendered">.*</p>[ \t]*$')
 MODEL_SECTIONS = ("header", "insights", "scope", "diagram", "threats", "triage", "mitigations",
                   "assumptions", "coverage", "heatmap", "residual")
 TOP_SECTIONS = ("header", "insights")  # placed after the page's first heading
@@ -125,8 +127,12 @@ class Composer:
         if model is not None:
             prepared.title = page_title(model.title or model.id)
         placed: dict[int, _Request] = {}
+        dropped: set[int] = set()
         for i, line in enumerate(lines):
             if flags[i]:
+                continue
+            if UNRENDERED.match(line):
+                dropped.add(i)
                 continue
             match = PLACEHOLDER.match(line)
             if match:
@@ -172,6 +178,8 @@ class Composer:
         for i, line in enumerate(lines):
             if i in placed:
                 out += render(placed[i])
+            elif i in dropped:
+                continue
             else:
                 out.append(line)
             if i == h1:
