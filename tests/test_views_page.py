@@ -45,7 +45,7 @@ def test_default_order_after_the_first_heading():
     assert text.index("# Title") < text.index('data-tm-slot="n0-0"') < text.index("Prose.")
     headings = re.findall(r"^## (.+)$", text, re.M)
     assert headings == ["Scope and assets", "Data flow diagram", "STRIDE threats",
-                        "STRIDE coverage", "Risk heatmap", "Residual risk"]
+                        "STRIDE coverage", "Risk heatmap", "Residual risk", "Suggested threats"]
     assert prepared.has_diagram and prepared.title == "Checkout"
     html = composer.fill(f"<p>x</p>{text}", prepared, scripts="<script src=m.js></script>")
     assert "tm-slot" not in html and html.count("<script src=m.js>") == 1
@@ -76,7 +76,7 @@ def test_placeholders_place_sections_and_code_is_left_alone():
     assert "    <!-- threatmodel:coverage -->" in text
     assert prepared.warnings == [(20, "unknown threatmodel placeholder 'bogus' (known: header, "
                                       "scope, diagram, threats, coverage, heatmap, residual, "
-                                      "register, owners, staleness, backlinks)")]
+                                      "suggestions, register, owners, staleness, backlinks)")]
 
 
 def test_placeholders_on_other_pages_name_their_model():

@@ -14,9 +14,10 @@ import sys
 
 from .. import __version__
 from ..errors import EXIT_FAIL, EXIT_INTERRUPTED, Failure, print_error
-from . import diff, export, import_model, new, review, rules, schema, stale, validate
+from . import diff, export, import_model, new, review, rules, schema, stale, suggest, validate
 
-COMMANDS = (validate, stale, review, new, schema, rules, export, import_model, diff)
+COMMANDS = (validate, stale, review, new, schema, rules, export, import_model, diff,
+            suggest)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -25,6 +25,7 @@ from .ratings import check_ratings
 from .references import ModelIds, check_references, check_repository
 from .schema import check_schema
 from .stride import check_stride
+from .suggestions import check_suggestions
 
 
 @dataclass
@@ -106,6 +107,7 @@ def _check_file(rel: str) -> Checked:
         found += check_ownership(model, run.ctx)
         found += check_controls(model, run.ctx)
         found += check_ratings(model, run.ctx)
+        found += check_suggestions(model, run.ctx)
     return Checked(rel, found, ids, model if run.keep_models else None,
                    draft=model.status == "draft")
 

@@ -37,6 +37,7 @@ from . import (
     scope,
 )
 from . import staleness as staleness_view
+from . import suggestions as suggestions_view
 from . import threats as threats_view
 from .blocks import Block, Heading, Html
 from .citations import CITATION, cite
@@ -46,13 +47,15 @@ from .site import Site
 
 PLACEHOLDER = re.compile(
     r"^ {0,3}<!--[ \t]*threatmodel:([A-Za-z_-]+)(?:[ \t]+([^\s>]+))?[ \t]*-->[ \t]*$")
-MODEL_SECTIONS = ("header", "scope", "diagram", "threats", "coverage", "heatmap", "residual")
+MODEL_SECTIONS = ("header", "scope", "diagram", "threats", "coverage", "heatmap", "residual",
+                  "suggestions")
 SITE_SECTIONS = ("register", "owners", "staleness")
 PAGE_SECTIONS = ("backlinks",)
 ALL_SECTIONS = MODEL_SECTIONS + SITE_SECTIONS + PAGE_SECTIONS
 TITLES = {"scope": "Scope and assets", "diagram": "Data flow diagram",
           "threats": "STRIDE threats", "coverage": "STRIDE coverage",
           "heatmap": "Risk heatmap", "residual": "Residual risk",
+          "suggestions": "Suggested threats",
           "backlinks": "Threat models resting on this decision"}
 GENERATED_TITLES = {"register": "Threat register", "owners": "Threat owners",
                     "staleness": "Threat model freshness"}
@@ -240,6 +243,7 @@ class Composer:
         model_views: dict[str, Callable[..., str]] = {
             "scope": scope.render, "diagram": diagram.render, "threats": threats_view.render,
             "coverage": coverage.render, "residual": residual.render,
+            "suggestions": suggestions_view.render,
         }
         if name == "header":
             return [Html(header.render(model, site, current))]

@@ -27,6 +27,7 @@ from .blocks import Block, Heading, Html
 from .escape import h
 from .heatmap import render as heatmap
 from .site import Site
+from .suggestions import register_counts
 
 GROUP_TEXT = {"critical": "Critical risk", "high": "High risk", "medium": "Medium risk",
               "low": "Low risk", "unrated": "Not rated"}
@@ -56,7 +57,8 @@ def render(site: Site, current: str) -> list[Block]:
         statuses[threat.status] = statuses.get(threat.status, 0) + 1
     total = sum(len(v) for v in groups.values())
     if not total:
-        return [Html('<p class="tm-muted">No threats recorded yet.</p>')]
+        return [Html('<p class="tm-muted">No threats recorded yet.</p>'
+                     + register_counts(site, current))]
     counts = " ".join(
         f'<span class="tm-count tm-status-{s if s in STATUS_ORDER else "unknown"}">'
         f'{n} {h(STATUS_TEXT.get(s, s))}</span>'
@@ -66,7 +68,7 @@ def render(site: Site, current: str) -> list[Block]:
                     for b in (*BANDS, "unrated") if b in groups)
     intro = (f'<p class="tm-summary"><strong>{plural(total, "threat")}</strong> in '
              f'{plural(len(site.models), "model")}: {counts}</p>'
-             f'<p class="tm-summary">By risk: {jump}</p>')
+             f'<p class="tm-summary">By risk: {jump}</p>' + register_counts(site, current))
     if any(site.options.withheld(t) for t, _ in site.all_threats()):
         intro += ('<p class="tm-note">This site leaves out the details of threats that are not '
                   "mitigated yet.</p>")
