@@ -11,6 +11,7 @@ from mkdocs_threatmodel.format.model import build_model
 from mkdocs_threatmodel.format.source import read_source
 from mkdocs_threatmodel.suggest.catalogue import CATALOGUE
 from mkdocs_threatmodel.suggest.engine import suggest
+from mkdocs_threatmodel.validation.schema import check_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -45,9 +46,9 @@ def slug(name: str) -> str:
 def pytm_found() -> tuple[int, int]:
     """How many of pytm's findings on its sample a suggestion matches: same target, and a rule
     that names the finding's threat id."""
-    path = DATA / "suggest" / "pytm-sample.md"
-    src = read_source("pytm-sample.md", path.read_bytes())
-    assert src.ok, src.findings
+    path = DATA / "suggest" / "pytm-sample.model"
+    src = read_source("pytm-sample.model", path.read_bytes())
+    assert src.ok and not check_schema(src), src.findings or check_schema(src)
     model = build_model(src)
     ours = {(s.rule, s.target) for s in suggest(model, PYTM_CLASSES)}
     ids = {e.id for e in model.elements} | {f.id for f in model.flows}

@@ -45,14 +45,18 @@ def _untrusted_in(f: Facts, e: Element) -> list[tuple[Flow, str]]:
     return out
 
 
-def _exposed(f: Facts) -> Iterator[tuple[Element, Flow, str]]:
+def _exposed(f: Facts) -> list[tuple[Element, Flow | None, str]]:
     """Processes that take input from outside: (process, first such flow, why)."""
-    for e in f.of_type("process"):
-        found = _untrusted_in(f, e)
-        if found:
-            yield e, found[0][0], found[0][1]
-        elif e.internet_facing:
-            yield e, None, f"`{e.id}` is `internet_facing`"
+    if "exposed" not in f.memo:
+        out = []
+        for e in f.of_type("process"):
+            found = _untrusted_in(f, e)
+            if found:
+                out.append((e, found[0][0], found[0][1]))
+            elif e.internet_facing:
+                out.append((e, None, f"`{e.id}` is `internet_facing`"))
+        f.memo["exposed"] = out
+    return f.memo["exposed"]
 
 
 def _input_phrase(f: Facts, flow: Flow | None, why: str) -> str:

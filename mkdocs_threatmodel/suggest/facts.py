@@ -55,6 +55,9 @@ class Facts:
         self.classes = {c: i for i, c in enumerate(classifications)}
         self.n_classes = max(1, len(classifications))
         self._crossing: dict[str, bool] = {}
+        self._is_a: dict[tuple[int, int], str | None] = {}
+        self._sensitive: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+        self.memo: dict[str, object] = {}  # what several rules derive once (see catalogue)
 
     # -- elements -----------------------------------------------------------------
     def of_type(self, *types: str) -> list[Element]:
@@ -65,6 +68,13 @@ class Facts:
         """The fact naming what ``e`` is, when its technology (else its name or tags) matches."""
         if e is None:
             return None
+        key = (id(e), id(pattern))
+        if key not in self._is_a:
+            self._is_a[key] = self._what(e, pattern)
+        return self._is_a[key]
+
+    @staticmethod
+    def _what(e: Element, pattern: re.Pattern) -> str | None:
         if e.technology and pattern.search(e.technology):
             return f"`{e.id}` has technology `{e.technology}`"
         if pattern.search(e.name) or (e.name != e.id and pattern.search(e.id)):
@@ -189,9 +199,12 @@ class Facts:
 
     def sensitive(self, ids: list[str]) -> list[tuple[str, str]]:
         """The assets among ``ids`` rated high or critical: (level, fact), highest first."""
-        found = [x for x in (self.level(i) for i in dict.fromkeys(ids)) if x is not None
-                 and _RANK[x[0]] >= _RANK["high"]]
-        return sorted(found, key=lambda x: -_RANK[x[0]])
+        key = tuple(ids)
+        if key not in self._sensitive:
+            found = [x for x in (self.level(i) for i in dict.fromkeys(ids)) if x is not None
+                     and _RANK[x[0]] >= _RANK["high"]]
+            self._sensitive[key] = sorted(found, key=lambda x: -_RANK[x[0]])
+        return self._sensitive[key]
 
     def secrets(self, ids: list[str]) -> list[str]:
         """Ids of the assets among ``ids`` that read as secrets (keys, passwords, tokens)."""
