@@ -103,8 +103,14 @@ def _simple(f: Facts, e: Element, reason: str, likelihood: str, why_l: str, floo
     return Hit(e.id, e.name, reason, likelihood, impact, _rating(likelihood, why_l, impact, why_i))
 
 
-def _webhooks(f: Facts) -> Iterator[tuple[Flow, Element, Element, str]]:
+def _webhooks(f: Facts) -> list[tuple[Flow, Element, Element, str]]:
     """Inbound calls from third parties or webhook endpoints: (flow, sender, receiver, fact)."""
+    if "webhooks" not in f.memo:
+        f.memo["webhooks"] = list(_find_webhooks(f))
+    return f.memo["webhooks"]
+
+
+def _find_webhooks(f: Facts) -> Iterator[tuple[Flow, Element, Element, str]]:
     for flow in f.model.flows:
         src, dst = f.elements.get(flow.source or ""), f.elements.get(flow.target or "")
         if src is None or dst is None or dst.type != "process" or src.type == "store":

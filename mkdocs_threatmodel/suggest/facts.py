@@ -57,6 +57,7 @@ class Facts:
         self._crossing: dict[str, bool] = {}
         self._is_a: dict[tuple[int, int], str | None] = {}
         self._sensitive: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+        self._texts: dict[str, str] = {}
         self.memo: dict[str, object] = {}  # what several rules derive once (see catalogue)
 
     # -- elements -----------------------------------------------------------------
@@ -179,7 +180,10 @@ class Facts:
 
     def text(self, f: Flow) -> str:
         """A flow's free text: label, protocol, description and tags."""
-        return " ".join(x for x in (f.label, f.protocol, f.description, *f.tags) if x)
+        if f.id not in self._texts:
+            self._texts[f.id] = " ".join(x for x in (f.label, f.protocol, f.description,
+                                                     *f.tags) if x)
+        return self._texts[f.id]
 
     # -- data -----------------------------------------------------------------------
     def level(self, aid: str) -> tuple[str, str] | None:
