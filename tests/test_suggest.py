@@ -400,3 +400,17 @@ def test_a_model_with_nothing_open_says_so():
         for s in suggest(model_of(SMALL)) if s.open) + "---\n\n# Small")
     small = model_of(text, "docs/small.md")
     assert "No open suggestions" in view.render(small, _site(small), "models/small/")
+
+
+def test_many_models_are_read_in_worker_processes_with_the_same_result(repo, cli, monkeypatch):
+    from mkdocs_threatmodel.cli import suggest as command
+
+    for n in range(3):
+        repo.write(f"docs/m{n}.md", SMALL.replace("id: small", f"id: small-{n}")
+                   .replace("SM-001", f"SM-00{n}"))
+    repo.write("docs/bad.md", "---\nthreatmodel: 1\nid: [unclosed\n---\n")
+    serial = cli(repo.root, "suggest", "--format", "json", "--no-cache")
+    monkeypatch.setattr(command, "PARALLEL_MIN", 1)
+    parallel = cli(repo.root, "suggest", "--format", "json", "--no-cache")
+    assert parallel.out == serial.out and len(json.loads(parallel.out)["suggestions"]) > 3
+    assert parallel.code == serial.code == 1 and "docs/bad.md" in parallel.err

@@ -4,6 +4,7 @@ ones as untriaged threats."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -31,18 +32,13 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import os
-
     if args.catalogue:
         from ..suggest.report import catalogue_markdown
 
         sys.stdout.write(catalogue_markdown())
         return EXIT_OK
     from ..findings.reports.text import line as finding_line
-    from ..format.model import build_model
     from ..suggest import report
-    from ..suggest.engine import suggest
-    from ..validation.engine import read_model_source
     from ..workspace import cache
     from ..workspace.repository import Repository
 
@@ -51,16 +47,15 @@ def run(args: argparse.Namespace) -> int:
     paths = _chosen(repo, args.models)
     folder_ = None if args.no_cache else cache.cache_dir()
     found, failed, models = [], False, {}
-    for rel in paths:
-        src = read_model_source(rel, repo.read(rel), folder_)
-        if not src.ok:  # unreadable: say why, go on with the others
-            for finding in src.findings:
+    jobs = [(rel, repo.read(rel), folder_, repo.config.classifications) for rel in paths]
+    for rel, unreadable, model, suggestions in _run_all(jobs, keep_models=args.write):
+        if unreadable is not None:  # say why, go on with the others
+            for finding in unreadable:
                 print(finding_line(repo.root, finding), file=sys.stderr)
             failed = True
             continue
-        model = build_model(src)
         models[rel] = model
-        found += suggest(model, repo.config.classifications)
+        found += suggestions
     if args.write:
         failed |= not _write(repo, models, found)
         found = [s for s in found if not s.open] + [s for s in found if s.open]
@@ -72,6 +67,44 @@ def run(args: argparse.Namespace) -> int:
         still = sum(1 for s in found if s.open)
         print(f"{len(found)} suggestions in {len(models)} models, {still} open", file=sys.stderr)
     return exit_status(failed)
+
+
+PARALLEL_MIN = 200  # models from which worker processes pay off (as for validate)
+
+
+def _one(job: tuple) -> tuple:
+    """One model file's suggestions: (path, findings if unreadable, model, suggestions)."""
+    from ..format.model import build_model
+    from ..suggest.engine import suggest
+    from ..validation.engine import read_model_source
+
+    rel, raw, cache_folder, classifications = job
+    src = read_model_source(rel, raw, cache_folder)
+    if not src.ok:
+        return rel, src.findings, None, []
+    model = build_model(src)
+    return rel, None, model, suggest(model, classifications)
+
+
+def _run_all(jobs: list[tuple], keep_models: bool) -> list[tuple]:
+    """Every job's outcome; many models are read in worker processes (forked), which send
+    back the suggestions only, so ``--write`` (which needs the models) stays in-process."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < PARALLEL_MIN or workers < 2 or keep_models:
+        return [_one(job) for job in jobs]
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in mp.get_all_start_methods():
+        return [_one(job) for job in jobs]
+    chunk = max(1, len(jobs) // (workers * 4))
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        return list(pool.map(_lean, jobs, chunksize=chunk))
+
+
+def _lean(job: tuple) -> tuple:
+    rel, unreadable, _model, suggestions = _one(job)
+    return rel, unreadable, None, suggestions
 
 
 def _chosen(repo, given: list[str]) -> list[str]:
