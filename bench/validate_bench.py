@@ -6,7 +6,9 @@ command line with process start included:
 
 * the whole repository (``--models N`` models, 1,000 by default), cold and warm,
   and with ``--no-cache`` when the command offers that flag;
-* the pre-commit hook case: one edited model file in a 50-model repository.
+* the pre-commit hook case: one edited model file in a 50-model repository;
+* ``threatmodel suggest`` over the whole repository, against twice the time of ``validate``
+  there (warm runs both).
 
 With ``--rich`` the models also use the keys of issue 12 (mitigation records cited by the
 threats, assumptions, per-target detail, classification and C/I/A, flow authentication and
@@ -391,6 +393,10 @@ def main(argv: list[str] | None = None) -> int:
                          None))
         else:
             print("  (validate has no --no-cache flag: that case is skipped)")
+        validate_s = rows[0][1]
+        label = f"suggest --format json, {args.models:,} models"
+        suggest_s = measure(label, [cli, "suggest", "--format", "json"], full, args.runs)
+        rows.append((label, suggest_s, 2 * validate_s.median))
         label = f"hook: 1 changed file, {HOOK_MODELS}-model repo"
         rows.append((label, measure(label, [cli, "validate", edited], hook, args.runs),
                      HOOK_TARGET_S))
@@ -398,6 +404,8 @@ def main(argv: list[str] | None = None) -> int:
 
         print("\nResults (wall time, process start included)")
         print_table(rows)
+        print(f"suggest / validate (warm medians): "
+              f"{suggest_s.median / validate_s.median:.2f} (target at most 2)")
         print(f"\nPeak RSS of a child process: {rss_after:.1f} MiB "
               f"(before any validation, from git alone: {rss_before:.1f} MiB)")
         if args.models != TARGET_MODELS:

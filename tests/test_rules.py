@@ -12,7 +12,7 @@ from .models import CASES, install, where
 def test_valid_model_is_clean(repo, cli):
     install(repo)
     result = cli(repo.root, "validate")
-    assert result.out == ""
+    assert [line for line in result.lines if " TM601 " not in line] == []  # suggestions only
     assert result.code == 0
     assert "1 model checked" in result.err
 

@@ -204,7 +204,7 @@ def test_untriaged_threats_are_shown_apart():
     headings = re.findall(r"^## (.+)$", prepared.markdown, re.M)
     assert headings == ["Insights", "Scope and assets", "Data flow diagram", "STRIDE threats",
                         "Candidates to triage", "Mitigations", "Assumptions",
-                        "STRIDE coverage", "Risk heatmap", "Residual risk"]
+                        "STRIDE coverage", "Risk heatmap", "Residual risk", "Suggested threats"]
 
 
 # -- insights --------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ def test_default_order_after_the_first_heading():
     headings = re.findall(r"^## (.+)$", text, re.M)
     # triage, mitigations and assumptions are added only when the model has some
     assert headings == ["Insights", "Scope and assets", "Data flow diagram", "STRIDE threats",
-                        "STRIDE coverage", "Risk heatmap", "Residual risk"]
+                        "STRIDE coverage", "Risk heatmap", "Residual risk", "Suggested threats"]
     assert text.index("## Insights") < text.index("Prose.")
     assert prepared.has_diagram and prepared.title == "Checkout"
     html = composer.fill(f"<p>x</p>{text}", prepared, scripts="<script src=m.js></script>")
@@ -78,8 +78,9 @@ def test_placeholders_place_sections_and_code_is_left_alone():
     assert "    <!-- threatmodel:coverage -->" in text
     assert prepared.warnings == [(20, "unknown threatmodel placeholder 'bogus' (known: header, "
                                       "insights, scope, diagram, threats, triage, mitigations, "
-                                      "assumptions, coverage, heatmap, residual, register, "
-                                      "mitigation-register, owners, staleness, backlinks)")]
+                                      "assumptions, coverage, heatmap, residual, suggestions, "
+                                      "register, mitigation-register, owners, staleness, "
+                                      "backlinks)")]
 
 
 def test_placeholders_on_other_pages_name_their_model():

@@ -25,11 +25,12 @@ from . import (
     rules,
     schema,
     stale,
+    suggest,
     validate,
 )
 
 COMMANDS = (validate, stale, review, new, init_site, schema, rules, export, import_model, diff,
-            render)
+            render, suggest)
 
 
 def _parser() -> argparse.ArgumentParser:

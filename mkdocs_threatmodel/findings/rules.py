@@ -3,7 +3,7 @@
 Codes are stable: once published a code keeps its meaning. ``threatmodel rules``
 prints this table, and SARIF output carries it as the tool's rule metadata.
 Families: TM0xx syntax, TM1xx schema, TM2xx references, TM3xx STRIDE per
-element, TM4xx ownership and acceptance, TM5xx staleness, TM9xx
+element, TM4xx ownership and acceptance, TM5xx staleness, TM6xx suggestions, TM9xx
 configuration.
 """
 
@@ -276,6 +276,22 @@ _RULES = [
          "The staged change touches paths a model covers without recording its review.",
          "A commit that changes the architecture should bring its threat model along.",
          "Review the model, `threatmodel review MODEL`, and stage it with the change."),
+    # -- suggestions (`threatmodel suggest`) ------------------------------------------
+    Rule("TM601", "unaddressed-suggestion", W,
+         "A suggestion rule fired on an element or flow that no threat with its letter "
+         "targets, and the model does not dismiss it.",
+         "The rules read the model's facts (exposure, authentication, encryption, data "
+         "classification, technology) for classes of threat that teams forget; see "
+         "`threatmodel suggest` and docs/suggestions.md.",
+         "Add a threat with that STRIDE letter on the target (`threatmodel suggest --write` "
+         "appends it as untriaged), or record under 'dismissed:' the rule, target and why "
+         "it does not apply.",
+         enabled=False),  # off until its findings are cached: on, validate runs ~2.8x longer
+    Rule("TM602", "dismissal-matches-nothing", W,
+         "A 'dismissed' entry names an unknown suggestion rule or a target the model lacks.",
+         "A dismissal that matches nothing dismisses nothing; the suggestion it meant is still "
+         "reported.",
+         "Correct the rule code (`threatmodel suggest --catalogue`) or the target id."),
     # -- configuration ------------------------------------------------------------
     Rule("TM901", "bad-config", E, "The configuration file is invalid.",
          "The configuration decides rule severities for every run.",

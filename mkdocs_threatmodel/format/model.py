@@ -289,6 +289,16 @@ class TargetView:
 
 
 @dataclass
+class Dismissal:
+    """A suggestion judged not to apply: its rule code, target and why."""
+
+    rule: str
+    target: str
+    rationale: str
+    path: tuple
+
+
+@dataclass
 class Model:
     """One threat model file, typed."""
 
@@ -312,6 +322,7 @@ class Model:
     threats: list[Threat] = field(default_factory=list)
     mitigations: list[Mitigation] = field(default_factory=list)
     assumptions: list[Assumption] = field(default_factory=list)
+    dismissed: list[Dismissal] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
 
     _index: dict[str, Element | Flow] | None = field(default=None, repr=False)
@@ -435,6 +446,11 @@ def build_model(src: SourceFile) -> Model:
             a["id"], _text(a.get("text")) or "", _text(a.get("owner")) or owner,
             parse_date(a.get("revisit")), _text(a.get("status")) or "assumed", path,
             _texts(a.get("tags"))))
+    for i, d in enumerate(data.get("dismissed") if isinstance(data.get("dismissed"), list)
+                          else []):
+        if isinstance(d, dict) and isinstance(d.get("rule"), str):
+            model.dismissed.append(Dismissal(d["rule"], _text(d.get("target")) or "",
+                                             _text(d.get("rationale")) or "", ("dismissed", i)))
     return model
 
 

@@ -284,6 +284,12 @@ THREAT = obj(
     references=Field(list_of(TEXT), "Links: CWE, CAPEC, advisories.", default=[]),
     tags=TAGS,
 )
+DISMISSAL = obj(
+    rule=Field(TEXT, "Code of the suggestion rule (`threatmodel suggest`), such as TS001.",
+               required=True),
+    target=Field(ID, "Id of the element or flow the suggestion is about.", required=True),
+    rationale=Field(TEXT, "Why the suggestion does not apply here.", required=True),
+)
 REVIEW = obj(
     date=Field(DATE, "Date of the last review.", required=True),
     by=Field(TEXT, "Who reviewed."),
@@ -314,6 +320,8 @@ MODEL = obj(
     mitigations=Field(list_of(MITIGATION), "Controls, each closing one or more threats.",
                       default=[]),
     assumptions=Field(list_of(ASSUMPTION), "What the model takes as given.", default=[]),
+    dismissed=Field(list_of(DISMISSAL), "Suggestions (`threatmodel suggest`) judged not to "
+                    "apply, each with its rule, target and rationale.", default=[]),
     tags=TAGS,
 )
 
@@ -369,7 +377,8 @@ def field_reference() -> str:
                 ("assets[]", ASSET), ("boundaries[]", BOUNDARY), ("elements[]", ELEMENT),
                 ("flows[]", FLOW), ("threats[]", THREAT), ("threats[].acceptance", ACCEPTANCE),
                 ("threats[].hurts[]", HURT), ("threats[].per_target.TARGET", PER_TARGET),
-                ("mitigations[]", MITIGATION), ("assumptions[]", ASSUMPTION)]
+                ("mitigations[]", MITIGATION), ("assumptions[]", ASSUMPTION),
+                ("dismissed[]", DISMISSAL)]
     out = []
     for title, t in sections:
         out += [f"### {title}", "", "| key | type | required | default | meaning |",

@@ -127,7 +127,8 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         options = Options(redact=self.config.redact, ticket_url=self.config.ticket_url,
                           ticket_pattern=self.config.ticket_pattern,
                           direction=self.config.direction, today=on,
-                          staleness_available=judged is not None)
+                          staleness_available=judged is not None,
+                          classifications=repo.config.classifications)
         self.site = Site(models, page_urls, judged, options, titles, doc_urls)
         self.composer = Composer(self.site)
         return files
@@ -151,7 +152,14 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
 
     def _report_all(self, found: list[Finding], stale_findings: list[Finding]) -> None:
         """Log the findings of files in docs_dir: validation, then staleness as configured."""
-        self._report([f for f in found if self._ours(f.path)], "validation")
+        # Open suggestions (TM601) are listed on their model's page, not raised as build
+        # warnings: a site build is no place to decide them.
+        listed = [f for f in found if f.code == "TM601"]
+        for finding in listed:
+            if self._ours(finding.path):
+                log.info(self._line(finding))
+        self._report([f for f in found if self._ours(f.path) and f.code != "TM601"],
+                     "validation")
         if self.config.staleness == "report":
             self._report([f for f in stale_findings if self._ours(f.path)], "staleness")
         elif stale_findings:

@@ -26,6 +26,7 @@ from .ratings import check_ratings
 from .references import ModelIds, check_references, check_repository
 from .schema import check_schema
 from .stride import check_stride
+from .suggestions import check_suggestions
 
 
 @dataclass
@@ -72,6 +73,7 @@ class _Run:
     strict: bool
     folder: Path | None
     keep_models: bool
+    suggestions: bool = True  # whether TM601 is on (the suggestion rules cost ms a model)
 
 
 _RUN: _Run | None = None
@@ -107,6 +109,7 @@ def _check_file(rel: str) -> Checked:
         found += check_ownership(model, run.ctx)
         found += check_controls(model, run.ctx)
         found += check_ratings(model, run.ctx)
+        found += check_suggestions(model, run.ctx, unaddressed=run.suggestions)
     return Checked(rel, found, ids, model if run.keep_models else None,
                    draft=model.status == "draft")
 
@@ -160,7 +163,7 @@ def validate(repo: Repository, only: list[str] | None = None, on: dt.date | None
                   classifications=repo.config.classifications,
                   files=RepositoryFiles(repo.files()) if paths else None, real=repo.real_path)
     _RUN = _Run(repo, raws, wanted, ctx, strict, cache.cache_dir() if use_cache else None,
-                keep_models)
+                keep_models, suggestions=repo.config.severity("TM601") is not None)
     try:
         outcomes = _check_all(paths)
     finally:

@@ -40,6 +40,7 @@ from . import (
     scope,
 )
 from . import staleness as staleness_view
+from . import suggestions as suggestions_view
 from . import threats as threats_view
 from .blocks import Block, Heading, Html
 from .citations import CITATION, cite
@@ -52,7 +53,7 @@ PLACEHOLDER = re.compile(
 # The note a kept marker page shows when no tool of ours ran; removed when one runs.
 UNRENDERED = re.compile(r'^ {0,3}<p class="tm-unrendered">.*</p>[ \t]*$')
 MODEL_SECTIONS = ("header", "insights", "scope", "diagram", "threats", "triage", "mitigations",
-                  "assumptions", "coverage", "heatmap", "residual")
+                  "assumptions", "coverage", "heatmap", "residual", "suggestions")
 TOP_SECTIONS = ("header", "insights")  # placed after the page's first heading
 # Added by default only when the model has something to show in them.
 WHEN_PRESENT = {"triage": lambda m: any(t.is_untriaged for t in m.threats),
@@ -65,6 +66,7 @@ TITLES = {"insights": "Insights", "scope": "Scope and assets", "diagram": "Data 
           "threats": "STRIDE threats", "triage": "Candidates to triage",
           "mitigations": "Mitigations", "assumptions": "Assumptions",
           "coverage": "STRIDE coverage", "heatmap": "Risk heatmap", "residual": "Residual risk",
+          "suggestions": "Suggested threats",
           "backlinks": "Threat models resting on this decision"}
 GENERATED_TITLES = {"register": "Threat register", "mitigation-register": "Mitigations",
                     "owners": "Threat owners", "staleness": "Threat model freshness"}
@@ -268,6 +270,7 @@ class Composer:
             "insights": insights.render, "scope": scope.render, "diagram": diagram.render,
             "mitigations": mitigations.render, "assumptions": assumptions.render,
             "coverage": coverage.render, "residual": residual.render,
+            "suggestions": suggestions_view.render,
         }
         if name == "header":
             return [Html(header.render(model, site, current))]

@@ -28,6 +28,7 @@ from .blocks import Block, Heading, Html
 from .escape import h
 from .heatmap import render as heatmap
 from .site import Site
+from .suggestions import register_counts
 from .targets import entries, name_of
 
 GROUP_TEXT = {"critical": "Critical risk", "high": "High risk", "medium": "Medium risk",
@@ -70,7 +71,8 @@ def render(site: Site, current: str) -> list[Block]:
             statuses[entry.status] = statuses.get(entry.status, 0) + 1
     total = sum(len(v) for v in groups.values())
     if not total:
-        return [Html('<p class="tm-muted">No threats recorded yet.</p>')]
+        return [Html('<p class="tm-muted">No threats recorded yet.</p>'
+                     + register_counts(site, current))]
     counts = " ".join(
         f'<span class="tm-count tm-status-{s if s in STATUS_ORDER else "unknown"}">'
         f'{n} {h(STATUS_TEXT.get(s, s))}</span>'
@@ -83,7 +85,8 @@ def render(site: Site, current: str) -> list[Block]:
     split = f" ({total} when counted per target)" if total != threats else ""
     intro = (f'<p class="tm-summary"><strong>{plural(threats, "threat")}</strong>{split} in '
              f'{plural(len(site.models), "model")}: {counts}</p>'
-             f'<p class="tm-summary">By risk: {jump or "none triaged"}</p>')
+             f'<p class="tm-summary">By risk: {jump or "none triaged"}</p>'
+             + register_counts(site, current))
     if UNTRIAGED in groups:
         n = len(groups[UNTRIAGED])
         intro += (f'<p class="tm-summary">{plural(triaged, "threat")} triaged, and '

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..format.model import Model, Threat
-from ..format.spec import OPEN_STATUSES, THREAT_STATUSES, UNTRIAGED
+from ..format.spec import DEFAULT_CLASSIFICATIONS, OPEN_STATUSES, THREAT_STATUSES, UNTRIAGED
 from .escape import safe_url
 
 REDACT_CHOICES = ("none", "open", "unmitigated", "all")
@@ -39,6 +39,7 @@ class Options:
     direction: str = "TB"
     today: dt.date = field(default_factory=dt.date.today)
     staleness_available: bool = False  # whether git staleness was judged for this build
+    classifications: tuple[str, ...] = DEFAULT_CLASSIFICATIONS  # for the suggestion rules
 
     def __post_init__(self) -> None:
         self._ticket = re.compile(self.ticket_pattern)
