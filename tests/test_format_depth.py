@@ -242,3 +242,21 @@ def test_an_explicit_severity_ranks_the_threat(repo, cli):
 ])
 def test_encryption_is_derived_from_the_protocol(protocol, encrypted):
     assert encryption_of(protocol) is encrypted
+
+
+def test_the_repository_file_list_answers_as_glob_matching_does():
+    """TM216's fast answers (bisection for paths and folders) agree with the glob matcher."""
+    from itertools import combinations
+
+    from mkdocs_threatmodel.workspace.file_list import RepositoryFiles
+    from mkdocs_threatmodel.workspace.globs import glob_match
+
+    paths = ["a/b", "a/b-x/y", "a/b.c", "a/b/c.py", "a/bz", "src/y/z.py", "a/c/d/e.txt"]
+    globs = ["a/b", "a/b/**", "a/b/", "a/b-x", "a/bz/**", "src/**", "**/*.py", "nope/**",
+             "a/b/c", "a", "a/c/d", "a/c/d/e.txt/**", "a/b.c/**", "**", "a/*/y", "a/b?c"]
+    for size in range(len(paths) + 1):
+        for subset in combinations(paths, size):
+            files = RepositoryFiles(list(subset))
+            for pattern in globs:
+                expected = any(glob_match(pattern, p) for p in subset)
+                assert files.any_match(pattern) is expected, (pattern, subset)

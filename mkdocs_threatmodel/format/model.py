@@ -33,7 +33,9 @@ def _text(value: Any) -> str | None:
 
 
 def _texts(value: Any) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+    if value.__class__ is not list:  # most optional keys are absent: the cheap test first
+        return []
+    return [v for v in value if v.__class__ is str]
 
 
 def _map(value: Any) -> dict:

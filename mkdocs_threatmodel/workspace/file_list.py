@@ -29,9 +29,21 @@ class RepositoryFiles:
     def _search(self, pattern: str) -> bool:
         if glob_problem(pattern) is not None:
             return True  # TM110 says what is wrong with it
-        test = matcher(pattern)
         prefix = literal_prefix(pattern)
-        for path in self.paths[bisect_left(self.paths, prefix):]:
+        paths, start = self.paths, bisect_left(self.paths, prefix)
+        body = pattern.strip("/")
+        if body.endswith("/**"):
+            body = body[:-3]
+        if body and body == prefix.rstrip("/"):  # a path or a folder: two bisections
+            exact = bisect_left(paths, body)
+            if exact < len(paths) and paths[exact] == body:
+                return True
+            below = body + "/"
+            at = bisect_left(paths, below)
+            return at < len(paths) and paths[at].startswith(below)
+        test = matcher(pattern)
+        for index in range(start, len(paths)):  # no copy of the list's tail
+            path = paths[index]
             if not path.startswith(prefix):
                 return False
             if test.fullmatch(path):
