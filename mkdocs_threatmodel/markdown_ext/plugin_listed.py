@@ -7,6 +7,8 @@ file counts when it lists this extension too: it is the one being built.
 
 from __future__ import annotations
 
+import importlib
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -43,11 +45,9 @@ def _names(value: Any) -> list[str]:
 def _read(path: Path) -> dict | None:
     try:
         if path.suffix == ".toml":
-            try:
-                import tomllib
-            except ImportError:  # Python 3.10
-                import tomli as tomllib  # type: ignore[no-redef]
-            data = tomllib.loads(path.read_text("utf-8"))
+            # tomllib is 3.11's; on 3.10 (where Zensical does not install) tomli, if present
+            toml = importlib.import_module("tomllib" if sys.version_info >= (3, 11) else "tomli")
+            data = toml.loads(path.read_text("utf-8"))
             data = data.get("project", data)
         else:
             data = yaml.load(path.read_text("utf-8"), Loader=_Loader)  # noqa: S506 (safe)
