@@ -612,16 +612,16 @@ def test_a_staged_review_in_a_model_with_a_byte_order_mark_unblocks(repo, cli):
 # -- 8. review of a symlinked model ----------------------------------------------------------
 def test_review_of_a_symlinked_model_writes_through_to_its_target(repo, cli):
     # The target is no Markdown file, so validate sees one model, not two with one id.
-    repo.write("docs/shared/checkout.txt", MODEL)
+    repo.write("docs/linked/checkout.txt", MODEL)
     (repo.root / "docs/tm").mkdir(parents=True)
-    (repo.root / PATH).symlink_to("../shared/checkout.txt")
+    (repo.root / PATH).symlink_to("../linked/checkout.txt")
     result = cli(repo.root, "review", PATH, "--by", "Ann", "--date", "2026-11-30")
     assert result.code == 0, result.err
     assert (repo.root / PATH).is_symlink()
-    assert os.readlink(repo.root / PATH) == "../shared/checkout.txt"
-    assert (repo.root / "docs/shared/checkout.txt").read_text() == MODEL.replace(
+    assert os.readlink(repo.root / PATH) == "../linked/checkout.txt"
+    assert (repo.root / "docs/linked/checkout.txt").read_text() == MODEL.replace(
         "{date: 2026-06-01, by: Dana Reyes}", "{date: 2026-11-30, by: Ann}")
-    assert list((repo.root / "docs/shared").iterdir()) == [repo.root / "docs/shared/checkout.txt"]
+    assert list((repo.root / "docs/linked").iterdir()) == [repo.root / "docs/linked/checkout.txt"]
 
 
 def test_review_of_a_model_linked_outside_the_repository_is_refused(repo, cli, tmp_path):

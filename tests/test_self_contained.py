@@ -23,9 +23,9 @@ def test_no_test_or_bench_file_builds_a_path_outside_the_repository(path: Path):
 
 
 @pytest.mark.parametrize("source", [
-    'SHARED = Path(__file__).resolve().parents[2] / "shared" / "interop"',
+    'SHARED = Path(__file__).resolve().parents[2] / "sibling" / "interop"',
     'HERE = Path(__file__).parent\nUP = HERE.parent.parent / "x"',
-    'ROOT = Path(__file__).resolve().parents[1]\nSIDE = ROOT / ".." / "shared"',
+    'ROOT = Path(__file__).resolve().parents[1]\nSIDE = ROOT / ".." / "sibling"',
     'import os\nX = os.path.join(os.path.dirname(os.path.dirname(__file__)), "..")',
     'def f():\n    return open(Path(__file__).parents[1] / "../../etc")',
 ])
@@ -45,9 +45,9 @@ def test_the_check_accepts_paths_inside(source):
 def test_the_audit_hook_tells_beside_from_inside(tmp_path):
     root = tmp_path / "checkout"
     reads = OutsideReads(root)
-    assert reads.outside(tmp_path / "shared" / "interop" / "x.json") == str(
-        tmp_path / "shared" / "interop" / "x.json")
-    assert reads.outside(str(root / ".." / "shared")) == str(tmp_path / "shared")
+    assert reads.outside(tmp_path / "sibling" / "interop" / "x.json") == str(
+        tmp_path / "sibling" / "interop" / "x.json")
+    assert reads.outside(str(root / ".." / "sibling")) == str(tmp_path / "sibling")
     assert reads.outside(root / "tests" / "data" / "x.json") is None
     assert reads.outside(tmp_path.parent / "elsewhere") is None  # not beside: a temp file, a tool
     assert reads.outside(3) is None  # a file descriptor
