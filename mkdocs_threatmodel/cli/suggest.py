@@ -159,8 +159,9 @@ def _write(repo, models: dict, found: list) -> bool:
     from ..format.model import build_model
     from ..format.source import read_source
     from ..suggest.engine import suggest
-    from ..suggest.write import plan_append, threat_id, write_atomically
+    from ..suggest.write import plan_append, threat_id
     from ..validation.engine import validate
+    from ..workspace.files import write_whole
 
     ok = True
     taken = {t.id for m in models.values() for t in m.threats}
@@ -193,7 +194,7 @@ def _write(repo, models: dict, found: list) -> bool:
             print_error(exc)
             ok = False
             continue
-        write_atomically(path, new_raw)
+        write_whole(path, new_raw, replace=True)
         for tid, s in items:
             s.addressed_by = [tid]
         print(f"{rel}: {len(items)} untriaged threats appended", file=sys.stderr)

@@ -13,7 +13,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from ..findings.reports.text import line as finding_line
 from ..format.source import front_matter_tree, looks_like_model, read_source
 from ..validation.engine import validate
 from ..workspace import git
-from ..workspace.files import read_file
+from ..workspace.files import read_file, write_whole
 from ..workspace.repository import Repository, today
 
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ._'-]*[A-Za-z0-9.]|[A-Za-z]")
@@ -155,7 +154,7 @@ def record_review(path: Path, date: str, by: str) -> bool:
     if not _only_review_changed(rel, raw, new_raw, date, by):
         raise ValueError(f"{path}: cannot record the review without changing more than "
                          "'reviewed': record it by hand")
-    _write(real, new_raw)
+    write_whole(real, new_raw, replace=True)
     return True
 
 
@@ -181,20 +180,6 @@ def _only_review_changed(rel: str, before: bytes, after: bytes, date: str, by: s
     return kept == {k: v for k, v in new.data.items() if k != "reviewed"} and \
         {k: v for k, v in earlier.items() if k not in ("date", "by")} == \
         {k: v for k, v in review.items() if k not in ("date", "by")}
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Replace the file at ``path`` (not a link) whole, keeping its permissions."""
-    mode = path.stat().st_mode
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".threatmodel-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def run_review(paths: list[Path], by: str | None, on: dt.date | None) -> int:

@@ -8,9 +8,6 @@ order mark and line endings. It works on source positions, never by dumping YAML
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from pathlib import Path
 
 import yaml
 
@@ -99,17 +96,3 @@ def plan_append(text: str, items: list[tuple[str, Suggestion]]) -> str:
     else:
         raise ValueError("'threats' is not a list")
     return text[:first] + new + text[closing.start():]
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path``'s bytes in one step, keeping its permissions."""
-    mode = path.stat().st_mode
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".threatmodel-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

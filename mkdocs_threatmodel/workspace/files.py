@@ -111,9 +111,9 @@ def _refusal(path: str | Path, exc: OSError, follow: bool) -> Unreadable:
 
 def write_whole(path: str | Path, data: bytes, *, replace: bool = False) -> None:
     """Write ``data`` to ``path`` whole or not at all: into a new temporary file beside it,
-    then moved into place. Without ``replace`` an existing file is never overwritten. On
-    any failure (a full disk) nothing is left behind and :class:`~..errors.InputError` says
-    why."""
+    then moved into place. Without ``replace`` an existing file is never overwritten; with
+    it, the file replaced keeps its permissions. On any failure (a full disk) nothing is
+    left behind and :class:`~..errors.InputError` says why."""
     import secrets
 
     path = Path(path)
@@ -125,6 +125,8 @@ def write_whole(path: str | Path, data: bytes, *, replace: bool = False) -> None
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        if replace and os.path.lexists(path):
+            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
         if replace:
             os.replace(tmp, path)
         else:
