@@ -226,8 +226,13 @@ def test_a_diagram_enlarges_and_downloads_as_svg(chromium, look_site, width, tmp
     page = reader.page
     try:
         reader.open(f"threat-models/{MODEL}/", diagrams=1)
-        shown = page.evaluate("document.querySelector('.tm-diagram').getBoundingClientRect()"
-                              ".width")
+        shown, column = page.evaluate("""() => {
+            const figure = document.querySelector('.tm-diagram');
+            const svg = figure.querySelector('.mermaid').shadowRoot.querySelector('svg');
+            return [svg.getBoundingClientRect().width,
+                    figure.closest('article').getBoundingClientRect().width];
+        }""")
+        assert shown >= column * 0.9  # the diagram takes the content's width
         page.click(".tm-diagram-tools .tm-diagram-enlarge")
         dialog = page.locator("dialog.tm-zoom")
         assert dialog.evaluate("d => d.open")
@@ -286,6 +291,67 @@ def test_printed_to_an_a4_pdf_every_column_is_there(chromium, look_site, path):
             assert "Ticket" in headers
         # ticket links print their targets
         assert _alnum("(https://tracker.harbor.example/browse/") in printed
+        assert reader.errors == [] and reader.outside == []
+    finally:
+        reader.close()
+
+
+def test_zensical_build_reads_in_both_schemes_too(chromium, tmp_path, mermaid_js, serve):
+    from tests.fixtures.generators import example_copy, zensical_build
+
+    folder = example_copy(tmp_path, mermaid=mermaid_js)
+    result = zensical_build(folder / "zensical.toml", cache=tmp_path / "cache")
+    assert result.code == 0, result.log
+    names = {e.name for e in _model().elements}
+    reader = Reader(chromium, serve(result.site), 1400)
+    try:
+        reader.open(f"threat-models/{MODEL}/", diagrams=1)
+        for expected in ("default", "slate"):
+            if reader.scheme() != expected:
+                assert reader.toggle() == expected
+            results = reader.page.evaluate(CONTRAST)
+            assert {r["where"] for r in results} == {"diagram", "legend", "heatmap"}
+            assert _unreadable(results) == [], expected
+            labels = reader.page.evaluate(LABELS)
+            assert {label["text"].removeprefix("\u26a0 ") for label in labels} == names
+        assert reader.page.locator(".tm-diagram-tools .tm-diagram-download").count() == 1
+        assert reader.errors == [] and reader.outside == []
+    finally:
+        reader.close()
+
+
+SELF_DRAWN = """() => {
+  const svg = document.querySelector('.tm-diagram .tm-mermaid svg');
+  return svg && {id: svg.id, style: svg.querySelector('style').textContent.split(svg.id).join(''),
+                 nodes: svg.querySelectorAll('g.node').length,
+                 svgs: document.querySelectorAll('.tm-diagram svg').length,
+                 blocks: document.querySelectorAll('pre.mermaid').length};
+}"""
+
+
+def test_diagrams_the_plugin_draws_itself_are_drawn_again_when_the_scheme_changes(
+        chromium, tmp_path, mermaid_js, serve):
+    config = example_config(tmp_path, theme="mkdocs", options=f"      mermaid: {mermaid_js}\n")
+    result = build(config, tmp_path / "site", "--strict", cache=tmp_path / "cache")
+    assert result.code == 0, result.log
+    reader = Reader(chromium, serve(tmp_path / "site"), 1400)
+    page = reader.page
+    try:
+        reader.open(f"threat-models/{MODEL}/", diagrams=1)
+        light = page.evaluate(SELF_DRAWN)
+        assert light["nodes"] == len(_model().elements)
+        # a theme with Material's scheme attribute switches it on <body>, as Material does
+        page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+        page.wait_for_function(f"({SELF_DRAWN})().id !== '{light['id']}'")
+        dark = page.evaluate(SELF_DRAWN)
+        assert dark["style"] != light["style"]  # Mermaid's dark theme
+        assert (dark["nodes"], dark["svgs"], dark["blocks"]) == (light["nodes"], 1, 0)
+        page.evaluate("document.body.setAttribute('data-md-color-scheme', 'default')")
+        page.wait_for_function(f"({SELF_DRAWN})().id !== '{dark['id']}'")
+        assert page.evaluate(SELF_DRAWN)["style"] == light["style"]
+        page.click(".tm-diagram-tools .tm-diagram-enlarge")
+        assert page.evaluate("document.querySelectorAll('dialog.tm-zoom svg g.node').length") \
+            == light["nodes"]
         assert reader.errors == [] and reader.outside == []
     finally:
         reader.close()
