@@ -170,7 +170,10 @@
     dialog.__tmOpener = opener;
     dialog.querySelector(".tm-zoom-view").innerHTML = svg;
     dialog.showModal();
+    var view = dialog.querySelector(".tm-zoom-view");
     scale(1);
+    view.scrollLeft = (view.scrollWidth - view.clientWidth) / 2;
+    view.scrollTop = 0;
   }
 
   function scale(factor) {
@@ -180,10 +183,15 @@
     var box = svg.viewBox && svg.viewBox.baseVal;
     var natural = box && box.width ? box.width : svg.getBoundingClientRect().width;
     if (!factor) factor = Math.min(1, (view.clientWidth - 16) / natural);
+    /* keep the point at the middle of the view where it is */
+    var x = (view.scrollLeft + view.clientWidth / 2) / Math.max(1, view.scrollWidth);
+    var y = (view.scrollTop + view.clientHeight / 2) / Math.max(1, view.scrollHeight);
     zoom = Math.max(0.2, Math.min(6, factor));
     svg.style.maxWidth = "none";
     svg.setAttribute("width", String(Math.round(natural * zoom)));
     if (box && box.height) svg.setAttribute("height", String(Math.round(box.height * zoom)));
+    view.scrollLeft = x * view.scrollWidth - view.clientWidth / 2;
+    view.scrollTop = y * view.scrollHeight - view.clientHeight / 2;
   }
 
   function pan(view) {
