@@ -23,7 +23,8 @@ from tests.test_browser import DIAGRAMS, OPEN_SHADOWS
 WIDTHS = (1400, 390)
 MODEL = "guest-checkout"
 
-# Every piece of text in the diagrams, the legends and the heatmaps, with its colour, the
+# Every piece of text in the diagrams, the legends, the heatmaps and the muted sub-labels
+# ("L medium × I high", "on checkout-api"), with its colour, the
 # colour under it and whether it is large text; a node's label is read on its shape's fill.
 CONTRAST = """() => {
   const parse = c => {
@@ -90,6 +91,8 @@ CONTRAST = """() => {
   });
   document.querySelectorAll('.tm-legend *, .tm-heatmap *').forEach(el =>
     check(el, el.closest('.tm-legend') ? 'legend' : 'heatmap'));
+  document.querySelectorAll('article .tm-li, article .tm-muted, article .tm-targets')
+    .forEach(el => check(el, 'muted'));
   return results;
 }"""
 
@@ -203,7 +206,7 @@ def test_diagram_and_heatmap_text_reads_in_both_schemes_and_labels_are_whole(
                 assert reader.toggle() == expected
             results = reader.page.evaluate(CONTRAST)
             kinds = {r["where"] for r in results}
-            assert kinds == {"diagram", "legend", "heatmap"}, kinds
+            assert kinds == {"diagram", "legend", "heatmap", "muted"}, kinds
             assert len([r for r in results if r["where"] == "diagram"]) >= len(names)
             assert _unreadable(results) == [], (expected, width)
             labels = reader.page.evaluate(LABELS)
@@ -310,7 +313,7 @@ def test_zensical_build_reads_in_both_schemes_too(chromium, tmp_path, mermaid_js
             if reader.scheme() != expected:
                 assert reader.toggle() == expected
             results = reader.page.evaluate(CONTRAST)
-            assert {r["where"] for r in results} == {"diagram", "legend", "heatmap"}
+            assert {r["where"] for r in results} == {"diagram", "legend", "heatmap", "muted"}
             assert _unreadable(results) == [], expected
             labels = reader.page.evaluate(LABELS)
             assert {label["text"].removeprefix("\u26a0 ") for label in labels} == names
