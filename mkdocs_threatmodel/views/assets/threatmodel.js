@@ -58,3 +58,18 @@
     setup(document);
   }
 })();
+
+/* print: folded sections (the elements and flows) are printed open, then folded again. */
+(function () {
+  "use strict";
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.prototype.filter.call(document.querySelectorAll("details.tm-items"),
+                                         function (el) { return !el.open; });
+    opened.forEach(function (el) { el.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (el) { el.open = false; });
+    opened = [];
+  });
+})();
