@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from mkdocs_threatmodel.staleness.review import new_stamp
+from mkdocs_threatmodel.staleness.review import AlreadyRecorded, new_stamp
 
 from .test_stale import MODEL, PATH, history  # noqa: F401  (the fixture)
 from .test_stale_hooks import BIN, PROJECT, _env
@@ -18,25 +18,36 @@ from .test_stale_hooks import BIN, PROJECT, _env
 NOW = dt.datetime(2026, 7, 1, 14, 5, 9)
 
 
-def test_a_second_review_on_one_day_gets_the_time(monkeypatch):
-    monkeypatch.setenv("THREATMODEL_TODAY", "2026-07-01")
+def test_a_second_review_on_one_day_gets_the_time():
     first = {"date": "2026-06-01", "by": "Ann"}
-    assert new_stamp("2026-07-01", "Ann", first, NOW) == "2026-07-01"
+    assert new_stamp("2026-07-01", "Ann", first, now=NOW) == "2026-07-01"
     same_day = {"date": "2026-07-01", "by": "Ann"}
-    assert new_stamp("2026-07-01", "Ann", same_day, NOW) == "2026-07-01T14:05"
+    assert new_stamp("2026-07-01", "Ann", same_day, now=NOW) == "2026-07-01T14:05"
     same_minute = {"date": "2026-07-01T14:05", "by": "Ann"}
-    assert new_stamp("2026-07-01", "Ann", same_minute, NOW) == "2026-07-01T14:05:09"
-    # another reviewer that day is another value already: the date alone
-    assert new_stamp("2026-07-01", "Bo", same_day, NOW) == "2026-07-01"
+    assert new_stamp("2026-07-01", "Ann", same_minute, now=NOW) == "2026-07-01T14:05:09"
     seconds = {"date": "2026-07-01T14:05:09", "by": "Ann"}
-    assert new_stamp("2026-07-01", "Ann", seconds, NOW) == "2026-07-01T14:05"
-    with pytest.raises(ValueError, match="already records this review"):
-        new_stamp("2026-07-01T14:05:09", "Ann", seconds, NOW)
-    # a past day has no clock time of its own: the reviewer gives it
-    with pytest.raises(ValueError, match=r"give the time of this one, such as --date "
-                                         r"2026-06-01T14:05"):
-        new_stamp("2026-06-01", "Ann", first, NOW)
-    assert new_stamp("2026-06-01T09:30", "Ann", first, NOW) == "2026-06-01T09:30"
+    assert new_stamp("2026-07-01", "Ann", seconds, now=NOW) == "2026-07-01T14:05"
+    # another reviewer that day is another value already: the date alone
+    assert new_stamp("2026-07-01", "Bo", same_day, now=NOW) == "2026-07-01"
+
+
+def test_a_date_given_is_written_as_given():
+    recorded = {"date": "2026-06-01", "by": "Ann"}
+    assert new_stamp("2026-06-02", "Ann", recorded, given=True, now=NOW) == "2026-06-02"
+    assert new_stamp("2026-06-01T09:30", "Ann", recorded, given=True) == "2026-06-01T09:30"
+    with pytest.raises(AlreadyRecorded, match=r"already records this review \(2026-06-01, "
+                       r"Ann\): nothing written; to record another that day, give its time: "
+                       r"--date 2026-06-01T14:05"):
+        new_stamp("2026-06-01", "Ann", recorded, given=True, now=NOW)
+
+
+def test_a_repeated_review_with_a_given_date_says_nothing_was_written(history, cli):  # noqa: F811
+    assert cli(history.root, "review", PATH, "--by", "Ann", "--date", "2026-07-01").code == 0
+    once = (history.root / PATH).read_bytes()
+    again = cli(history.root, "review", PATH, "--by", "Ann", "--date", "2026-07-01")
+    assert again.code == 0 and (history.root / PATH).read_bytes() == once
+    assert "already records this review (2026-07-01, Ann): nothing written" in again.err
+    assert "review recorded" not in again.err
 
 
 def test_two_reviews_on_one_day_are_both_review_points(history, cli):  # noqa: F811

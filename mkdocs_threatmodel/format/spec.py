@@ -304,10 +304,10 @@ DISMISSAL = obj(
 REVIEW = obj(
     date=Field(MOMENT, "Date of the last review, optionally with its time of day "
                "(`2026-11-30T14:05`; seconds, and `Z` or an offset such as `+01:00`, may "
-               "follow). `threatmodel review` writes the date alone, and adds the time when "
+               "follow). `threatmodel review` writes today's date, and adds the time when "
                "the model already records a review on that day by the same person, so that "
                "every review is a new value: staleness counts from the commit that recorded "
-               "the value the model has now.", required=True),
+               "the value the model has now (`--date` is written as given).", required=True),
     by=Field(TEXT, "Who reviewed."),
 )
 SCOPE = obj(

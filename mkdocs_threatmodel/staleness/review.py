@@ -136,33 +136,40 @@ def _resolve(path: Path) -> Path:
     raise UsageError(f"{path}: no such file")
 
 
-def new_stamp(date: str, by: str, recorded: object, now: dt.datetime | None = None) -> str:
-    """What to write as ``reviewed.date``: ``date``, or with the time of day when the model
-    already records a review by ``by`` on that day (``recorded`` is its ``reviewed``).
+class AlreadyRecorded(Exception):
+    """The date given (``--date``) and the reviewer are what the model records already."""
 
-    A ``ValueError`` when no new value can be had: the day is not today (no clock time
-    belongs to it), or the date and time given are the ones recorded.
+
+def new_stamp(date: str, by: str, recorded: object, given: bool = False,
+              now: dt.datetime | None = None) -> str:
+    """What to write as ``reviewed.date`` (``recorded`` is the model's ``reviewed``).
+
+    Today's review (``given`` false) is ``date``, with the time of day when the model
+    already records a review by ``by`` on that day. A date given is written as given;
+    :class:`AlreadyRecorded` when the model records it, and ``by``, already.
     """
     if not isinstance(recorded, dict) or recorded.get("by") != by:
         return date
     old = recorded.get("date")
-    if not isinstance(old, str) or old[:10] != date[:10]:
-        return date
-    if len(date) > 10:  # a time was given
+    if given:
         if old == date:
-            raise ValueError(f"the model already records this review ({date}, {by})")
+            time = (now or dt.datetime.now()).strftime("%H:%M")
+            raise AlreadyRecorded(
+                f"already records this review ({date}, {by}): nothing written"
+                + ("" if len(date) > 10 else
+                   f"; to record another that day, give its time: --date {date}T{time}"))
+        return date
+    if not isinstance(old, str) or old[:10] != date:
         return date
     now = now or dt.datetime.now()
-    if date != today().isoformat():  # (today() honours THREATMODEL_TODAY)
-        raise ValueError(f"the model already records a review on {date} by {by}: give "
-                         f"the time of this one, such as --date {date}T{now:%H:%M}")
     stamp = f"{date}T{now:%H:%M}"
     return stamp if stamp != old else f"{date}T{now:%H:%M:%S}"
 
 
-def record_review(path: Path, date: str, by: str) -> str | None:
+def record_review(path: Path, date: str, by: str, given: bool = False) -> str | None:
     """Validate the model, then record the review; the date written, or ``None`` (with
-    findings printed) if the model is invalid.
+    findings printed) if the model is invalid. ``given``: ``date`` is the user's, to be
+    written as it is (else today's, see :func:`new_stamp`).
 
     A symbolic link is written through to its target when that is inside the repository,
     and refused otherwise; the link stays a link.
@@ -181,7 +188,7 @@ def record_review(path: Path, date: str, by: str) -> str | None:
         print_error(f"not recording a review of {path}: fix the model first")
         return None
     src = read_source(rel, raw)
-    date = new_stamp(date, by, src.data.get("reviewed") if src.ok else None)
+    date = new_stamp(date, by, src.data.get("reviewed") if src.ok else None, given)
     new_raw = plan_review(raw, date, by)
     if not _only_review_changed(rel, raw, new_raw, date, by):
         raise ValueError(f"{path}: cannot record the review without changing more than "
@@ -218,6 +225,7 @@ def run_review(paths: list[Path], by: str | None, on: dt.date | str | None) -> i
     """Record a review in each model; returns the exit status. ``on`` is a date, or a
     ``YYYY-MM-DDTHH:MM`` text (the review's time given)."""
     date = on if isinstance(on, str) else (on or today()).isoformat()
+    given = on is not None
     files = [_resolve(p) for p in paths]
     if by is None:
         git.toplevel(files[0].parent)  # a repository git refuses is said before all else
@@ -227,7 +235,10 @@ def run_review(paths: list[Path], by: str | None, on: dt.date | str | None) -> i
     status = EXIT_OK
     for path in files:
         try:
-            written = record_review(path, date, by)
+            written = record_review(path, date, by, given)
+        except AlreadyRecorded as exc:
+            print(printable(f"{path}: {exc}"), file=sys.stderr)
+            continue
         except (ValueError, InputError) as exc:
             print_error(f"{path}: {exc}" if str(path) not in str(exc) else exc)
             written = None
