@@ -51,8 +51,8 @@ def run(args: argparse.Namespace) -> int:
         args.from_ref = os.environ["PRE_COMMIT_FROM_REF"]
         args.to_ref = os.environ.get("PRE_COMMIT_TO_REF") or "HEAD"
         args.staged = False  # pre-push: the range, not the index
-    elif not args.from_ref and not args.staged and pull_request_base():
-        args.from_ref, base_from = pull_request_base()
+    elif not args.from_ref and not args.staged:
+        args.from_ref, base_from = pull_request_base() or (None, base_from)
     on = date(args.today)
     os.chdir(start)
     return run_stale(Path.cwd(), args.format, staged=args.staged, since=args.from_ref,
