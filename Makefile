@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve serve-zensical render test browser bench bench-stale bench-site install clean
+.PHONY: serve serve-zensical render test browser bench bench-stale bench-site install clean \
+	dist release
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +37,7 @@ browser: $(STAMP)
 	$(BIN)/python -m playwright install chromium
 
 test: $(STAMP)
-	$(BIN)/ruff check mkdocs_threatmodel tests bench
+	$(BIN)/ruff check mkdocs_threatmodel tests bench release
 	$(BIN)/python -m pytest
 
 # Figures, not tests: each script prints its measurements next to the targets.
@@ -49,6 +50,21 @@ bench-stale: $(STAMP)
 bench-site: $(STAMP)
 	$(BIN)/python bench/site_bench.py --models 500 --runs 3
 
+# The sdist and the wheel in dist/, checked as the release workflow checks them.
+VERSION = $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/python -m twine check --strict dist/*
+	$(BIN)/python release/check_dist.py dist/* --tag v$(VERSION)
+
+# The one step of a release: check, then tag vVERSION and push the tag; the release workflow
+# (.github/workflows/release.yml) builds, checks and publishes it by trusted publishing.
+release: dist
+	git diff --quiet HEAD -- || { echo "commit your changes first"; exit 1; }
+	git tag -a v$(VERSION) -m "mkdocs-threatmodel $(VERSION)"
+	git push origin v$(VERSION)
+
 clean:
 	rm -rf $(VENV) site example-site/site example-site/site-zensical example-site/.cache \
-		build/example-render .pytest_cache
+		build/example-render .pytest_cache dist

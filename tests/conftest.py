@@ -94,6 +94,19 @@ def _own_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
 
 
+# What CI services and pre-commit set, which change what `stale` does (tests/test_ci.py
+# sets them where it means to): a suite run inside CI or a hook starts without them.
+RUNNER_ENV = ("CI", "GITHUB_ACTIONS", "GITHUB_BASE_REF", "GITLAB_CI",
+              "CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "CI_MERGE_REQUEST_DIFF_BASE_SHA",
+              "PRE_COMMIT", "PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF")
+
+
+@pytest.fixture(autouse=True)
+def _no_runner_env(monkeypatch):
+    for key in RUNNER_ENV:
+        monkeypatch.delenv(key, raising=False)
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Repo:
     root = tmp_path / "repo"

@@ -38,5 +38,5 @@ def test_the_package_ships_its_licence_and_type_information():
 def test_the_hooks_declare_the_pre_commit_version_their_stage_names_need():
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text("utf-8")
     ids = re.findall(r"^- id: (\S+)", hooks, re.M)
-    assert ids == ["threatmodel-validate", "threatmodel-stale"]
+    assert ids == ["threatmodel-validate", "threatmodel-stale", "threatmodel-review"]
     assert hooks.count('minimum_pre_commit_version: "3.2.0"') == len(ids)

@@ -274,9 +274,11 @@ def test_sarif_output(history, cli):
     history.write("services/checkout/api.py", "v2\n")
     history.commit("change", "2026-06-10")
     doc = json.loads(stale(cli, history, "--format", "sarif").out)
-    (result,) = doc["runs"][0]["results"]
-    assert result["ruleId"] == "TM501"
+    result, on_change = doc["runs"][0]["results"]  # the model, then the changed path
+    assert result["ruleId"] == on_change["ruleId"] == "TM501"
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 8
+    changed = on_change["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert changed == "services/checkout/api.py"
 
 
 def test_two_identical_model_files_are_both_judged(history, cli):

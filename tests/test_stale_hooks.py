@@ -23,7 +23,8 @@ def test_staged_change_to_covered_path_without_review_blocks(history, cli):  # n
     assert line.startswith(f"{PATH}:8:1: TM507 the staged change touches 1 path this model "
                            "covers (services/checkout/api.py) without recording its review; "
                            f"run: threatmodel review {PATH} and stage the model")
-    assert f"blocking: {PATH}" in result.err
+    assert result.err.startswith(f"Blocked: 1 model needs a review: {PATH} (TM507 "
+                                 "staged-change-without-review). Judged: 0 of 1 model stale")
 
 
 def test_staged_change_with_the_review_passes(history, cli):  # noqa: F811
@@ -93,7 +94,7 @@ def test_range_judges_what_it_brings(history, cli, monkeypatch):  # noqa: F811
 
 
 def test_range_usage_errors(history, cli):  # noqa: F811
-    assert cli(history.root, "stale", "--from-ref", "HEAD").code == 2
+    assert cli(history.root, "stale", "--to-ref", "HEAD").code == 2
     assert cli(history.root, "stale", "--from-ref", "nope", "--to-ref", "HEAD").code == 2
     assert cli(history.root, "stale", "--from-ref=--all", "--to-ref", "HEAD").code == 2
     assert cli(history.root, "stale", "--from-ref").code == 2

@@ -24,3 +24,18 @@ def date(value: str | None, flag: str = "--today") -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"{flag} {value!r} is not a YYYY-MM-DD date") from None
+
+
+def moment(value: str, flag: str = "--date") -> str:
+    """A ``YYYY-MM-DDTHH:MM`` option (a review's date and time), checked and kept as text."""
+    import re
+
+    from ..format.spec import MOMENT_FORM
+
+    if re.fullmatch(MOMENT_FORM, value):
+        try:
+            dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return value
+        except ValueError:
+            pass
+    raise UsageError(f"{flag} {value!r} is not a YYYY-MM-DD date or YYYY-MM-DDTHH:MM time")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .options import date
+from .options import date, moment
 
 NAME = "review"
 
@@ -15,11 +15,13 @@ def add(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("review", help="record a review of models (reviewed.date and .by)")
     p.add_argument("models", nargs="+", metavar="MODEL")
     p.add_argument("--by", metavar="NAME", help="who reviewed (default: git's user.name)")
-    p.add_argument("--date", metavar="YYYY-MM-DD", help="when (default: today)")
+    p.add_argument("--date", metavar="YYYY-MM-DD[THH:MM]",
+                   help="when (default: today; the time of day is added when the model "
+                   "already records a review by the same person that day)")
 
 
 def run(args: argparse.Namespace) -> int:
     from ..staleness.review import run_review
 
-    on = date(args.date, "--date")
+    on = moment(args.date) if args.date and len(args.date) > 10 else date(args.date, "--date")
     return run_review([Path(m) for m in args.models], by=args.by, on=on)

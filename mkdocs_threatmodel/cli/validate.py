@@ -17,7 +17,10 @@ def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
     p = sub.add_parser("validate", help="check models; with PATHs, only those files")
     p.add_argument("paths", nargs="*", metavar="PATH")
-    p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    p.add_argument("--format", choices=("text", "json", "sarif", "github", "gitlab"),
+                   default="text",
+                   help="text lines (default), JSON, SARIF 2.1.0 for code scanning, GitHub "
+                   "workflow-command annotations, or GitLab code quality JSON")
     p.add_argument("--strict", action="store_true",
                    help="ask for every applicable STRIDE letter of every element (TM303)")
     p.add_argument("--today", metavar="YYYY-MM-DD", help="judge expiry as of this date")
@@ -32,7 +35,7 @@ def add(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from ..findings.reports import FORMATS
+    from ..findings.reports import render
     from ..findings.reports.text import summary
     from ..validation.engine import validate
     from ..workspace.repository import Repository
@@ -52,8 +55,9 @@ def run(args: argparse.Namespace) -> int:
         only = [_named(repo, given) for given in args.paths]
         only = [p for p in only if repo.named_model(p)]
     result = validate(repo, only, on, use_cache=not args.no_cache)
-    sys.stdout.write(FORMATS[args.format](repo.root, result.findings, len(result.checked)))
-    if args.format == "text":
+    sys.stdout.write(render(args.format, repo.root, result.findings, len(result.checked),
+                            "validate"))
+    if args.format in ("text", "github"):
         print(summary(result.findings, len(result.checked)), file=sys.stderr)
     return exit_status(result.failed)
 

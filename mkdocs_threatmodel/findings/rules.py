@@ -267,8 +267,11 @@ _RULES = [
     Rule("TM505", "history-too-shallow", W,
          "The git history stops before the model's last review (shallow clone).",
          "Without the review commit, changes since the review cannot be known; the model "
-         "is treated as unknown, not as fresh.",
-         "Fetch more history: `git fetch --unshallow` (or `--deepen=N`)."),
+         "is treated as unknown, not as fresh. In CI (`CI=true`) it is an error, since an "
+         "unknown verdict must not pass as a fresh one, unless `.threatmodel.yaml` sets "
+         "TM505's severity.",
+         "Fetch more history: `git fetch --unshallow` (or `--deepen=N`); in CI check out the "
+         "whole history (actions/checkout `fetch-depth: 0`, GitLab `GIT_DEPTH: 0`)."),
     Rule("TM506", "model-not-committed", N, "The model is not committed yet.",
          "Staleness is measured from the commit that records a review.",
          "Commit the model."),

@@ -67,10 +67,11 @@ _ENCRYPTED, _PLAIN = frozenset(ENCRYPTED_PROTOCOLS), frozenset(PLAIN_PROTOCOLS)
 
 
 def parse_date(value: Any) -> dt.date | None:
-    """A ``YYYY-MM-DD`` text as a date, or ``None``."""
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    """A ``YYYY-MM-DD`` text as a date, or ``None``; a time after it (a review's
+    ``2026-11-30T14:05``, which the schema allows there only) is left aside."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:T[0-9:+Z-]*)?", value):
         try:
-            return dt.date.fromisoformat(value)
+            return dt.date.fromisoformat(value[:10])
         except ValueError:
             return None
     return None

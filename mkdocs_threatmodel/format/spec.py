@@ -14,6 +14,10 @@ FORMAT_VERSION = 1
 ID_FORM = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 DATE_FORM = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 DURATION_FORM = r"[1-9][0-9]*[dw]"
+# A review's date may carry the time of day, so that two reviews on one day are two values:
+# 2026-11-30T14:05, with seconds, and with Z or an offset when the writer says which zone.
+TIME_FORM = r"T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?(?:Z|[+-][0-9]{2}:[0-9]{2})?"
+MOMENT_FORM = DATE_FORM + f"(?:{TIME_FORM})?"
 
 
 def whole(form: str) -> str:
@@ -22,6 +26,11 @@ def whole(form: str) -> str:
 
 
 ID_PATTERN, DATE_PATTERN, DURATION_PATTERN = whole(ID_FORM), whole(DATE_FORM), whole(DURATION_FORM)
+# The JSON Schema has no format for a date with an optional time: the time's form spells
+# out the ranges of months, days, hours and minutes instead.
+_DAY_FORM = r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+_CLOCK_FORM = r"T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?(?:Z|[+-][0-9]{2}:[0-9]{2})?"
+DAY_TIME_PATTERN = whole(_DAY_FORM + _CLOCK_FORM)
 _ID = re.compile(ID_FORM)
 
 
@@ -68,7 +77,7 @@ STRIDE = ("S", "T", "R", "I", "D", "E")
 class Type:
     """A value type of the format."""
 
-    name: str  # text, glob, id, date, duration, enum, version, bool, list, map, object
+    name: str  # text, glob, id, date, moment, duration, enum, version, bool, list, map, object
     values: tuple = ()
     item: Type | None = None
     fields: dict[str, Field] = field(default_factory=dict)
@@ -84,6 +93,7 @@ class Type:
         if self.name == "object":
             return "mapping"
         return {"text": "text", "glob": "glob", "id": "id (slug)", "date": "date (YYYY-MM-DD)",
+                "moment": "date (YYYY-MM-DD), or date and time (YYYY-MM-DDTHH:MM)",
                 "duration": "duration (Nd or Nw)", "version": "integer (1)",
                 "bool": "true or false"}[self.name]
 
@@ -99,6 +109,7 @@ class Field:
 
 
 TEXT, ID, DATE, DURATION = Type("text"), Type("id"), Type("date"), Type("duration")
+MOMENT = Type("moment")
 BOOL = Type("bool")
 GLOB = Type("glob")
 
@@ -291,7 +302,12 @@ DISMISSAL = obj(
     rationale=Field(TEXT, "Why the suggestion does not apply here.", required=True),
 )
 REVIEW = obj(
-    date=Field(DATE, "Date of the last review.", required=True),
+    date=Field(MOMENT, "Date of the last review, optionally with its time of day "
+               "(`2026-11-30T14:05`; seconds, and `Z` or an offset such as `+01:00`, may "
+               "follow). `threatmodel review` writes today's date, and adds the time when "
+               "the model already records a review on that day by the same person, so that "
+               "every review is a new value: staleness counts from the commit that recorded "
+               "the value the model has now (`--date` is written as given).", required=True),
     by=Field(TEXT, "Who reviewed."),
 )
 SCOPE = obj(
@@ -344,6 +360,9 @@ def _schema(t: Type) -> dict:
         return {"type": "string", "pattern": ID_PATTERN}
     if t.name == "date":
         return {"type": "string", "pattern": DATE_PATTERN, "format": "date"}
+    if t.name == "moment":
+        return {"type": "string", "anyOf": [{"pattern": DATE_PATTERN, "format": "date"},
+                                            {"pattern": DAY_TIME_PATTERN}]}
     if t.name == "duration":
         return {"type": "string", "pattern": DURATION_PATTERN}
     if t.name == "version":

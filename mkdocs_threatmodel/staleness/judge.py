@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from ..workspace.files import Unreadable, read_file, read_start
 from ..workspace.globs import GlobIndex, literal_prefix, matches_inside
 from ..workspace.repository import Repository, today
 from .adr import superseded_by
+from .commands import review_command
 from .declarations import declared, keep_reviews, kept_reviews
 from .history import Doubt, check_changes, read_log
 
@@ -82,12 +82,6 @@ def _file_start(path: Path) -> bytes:
     """The first bytes of a work tree file (enough to tell a model): none for a link, a
     special file or one that cannot be read (as validate, which does not read those)."""
     return read_start(path, HEAD_BYTES)
-
-
-def review_command(path: str) -> str:
-    """The command that records a review of the model at ``path``."""
-    quoted = path if re.fullmatch(r"[\w./-]+", path) else "'" + path.replace("'", "'\\''") + "'"
-    return f"threatmodel review {quoted}"
 
 
 def reviewed_value(raw: bytes | None) -> Any:

@@ -7,18 +7,21 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import UsageError, exit_status, printable
-from ..findings.finding import Finding, Severity
-from ..findings.reports import FORMATS
+from ..findings.finding import Finding, Position, Severity
+from ..findings.reports import render
 from ..findings.reports.json_report import dump_json, finding_dict
 from ..findings.reports.text import display_path
+from ..findings.rules import RULES
 from ..workspace import git
 from ..workspace.repository import Repository
+from .ci import unknown_blocks
 from .judge import Assessment, ModelStaleness
 from .staged import staged_blocks, staged_finding
 
 
 def run_stale(start: Path, fmt: str, *, staged: bool = False, since: str | None = None,
-              until: str | None = None, on=None, use_cache: bool = True) -> int:
+              until: str | None = None, on=None, use_cache: bool = True,
+              base_from: str = "--from-ref") -> int:
     """Judge, print the report, and return the exit status (1 when an error remains)."""
     repo = Repository.at(start)
     if not repo.in_git:
@@ -31,7 +34,11 @@ def run_stale(start: Path, fmt: str, *, staged: bool = False, since: str | None 
         mode = "staged"
         # The blocks read the index; the judgement below reads HEAD and the work tree.
         touched = staged_blocks(repo, use_cache)
-        findings += [staged_finding(repo, b) for b in touched if not b.reviewed]
+        for block in touched:
+            if not block.reviewed:
+                finding = staged_finding(repo, block)
+                finding.related = [(p, Position()) for p in block.paths]
+                findings.append(finding)
         # Staleness already there is judged for the models this change touches (and does
         # not review) only: the hook stays fast, and speaks of what the commit is about.
         only = {b.path for b in touched if not b.reviewed}
@@ -46,6 +53,11 @@ def run_stale(start: Path, fmt: str, *, staged: bool = False, since: str | None 
             raise UsageError(f"--to-ref {until}: no such commit")
         base = git.resolve(repo.root, since) if since.strip("0") else None
         if base is None and since.strip("0"):
+            if base_from != "--from-ref":  # the pull request's base, which CI did not fetch
+                raise git.GitError(
+                    f"{since} (the base of this pull request, from {base_from}): no such "
+                    "commit in this clone; fetch it: actions/checkout with 'fetch-depth: 0' "
+                    f"(GitLab: 'GIT_DEPTH: 0'), or git fetch origin {since.split('/', 1)[-1]}")
             raise UsageError(f"--from-ref {since}: no such commit")
         assessment = Assessment(repo, on, use_cache, rev=head, since=base)
         assessment.run()
@@ -54,29 +66,53 @@ def run_stale(start: Path, fmt: str, *, staged: bool = False, since: str | None 
         assessment = Assessment(repo, on, use_cache)
         assessment.run()
         findings += assessment.findings()
-    findings.sort(key=Finding.sort_key)
+    findings = unknown_blocks(findings, configured="TM505" in repo.config.severities)
     results = assessment.results
+    _relate_changed_paths(findings, results)
+    findings.sort(key=Finding.sort_key)
     if fmt == "json":
         sys.stdout.write(render_stale_json(mode, results, findings))
     else:
-        sys.stdout.write(FORMATS[fmt](repo.root, findings, len(results)))
-    if fmt == "text":
+        sys.stdout.write(render(fmt, repo.root, findings, len(results), "stale"))
+    if fmt in ("text", "github"):
         print(_summary(repo, results, findings, mode), file=sys.stderr)
     return exit_status(any(f.severity is Severity.ERROR for f in findings))
 
 
+def _relate_changed_paths(findings: list[Finding], results: dict[str, ModelStaleness]) -> None:
+    """Give each TM501/TM502 finding the changed paths of its evidence as related places
+    (SARIF puts them on the code that changed)."""
+    for f in findings:
+        if f.code in ("TM501", "TM502") and f.path in results and not f.related:
+            for reason in results[f.path].reasons:
+                if reason.code == f.code:
+                    f.related = [(p, Position()) for p in reason.paths]
+
+
 def _summary(repo: Repository, results: dict[str, ModelStaleness], findings: list[Finding],
              mode: str) -> str:
+    """What blocks and why, first; then how many models are stale."""
     stale = sum(r.state == "stale" for r in results.values())
     unknown = sum(r.state == "unknown" for r in results.values())
-    blocking = sorted({display_path(repo.root, f.path) for f in findings
-                       if f.severity is Severity.ERROR})
-    text = f"{stale} of {len(results)} model{'s' if len(results) != 1 else ''} stale"
+    why: dict[str, set[str]] = {}
+    for f in findings:
+        if f.severity is Severity.ERROR:
+            why.setdefault(display_path(repo.root, f.path), set()).add(f.code)
+    judged = f"{stale} of {len(results)} model{'s' if len(results) != 1 else ''} stale"
     if unknown:
-        text += f", {unknown} unknown"
-    if mode != "head":
-        text += f"; {'blocking: ' + ', '.join(blocking) if blocking else 'nothing blocks'}"
-    return printable(text + ".")
+        judged += f", {unknown} unknown"
+    if mode == "head" and not why:
+        return printable(judged + ".")
+    where = {"head": "", "staged": " in the history before this commit",
+             "range": ""}[mode]
+    if not why:
+        return printable(f"Nothing blocks; {judged}{where}.")
+    reasons = "; ".join(
+        f"{path} ({', '.join(f'{c} {RULES[c].name}' if c in RULES else c for c in sorted(codes))})"
+        for path, codes in sorted(why.items()))
+    plural = "s need" if len(why) != 1 else " needs"
+    return printable(f"Blocked: {len(why)} model{plural} a review: {reasons}. "
+                     f"Judged: {judged}{where}.")
 
 
 def _commit(c: git.Commit) -> dict:

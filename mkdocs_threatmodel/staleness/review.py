@@ -4,6 +4,11 @@ Only the text of ``reviewed.date`` and ``reviewed.by`` is replaced (or inserted
 when missing); comments, key order, quoting, flow style, the byte order mark
 and line endings stay byte for byte. The edit works on source positions, never
 by dumping YAML again.
+
+Every review is recorded as a new value, since staleness counts from the commit that
+gave ``reviewed`` the value it has now: when the model already records a review by the
+same person on the same day, the date gets the time of day (``2026-11-30T14:05``, with
+seconds when that minute is taken too).
 """
 
 from __future__ import annotations
@@ -131,8 +136,40 @@ def _resolve(path: Path) -> Path:
     raise UsageError(f"{path}: no such file")
 
 
-def record_review(path: Path, date: str, by: str) -> bool:
-    """Validate the model, then record the review; False (with findings printed) if invalid.
+class AlreadyRecorded(Exception):
+    """The date given (``--date``) and the reviewer are what the model records already."""
+
+
+def new_stamp(date: str, by: str, recorded: object, given: bool = False,
+              now: dt.datetime | None = None) -> str:
+    """What to write as ``reviewed.date`` (``recorded`` is the model's ``reviewed``).
+
+    Today's review (``given`` false) is ``date``, with the time of day when the model
+    already records a review by ``by`` on that day. A date given is written as given;
+    :class:`AlreadyRecorded` when the model records it, and ``by``, already.
+    """
+    if not isinstance(recorded, dict) or recorded.get("by") != by:
+        return date
+    old = recorded.get("date")
+    if given:
+        if old == date:
+            time = (now or dt.datetime.now()).strftime("%H:%M")
+            raise AlreadyRecorded(
+                f"already records this review ({date}, {by}): nothing written"
+                + ("" if len(date) > 10 else
+                   f"; to record another that day, give its time: --date {date}T{time}"))
+        return date
+    if not isinstance(old, str) or old[:10] != date:
+        return date
+    now = now or dt.datetime.now()
+    stamp = f"{date}T{now:%H:%M}"
+    return stamp if stamp != old else f"{date}T{now:%H:%M:%S}"
+
+
+def record_review(path: Path, date: str, by: str, given: bool = False) -> str | None:
+    """Validate the model, then record the review; the date written, or ``None`` (with
+    findings printed) if the model is invalid. ``given``: ``date`` is the user's, to be
+    written as it is (else today's, see :func:`new_stamp`).
 
     A symbolic link is written through to its target when that is inside the repository,
     and refused otherwise; the link stays a link.
@@ -149,13 +186,15 @@ def record_review(path: Path, date: str, by: str) -> bool:
         for finding in errors:
             print(finding_line(repo.root, finding))
         print_error(f"not recording a review of {path}: fix the model first")
-        return False
+        return None
+    src = read_source(rel, raw)
+    date = new_stamp(date, by, src.data.get("reviewed") if src.ok else None, given)
     new_raw = plan_review(raw, date, by)
     if not _only_review_changed(rel, raw, new_raw, date, by):
         raise ValueError(f"{path}: cannot record the review without changing more than "
                          "'reviewed': record it by hand")
     write_whole(real, new_raw, replace=True)
-    return True
+    return date
 
 
 def _target(path: Path, root: Path) -> Path:
@@ -182,9 +221,11 @@ def _only_review_changed(rel: str, before: bytes, after: bytes, date: str, by: s
         {k: v for k, v in review.items() if k not in ("date", "by")}
 
 
-def run_review(paths: list[Path], by: str | None, on: dt.date | None) -> int:
-    """Record a review in each model; returns the exit status."""
-    date = (on or today()).isoformat()
+def run_review(paths: list[Path], by: str | None, on: dt.date | str | None) -> int:
+    """Record a review in each model; returns the exit status. ``on`` is a date, or a
+    ``YYYY-MM-DDTHH:MM`` text (the review's time given)."""
+    date = on if isinstance(on, str) else (on or today()).isoformat()
+    given = on is not None
     files = [_resolve(p) for p in paths]
     if by is None:
         git.toplevel(files[0].parent)  # a repository git refuses is said before all else
@@ -194,12 +235,15 @@ def run_review(paths: list[Path], by: str | None, on: dt.date | None) -> int:
     status = EXIT_OK
     for path in files:
         try:
-            ok = record_review(path, date, by)
+            written = record_review(path, date, by, given)
+        except AlreadyRecorded as exc:
+            print(printable(f"{path}: {exc}"), file=sys.stderr)
+            continue
         except (ValueError, InputError) as exc:
-            print_error(exc)
-            ok = False
-        if ok:
-            print(printable(f"{path}: review recorded ({date}, {by})"), file=sys.stderr)
+            print_error(f"{path}: {exc}" if str(path) not in str(exc) else exc)
+            written = None
+        if written:
+            print(printable(f"{path}: review recorded ({written}, {by})"), file=sys.stderr)
         else:
             status = EXIT_FAIL
     return status

@@ -9,10 +9,19 @@ from typing import Any
 
 from ..findings.finding import Finding
 from ..format.source import SourceFile
-from ..format.spec import DATE_FORM, DURATION_FORM, FORMAT_VERSION, ID_FORM, MODEL, Type
+from ..format.spec import (
+    DATE_FORM,
+    DURATION_FORM,
+    FORMAT_VERSION,
+    ID_FORM,
+    MODEL,
+    MOMENT_FORM,
+    Type,
+)
 
 _ID = re.compile(ID_FORM)  # matched with fullmatch: the whole value, no final newline
 _DATE = re.compile(DATE_FORM)
+_MOMENT = re.compile(MOMENT_FORM)
 _DURATION = re.compile(DURATION_FORM)
 _KIND = {str: "text", int: "a number", float: "a number", bool: "a boolean",
          type(None): "empty", list: "a list", dict: "a mapping"}
@@ -119,6 +128,9 @@ def _check(src: SourceFile, t: Type, value: Any, path: tuple, out: list[Finding]
     elif name == "date" and not _valid_date(value):
         out.append(_bad(src, path, "TM104", f"'{_where(path)}' {value!r} is not a date",
                         "write the date as YYYY-MM-DD"))
+    elif name == "moment" and not _valid_moment(value):
+        out.append(_bad(src, path, "TM104", f"'{_where(path)}' {value!r} is not a date",
+                        "write the date as YYYY-MM-DD, or YYYY-MM-DDTHH:MM with its time"))
     elif name == "duration" and not _DURATION.fullmatch(value):
         out.append(_bad(src, path, "TM107", f"'{_where(path)}' {value!r} is not a duration",
                         "write it as 180d or 26w"))
@@ -139,6 +151,19 @@ def _meant(value: str, t: Type) -> list[str]:
             return [t.synonyms[candidate]]
     same = [v for v in t.values if v.lower() == word]
     return same or difflib.get_close_matches(value, t.values, n=1, cutoff=0.5)
+
+
+def _valid_moment(value: str) -> bool:
+    """A date, or a date and time of day that exist (no 25:00, no 2026-02-30)."""
+    if not _MOMENT.fullmatch(value) or not _valid_date(value[:10]):
+        return False
+    if len(value) == 10:
+        return True
+    try:
+        dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
 
 
 def _valid_date(value: str) -> bool:
