@@ -17,7 +17,8 @@ the ones the earlier figures were measured on.
 
 Usage::
 
-    .venv/bin/python bench/validate_bench.py [--models N] [--runs R] [--rich] [--baseline REV] [--keep]
+    .venv/bin/python bench/validate_bench.py [--models N] [--runs R] [--rich]
+        [--baseline REV] [--keep]
 
 Nothing is asserted: the script prints the figures next to their targets.
 """
