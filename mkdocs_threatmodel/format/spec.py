@@ -131,7 +131,9 @@ STRIDE_SYNONYMS = {"spoofing": "S", "tampering": "T", "repudiation": "R",
                    "information disclosure": "I", "information-disclosure": "I",
                    "disclosure": "I", "denial of service": "D", "denial-of-service": "D",
                    "dos": "D", "elevation of privilege": "E", "elevation-of-privilege": "E",
-                   "privilege escalation": "E", "escalation": "E"}
+                   "elevation of privileges": "E", "privilege elevation": "E",
+                   "privilege escalation": "E", "escalation": "E", "info disclosure": "I",
+                   "information leak": "I", "spoof": "S", "tamper": "T"}
 THREAT_STATUS_SYNONYMS = {"in-progress": "mitigating", "in progress": "mitigating",
                           "wip": "mitigating", "fixed": "mitigated", "done": "mitigated",
                           "resolved": "mitigated", "n/a": "not-applicable",
