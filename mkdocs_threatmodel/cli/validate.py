@@ -11,13 +11,21 @@ from ..errors import UsageError, exit_status
 from .options import date, folder
 
 NAME = "validate"
+EXAMPLE = """examples:
+  threatmodel validate
+  threatmodel validate docs/threat-models/checkout.md --format sarif > validate.sarif
+  threatmodel validate --staged -C services/api"""
 
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("validate", help="check models; with PATHs, only those files")
-    p.add_argument("paths", nargs="*", metavar="PATH")
-    p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    p = sub.add_parser("validate", epilog=EXAMPLE,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="check models; with PATHs, only those files")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="model files to check (default: every model of the repository)")
+    p.add_argument("--format", choices=("text", "json", "sarif"), default="text",
+                   help="how findings are written (default: text)")
     p.add_argument("--strict", action="store_true",
                    help="ask for every applicable STRIDE letter of every element (TM303)")
     p.add_argument("--today", metavar="YYYY-MM-DD", help="judge expiry as of this date")
