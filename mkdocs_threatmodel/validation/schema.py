@@ -10,6 +10,7 @@ from typing import Any
 from ..findings.finding import Finding
 from ..format.source import SourceFile
 from ..format.spec import DATE_FORM, DURATION_FORM, FORMAT_VERSION, ID_FORM, MODEL, Type
+from ..format.yaml_errors import key_without_space
 
 _ID = re.compile(ID_FORM)  # matched with fullmatch: the whole value, no final newline
 _DATE = re.compile(DATE_FORM)
@@ -47,8 +48,9 @@ def _check(src: SourceFile, t: Type, value: Any, path: tuple, out: list[Finding]
         return
     if name == "object":
         if not isinstance(value, dict):
+            hint = key_without_space(value) if isinstance(value, str) else None
             out.append(_bad(src, path, "TM102",
-                            f"'{_where(path)}' must be a mapping, not {_kind(value)}"))
+                            f"'{_where(path)}' must be a mapping, not {_kind(value)}", hint))
             return
         fields = t.fields
         for key, item in value.items():
