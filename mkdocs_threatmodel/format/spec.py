@@ -308,7 +308,8 @@ MODEL = obj(
     status=Field(enum(*MODEL_STATUSES), "Lifecycle of the model.", default="active"),
     reviewed=Field(REVIEW, "The last recorded review."),
     review_every=Field(DURATION, "How often the model must be reviewed, e.g. 180d or 26w."),
-    covers=Field(list_of(GLOB), "Git-style globs of repository paths the model describes.",
+    covers=Field(list_of(GLOB), "Globs of repository paths the model describes, as in "
+                 "CODEOWNERS (docs/covers.md).",
                  default=[]),
     adrs=Field(list_of(TEXT), "ADR files the model rests on, relative to the model file.",
                default=[]),

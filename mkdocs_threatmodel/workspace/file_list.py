@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from .globs import glob_problem, literal_prefix, matcher
+from .globs import (
+    _Subtree,
+    glob_problem,
+    literal_prefix,
+    matched_before,
+    matcher,
+    meaning_changed,
+)
 
 
 class RepositoryFiles:
@@ -31,17 +38,13 @@ class RepositoryFiles:
             return True  # TM110 says what is wrong with it
         prefix = literal_prefix(pattern)
         paths, start = self.paths, bisect_left(self.paths, prefix)
-        body = pattern.strip("/")
-        if body.endswith("/**"):
-            body = body[:-3]
-        if body and body == prefix.rstrip("/"):  # a path or a folder: two bisections
-            exact = bisect_left(paths, body)
-            if exact < len(paths) and paths[exact] == body:
-                return True
-            below = body + "/"
-            at = bisect_left(paths, below)
-            return at < len(paths) and paths[at].startswith(below)
         test = matcher(pattern)
+        if isinstance(test, _Subtree):  # a path or a folder: two bisections
+            exact = bisect_left(paths, test.literal)
+            if test.self_ok and exact < len(paths) and paths[exact] == test.literal:
+                return True
+            at = bisect_left(paths, test.below)
+            return test.below_ok and at < len(paths) and paths[at].startswith(test.below)
         for index in range(start, len(paths)):  # no copy of the list's tail
             path = paths[index]
             if not path.startswith(prefix):
@@ -49,3 +52,18 @@ class RepositoryFiles:
             if test.fullmatch(path):
                 return True
         return False
+
+    def changed_matches(self, pattern: str) -> tuple[list[str], list[str]]:
+        """The files ``pattern`` matches now and did not before CODEOWNERS semantics, and
+        those it matched before and does not now (both empty when nothing changed)."""
+        if not meaning_changed(pattern) or glob_problem(pattern) is not None:
+            return [], []
+        test = matcher(pattern)
+        gained, lost = [], []
+        for path in self.paths:
+            now, before = bool(test.fullmatch(path)), matched_before(pattern, path)
+            if now and not before:
+                gained.append(path)
+            elif before and not now:
+                lost.append(path)
+        return gained, lost
