@@ -24,6 +24,7 @@ class RepositoryFiles:
     def __init__(self, paths: list[str]) -> None:
         self.paths = sorted(paths)
         self._answers: dict[str, bool] = {}
+        self._changes: dict[str, tuple[list[str], list[str]]] = {}
 
     def any_match(self, pattern: str) -> bool:
         """Whether ``pattern`` matches at least one file (an unreadable glob counts as
@@ -58,6 +59,8 @@ class RepositoryFiles:
         those it matched before and does not now (both empty when nothing changed)."""
         if not meaning_changed(pattern) or glob_problem(pattern) is not None:
             return [], []
+        if pattern in self._changes:
+            return self._changes[pattern]
         test = matcher(pattern)
         gained, lost = [], []
         for path in self.paths:
@@ -66,4 +69,5 @@ class RepositoryFiles:
                 gained.append(path)
             elif before and not now:
                 lost.append(path)
+        self._changes[pattern] = gained, lost
         return gained, lost
