@@ -208,6 +208,17 @@ def test_the_linear_glob_automaton_agrees_with_the_regex(glob, path):
     assert _Automaton(read.tokens, read.tail).fullmatch(path) == expected
 
 
+@settings(max_examples=3000, deadline=None, database=None, derandomize=True)
+@given(st.text(_GLOB_CHARS, max_size=10), st.text(_PATH_CHARS, max_size=12))
+def test_every_fast_matcher_agrees_with_the_linear_automaton(glob, path):
+    """The string comparisons, the per-name matcher and the guarded regex that
+    ``matcher`` picks answer as the automaton does."""
+    from mkdocs_threatmodel.workspace.globs import _Automaton, glob_match, parse
+
+    read = parse(glob)
+    assert glob_match(glob, path) == _Automaton(read.tokens, read.tail).fullmatch(path)
+
+
 @pytest.mark.parametrize("glob,path,expected", [
     ("src/**/*.py", "src/a/b/c.py", True), ("src/**/*.py", "src/c.py", True),
     ("src/**/*.py", "src/c.pyc", False), ("**/*.md", "a.md", True), ("/*.md", "a/b.md", False),
