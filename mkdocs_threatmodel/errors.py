@@ -14,6 +14,7 @@ EXIT_OK = 0  # nothing failed
 EXIT_FAIL = 1  # a check found errors, or the input was bad
 EXIT_USAGE = 2  # the command was called wrongly
 EXIT_INTERRUPTED = 130  # Ctrl-C
+EXIT_BROKEN_PIPE = 141  # the reader closed standard output early (128 + SIGPIPE, as `yes | head`)
 
 
 class Failure(Exception):

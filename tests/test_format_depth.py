@@ -94,6 +94,33 @@ def test_synonyms_hint_the_value_meant(repo, cli, written, meant, key):
     assert line.endswith(f"(did you mean '{meant}'?)"), line
 
 
+@pytest.mark.parametrize("written,hint", [
+    ("stride: ST", "write 'stride: [S, T]'"),
+    ("stride: Tampering", "write 'stride: [T]'"),
+    ("stride: spoofing, Information disclosure", "write 'stride: [S, I]'"),
+    ("stride: elevation of privilege", "write 'stride: [E]'"),
+    ("stride: Denial-of-service", "write 'stride: [D]'"),
+])
+def test_a_stride_word_instead_of_a_list_is_hinted_as_the_letters_meant(repo, cli, written,
+                                                                          hint):
+    install(repo, mutate("stride: [I]", written))
+    result = cli(repo.root, "validate")
+    (line,) = [out for out in result.lines if " TM102 " in out]
+    assert line.endswith(f"({hint})"), line
+
+
+@pytest.mark.parametrize("written,hint", [
+    ("stride: [ST]", "write each as its own item: S, T"),
+    ("stride: [Information disclosure]", "did you mean 'I'?"),
+    ("stride: [spoofing]", "did you mean 'S'?"),
+])
+def test_a_stride_item_is_hinted_as_valid_items(repo, cli, written, hint):
+    install(repo, mutate("stride: [I]", written))
+    result = cli(repo.root, "validate")
+    (line,) = [out for out in result.lines if " TM103 " in out]
+    assert line.endswith(f"({hint})"), line
+
+
 def test_a_mitigation_status_has_its_own_synonyms(repo, cli):
     install(repo, MITIGATED.replace("status: implemented", "status: mitigating"))
     result = cli(repo.root, "validate")

@@ -75,9 +75,30 @@ def test_refuses_an_invalid_model_and_leaves_it_alone(repo, cli):
     assert (repo.root / rel).read_text() == text
 
 
-@pytest.mark.parametrize("args", [["missing.md"], ["README.md"], ["m.md", "--date", "soon"]])
+@pytest.mark.parametrize("args", [["m.md", "--date", "soon"], ["m.md", "-C", "nowhere"]])
 def test_usage_errors(repo, cli, args):
-    repo.write("README.md", "# not a model\n")
     repo.write("m.md", VALID)
     assert cli(repo.root, "review", *args, "--by", "Ann").code == 2
     assert (repo.root / "m.md").read_text() == VALID
+
+
+@pytest.mark.parametrize("name,says", [("missing.md", "missing.md: no such file"),
+                                       ("README.md", "README.md: not a threat model")])
+def test_input_that_cannot_be_reviewed_is_exit_1_in_one_line(repo, cli, name, says):
+    repo.write("README.md", "# not a model\n")
+    repo.write("m.md", VALID)
+    result = cli(repo.root, "review", name, "--by", "Ann")
+    assert result.code == 1
+    assert result.out == "" and result.err.count("\n") == 1, result.err
+    assert result.err.startswith(f"threatmodel: error: {says}"), result.err
+    assert (repo.root / "m.md").read_text() == VALID
+
+
+def test_review_runs_in_the_folder_given_with_C(repo, cli, tmp_path):
+    rel = install(repo)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    result = cli(outside, "review", "checkout.md", "-C", str(repo.root / "docs/models"),
+                 "--by", "Ann", "--date", "2026-11-20")
+    assert result.code == 0, result.err
+    assert "date: 2026-11-20" in (repo.root / rel).read_text()

@@ -2,7 +2,10 @@
 (its options) and ``run(args)`` (its handler, returning the exit status).
 
 Exit status (:mod:`..errors`): 0 when nothing failed, 1 when a check found errors or input
-was bad, 2 for usage errors. Command modules import only the standard library and
+was bad, 2 for usage errors, 141 when the reader of standard output stopped reading (as
+in ``threatmodel rules | head``: nothing is printed about it, and the status is the one
+Unix tools killed by SIGPIPE give, so that ``set -o pipefail`` still sees an unfinished
+run). Command modules import only the standard library and
 :mod:`..errors` at start-up; each handler imports what it needs when it runs, so that the
 hook's ``validate`` and ``stale`` never load interop, views or MkDocs.
 """
@@ -13,7 +16,7 @@ import argparse
 import sys
 
 from .. import __version__
-from ..errors import EXIT_FAIL, EXIT_INTERRUPTED, Failure, print_error
+from ..errors import EXIT_BROKEN_PIPE, EXIT_FAIL, EXIT_INTERRUPTED, Failure, print_error
 from . import (
     diff,
     export,
@@ -60,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     except Failure as exc:
         print_error(exc)
         return exc.exit_code
+    except BrokenPipeError:  # the reader left (``| head``): not an error to print
+        return EXIT_BROKEN_PIPE
     except OSError as exc:
         print_error(exc)
         return EXIT_FAIL
@@ -74,4 +79,17 @@ def run() -> None:
     import gc
 
     gc.disable()
-    sys.exit(main())
+    code = main()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = EXIT_BROKEN_PIPE
+    if code == EXIT_BROKEN_PIPE:
+        # What is still buffered cannot be written: send it nowhere, so that the flush at
+        # exit does not print "Exception ignored ... BrokenPipeError" (Python's advice, in
+        # the signal module's documentation).
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(code)

@@ -9,15 +9,21 @@ from ..errors import EXIT_OK
 from .options import folder
 
 NAME = "diff"
+EXAMPLE = """examples:
+  threatmodel diff
+  threatmodel diff origin/main HEAD --format json"""
 
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("diff", help="what changed in the models between two git refs")
+    p = sub.add_parser("diff", epilog=EXAMPLE,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="what changed in the models between two git refs")
     p.add_argument("base", nargs="?", metavar="BASE",
                    help="default: the merge base of HEAD with main (or master, origin/HEAD)")
     p.add_argument("head", nargs="?", metavar="HEAD", help="default: the working tree")
-    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    p.add_argument("--format", choices=("markdown", "json"), default="markdown",
+                   help="a Markdown summary or JSON (default: markdown)")
     p.add_argument("-C", dest="directory", metavar="DIR", default=".",
                    help="run as if started in DIR")
 

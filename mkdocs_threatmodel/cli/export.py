@@ -10,15 +10,21 @@ from .output import write_output
 
 EXPORT_FORMATS = ("otm", "threat-dragon", "threat-composer", "csv", "json")
 NAME = "export"
+EXAMPLE = """examples:
+  threatmodel export docs/threat-models/checkout.md --to otm -o checkout.otm.json
+  threatmodel export docs/threat-models/*.md --to csv --site-url https://docs.example.com/"""
 
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("export", help="write a model as OTM, Threat Dragon, Threat Composer, "
+    p = sub.add_parser("export", epilog=EXAMPLE,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="write a model as OTM, Threat Dragon, Threat Composer, "
                        "CSV or JSON")
     p.add_argument("models", nargs="+", metavar="MODEL",
                    help="model file (csv takes several and skips files that are not models)")
-    p.add_argument("--to", required=True, choices=EXPORT_FORMATS, dest="to")
+    p.add_argument("--to", required=True, choices=EXPORT_FORMATS, dest="to",
+                   help="the format to write")
     p.add_argument("-o", dest="output", metavar="FILE", help="write here instead of stdout")
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     p.add_argument("--site-url", metavar="URL",

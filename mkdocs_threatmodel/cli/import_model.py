@@ -24,13 +24,18 @@ _READERS = {"otm": ("otm_import", "from_otm"),
             "threat-composer": ("threat_composer_import", "from_threat_composer"),
             "threagile": ("threagile_import", "from_threagile")}
 NAME = "import"
+EXAMPLE = """examples:
+  threatmodel import checkout.otm.json -o docs/threat-models/checkout.md
+  threatmodel import dragon.json --from threat-dragon --id checkout --owner team-checkout"""
 
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("import", help="write a Markdown model from an OTM, Threat Dragon, "
+    p = sub.add_parser("import", epilog=EXAMPLE,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="write a Markdown model from an OTM, Threat Dragon, "
                        "pytm, Threagile or Threat Composer file")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="the file to import")
     p.add_argument("--from", dest="source", choices=IMPORT_FORMATS,
                    help="the file's format (default: recognised from its content)")
     p.add_argument("-o", dest="output", metavar="MODEL.md",

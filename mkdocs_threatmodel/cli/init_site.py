@@ -10,11 +10,16 @@ from pathlib import Path
 from ..errors import EXIT_OK, UsageError
 
 NAME = "init-site"
+EXAMPLE = """examples:
+  threatmodel init-site
+  threatmodel init-site docs --owners '' --register security/register.md"""
 
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("init-site", help="write the register, mitigations, owners and "
+    p = sub.add_parser("init-site", epilog=EXAMPLE,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="write the register, mitigations, owners and "
                                          "freshness marker pages into a docs folder")
     p.add_argument("docs", nargs="?", default="docs", metavar="DOCS_DIR",
                    help="the docs folder (default: docs)")

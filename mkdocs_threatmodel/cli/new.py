@@ -10,16 +10,22 @@ from ..errors import EXIT_OK, InputError, UsageError, printable
 from ..workspace.git import MARKDOWN_SUFFIXES
 
 NAME = "new"
+EXAMPLE = """example:
+  threatmodel new docs/threat-models/checkout.md --id checkout --title "Guest checkout" \\
+      --adr docs/adr/0007-guest-checkout.md --owner team-checkout"""
 
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("new", help="write a new model skeleton")
-    p.add_argument("path", metavar="PATH")
-    p.add_argument("--id", required=True)
-    p.add_argument("--title", required=True)
-    p.add_argument("--adr", action="append", default=[], metavar="ADR")
-    p.add_argument("--owner")
+    p = sub.add_parser("new", epilog=EXAMPLE,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="write a new model skeleton")
+    p.add_argument("path", metavar="PATH", help="the model file to write (.md); never overwritten")
+    p.add_argument("--id", required=True, help="the model's id (letters, digits, '.', '_', '-')")
+    p.add_argument("--title", required=True, help="the model's title")
+    p.add_argument("--adr", action="append", default=[], metavar="ADR",
+                   help="an ADR file the model rests on (repeat for several)")
+    p.add_argument("--owner", help="the default owner of its threats")
 
 
 def run(args: argparse.Namespace) -> int:

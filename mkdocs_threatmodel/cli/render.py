@@ -10,18 +10,27 @@ from pathlib import Path
 from ..errors import UsageError, exit_status
 
 NAME = "render"
+EXAMPLE = """examples:
+  threatmodel render docs --out build/docs
+  threatmodel render --out public --redact open --staleness show"""
 
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("render", help="write every page with its views as plain Markdown "
+    p = sub.add_parser("render", epilog=EXAMPLE,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="write every page with its views as plain Markdown "
                                       "(Zensical, Hugo, Docusaurus, Sphinx with MyST)")
     p.add_argument("docs", nargs="?", default="docs", metavar="DOCS_DIR",
                    help="the docs folder (default: docs)")
     p.add_argument("--out", required=True, metavar="DIR", help="where the pages go")
-    p.add_argument("--redact", choices=("none", "open", "unmitigated", "all"), default="none")
+    p.add_argument("--redact", choices=("none", "open", "unmitigated", "all"), default="none",
+                   help="leave out the details of these threats, for a public site "
+                   "(default: none)")
     p.add_argument("--ticket-url", metavar="URL", help="tracker URL containing {ticket}")
-    p.add_argument("--staleness", choices=("report", "show", "off"), default="report")
+    p.add_argument("--staleness", choices=("report", "show", "off"), default="report",
+                   help="report: stale findings are printed; show: they are on the pages; "
+                   "off: no git, freshness from review dates only (default: report)")
     p.add_argument("--today", metavar="YYYY-MM-DD", help="judge expiry as of this date")
 
 

@@ -8,12 +8,18 @@ import json
 from ..errors import EXIT_OK
 
 NAME = "rules"
+EXAMPLE = """examples:
+  threatmodel rules | grep TM5
+  threatmodel rules --format json"""
 
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("rules", help="list every rule code")
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p = sub.add_parser("rules", epilog=EXAMPLE,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="list every rule code")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                   help="one line per rule, JSON, or a Markdown table (default: text)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,12 +8,18 @@ import sys
 from ..errors import EXIT_OK
 
 NAME = "schema"
+EXAMPLE = """examples:
+  threatmodel schema > threatmodel.schema.json
+  threatmodel schema --format markdown"""
 
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("schema", help="print the format as JSON Schema or a field reference")
-    p.add_argument("--format", choices=("json", "markdown"), default="json")
+    p = sub.add_parser("schema", epilog=EXAMPLE,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="print the format as JSON Schema or a field reference")
+    p.add_argument("--format", choices=("json", "markdown"), default="json",
+                   help="JSON Schema (draft-07) or the field reference in Markdown (default: json)")
 
 
 def run(args: argparse.Namespace) -> int:

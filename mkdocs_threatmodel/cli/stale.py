@@ -10,11 +10,17 @@ from ..errors import UsageError
 from .options import date, folder
 
 NAME = "stale"
+EXAMPLE = """examples:
+  threatmodel stale
+  threatmodel stale --staged
+  threatmodel stale --from-ref origin/main --to-ref HEAD --format sarif > stale.sarif"""
 
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("stale", help="find models whose covered paths or ADRs changed since "
+    p = sub.add_parser("stale", epilog=EXAMPLE,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="find models whose covered paths or ADRs changed since "
                        "their last review, or whose review is overdue")
     p.add_argument("--format", choices=("text", "json", "sarif", "github", "gitlab"),
                    default="text",
@@ -34,7 +40,8 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-cache", action="store_true",
                    help="neither read nor keep history snapshots, model declarations or "
                    "parsed models")
-    p.add_argument("-C", dest="directory", metavar="DIR", default=".")
+    p.add_argument("-C", dest="directory", metavar="DIR", default=".",
+                   help="run as if started in DIR")
 
 
 def run(args: argparse.Namespace) -> int:

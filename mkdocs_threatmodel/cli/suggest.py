@@ -12,14 +12,20 @@ from ..errors import EXIT_OK, InputError, UsageError, exit_status
 from .options import folder
 
 NAME = "suggest"
+EXAMPLE = """examples:
+  threatmodel suggest
+  threatmodel suggest docs/threat-models/checkout.md --write"""
 
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("suggest", help="threats found from the models' facts, with reasons")
+    p = sub.add_parser("suggest", epilog=EXAMPLE,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="threats found from the models' facts, with reasons")
     p.add_argument("models", nargs="*", metavar="MODEL",
                    help="model files or model ids (default: every model)")
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                   help="how suggestions are written (default: text)")
     p.add_argument("--all", action="store_true",
                    help="list addressed and dismissed suggestions too (JSON always has them)")
     p.add_argument("--write", action="store_true",

@@ -11,12 +11,19 @@ from ..errors import UsageError, exit_status
 from .options import date, folder
 
 NAME = "validate"
+EXAMPLE = """examples:
+  threatmodel validate
+  threatmodel validate docs/threat-models/checkout.md --format sarif > validate.sarif
+  threatmodel validate --staged -C services/api"""
 
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("validate", help="check models; with PATHs, only those files")
-    p.add_argument("paths", nargs="*", metavar="PATH")
+    p = sub.add_parser("validate", epilog=EXAMPLE,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="check models; with PATHs, only those files")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="model files to check (default: every model of the repository)")
     p.add_argument("--format", choices=("text", "json", "sarif", "github", "gitlab"),
                    default="text",
                    help="text lines (default), JSON, SARIF 2.1.0 for code scanning, GitHub "

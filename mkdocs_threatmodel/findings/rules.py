@@ -105,6 +105,16 @@ _RULES = [
          "A class with a reversed range such as '[z-a]' matches nothing, so the model would "
          "silently cover nothing there.",
          "Write the range low to high, such as '[a-z]'."),
+    Rule("TM112", "covers-meaning-changed", N,
+         "A 'covers' glob matches other files than it did before globs read as CODEOWNERS.",
+         "'covers' globs now mean what they mean in CODEOWNERS and .gitignore: '*.py' "
+         "matches at any depth, 'src/*' only the files directly in 'src', '**' inside a name "
+         "stays in one folder, and '\\' escapes; a model could silently cover more or less "
+         "than its authors meant (docs/covers.md).",
+         "Write the spelling the hint gives: one that both readings share (such as "
+         "'**/*.py' for what '*.py' matches now), or one that matches what the glob matched "
+         "before (such as '/*.py' or 'src/**'). Where there is none ('src/*' for only the "
+         "files directly in 'src'), turn TM112 off in .threatmodel.yaml."),
     Rule("TM111", "bad-cvss-vector", E, "A CVSS vector is malformed.",
          "The page shows the vector's base score; a vector that cannot be scored says "
          "nothing.",

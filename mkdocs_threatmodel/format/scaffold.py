@@ -89,7 +89,7 @@ def skeleton(model_id: str, title: str, owner: str | None, adrs: list[str]) -> s
     lines += [
         "status: draft                # draft | active | retired",
         "review_every: 180d           # review at least this often (days d or weeks w)",
-        "covers: []                   # repository paths this model describes, git-style globs",
+        "covers: []                   # repository paths this model describes, CODEOWNERS globs",
         "adrs: [" + ", ".join(_quote(a) for a in adrs) + "]"
         + "  # ADRs this model rests on, relative to this file",
         "scope:",

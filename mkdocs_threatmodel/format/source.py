@@ -16,6 +16,7 @@ import yaml
 
 from ..findings.finding import Finding, Position
 from .frontmatter import CLOSING_LINE_BYTES, closing_index, opens
+from .yaml_errors import explain
 
 try:  # libyaml's parser when PyYAML was built with it
     _Loader = yaml.CSafeLoader
@@ -283,12 +284,10 @@ def _load(src: SourceFile, text: str, line_offset: int, mapping_only: bool = Tru
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Position(mark.line + 1 + line_offset, mark.column + 1) if mark else Position(1, 1)
-        problem = exc.problem or "invalid YAML"
-        if exc.context:
-            problem = f"{exc.context}: {problem}"
-        src.findings.append(Finding(src.path, where, "TM001", f"YAML syntax error: {problem}"))
+        said = explain(text, exc)
+        src.findings.append(Finding(src.path, Position(said.line + 1 + line_offset,
+                                                       said.column + 1), "TM001",
+                                    said.message, hint=said.hint))
         return
     except yaml.YAMLError as exc:  # pragma: no cover - reader errors without a mark
         src.findings.append(Finding(src.path, Position(2, 1), "TM001", f"YAML error: {exc}"))

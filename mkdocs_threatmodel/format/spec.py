@@ -142,7 +142,9 @@ STRIDE_SYNONYMS = {"spoofing": "S", "tampering": "T", "repudiation": "R",
                    "information disclosure": "I", "information-disclosure": "I",
                    "disclosure": "I", "denial of service": "D", "denial-of-service": "D",
                    "dos": "D", "elevation of privilege": "E", "elevation-of-privilege": "E",
-                   "privilege escalation": "E", "escalation": "E"}
+                   "elevation of privileges": "E", "privilege elevation": "E",
+                   "privilege escalation": "E", "escalation": "E", "info disclosure": "I",
+                   "information leak": "I", "spoof": "S", "tamper": "T"}
 THREAT_STATUS_SYNONYMS = {"in-progress": "mitigating", "in progress": "mitigating",
                           "wip": "mitigating", "fixed": "mitigated", "done": "mitigated",
                           "resolved": "mitigated", "n/a": "not-applicable",
@@ -322,7 +324,8 @@ MODEL = obj(
     status=Field(enum(*MODEL_STATUSES), "Lifecycle of the model.", default="active"),
     reviewed=Field(REVIEW, "The last recorded review."),
     review_every=Field(DURATION, "How often the model must be reviewed, e.g. 180d or 26w."),
-    covers=Field(list_of(GLOB), "Git-style globs of repository paths the model describes.",
+    covers=Field(list_of(GLOB), "Globs of repository paths the model describes, as in "
+                 "CODEOWNERS (docs/covers.md).",
                  default=[]),
     adrs=Field(list_of(TEXT), "ADR files the model rests on, relative to the model file.",
                default=[]),

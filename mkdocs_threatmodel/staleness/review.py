@@ -133,7 +133,7 @@ def _resolve(path: Path) -> Path:
     top = git.toplevel(Path.cwd())
     if top is not None and (top / path).exists():
         return top / path
-    raise UsageError(f"{path}: no such file")
+    raise InputError(f"{path}: no such file")
 
 
 class AlreadyRecorded(Exception):
@@ -179,7 +179,7 @@ def record_review(path: Path, date: str, by: str, given: bool = False) -> str | 
     rel = repo.relative(real)
     raw = read_file(real)  # a regular file within the size limit (a FIFO never blocks)
     if not looks_like_model(raw):
-        raise UsageError(f"{path}: not a threat model (no 'threatmodel' key in front matter)")
+        raise InputError(f"{path}: not a threat model (no 'threatmodel' key in front matter)")
     result = validate(repo, [rel])
     errors = [f for f in result.findings if f.severity is Severity.ERROR]
     if errors:

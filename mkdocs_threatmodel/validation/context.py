@@ -1,7 +1,8 @@
 """What checks may know besides the model: the repository, today, the other models.
 
 Checks ask the context through its methods (:meth:`Context.date`, :meth:`Context.has`,
-:meth:`Context.text`, :meth:`Context.covers_any`). A context made with ``answers=[]``
+:meth:`Context.text`, :meth:`Context.covers_any`,
+:meth:`Context.changed_matches`). A context made with ``answers=[]``
 notes each answer it gives, so that a cached outcome of the checks can later be
 trusted exactly when the same questions still get the same answers
 (:mod:`.outcome_cache`).
@@ -60,6 +61,16 @@ class Context:
             self.answers.append(["glob", pattern, found])
         return found
 
+    def changed_matches(self, pattern: str) -> tuple[list[str], list[str]]:
+        """The files a glob gained and lost when globs came to read as in CODEOWNERS."""
+        got = self._changed(pattern)
+        if self.answers is not None:
+            self.answers.append(["moved", pattern, _digest(repr(got))])
+        return got
+
+    def _changed(self, pattern: str) -> tuple[list[str], list[str]]:
+        return ([], []) if self.files is None else self.files.changed_matches(pattern)
+
     def text(self, relpath: str) -> str | None:
         """A repository file's text (cached), or ``None`` when it cannot be read."""
         if relpath not in self._texts:
@@ -85,6 +96,8 @@ class Context:
                     now = bool(self.exists(question))
                 elif kind == "glob":
                     now = None if self.files is None else self.files.any_match(question)
+                elif kind == "moved":
+                    now = _digest(repr(self._changed(question)))
                 elif kind == "text":
                     now = _digest(self.text_quiet(question))
                 else:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..findings.finding import Finding, Position
 from ..format.model import Model
-from ..workspace.globs import glob_problem
+from ..workspace.globs import glob_problem, same_meaning_as_before, same_meaning_both_ways
 from ..workspace.repository import repository_path
 from .context import Context
 
@@ -93,6 +93,9 @@ def check_references(model: Model, ctx: Context) -> Iterator[Finding]:
                           f"covers glob '{pattern}' matches no file in the repository",
                           hint="globs are relative to the repository root, not to the "
                           "model file")
+        gained, lost = ctx.changed_matches(pattern)
+        if gained or lost:
+            yield _meaning_changed(model, i, pattern, gained, lost)
 
     base = posixpath.dirname(path)
     for i, adr in enumerate(model.adrs):
@@ -105,6 +108,28 @@ def check_references(model: Model, ctx: Context) -> Iterator[Finding]:
             yield Finding(path, src.at(("adrs", i)), "TM207",
                           f"ADR '{adr}' does not exist (looked for '{target}')",
                           hint="ADR paths are relative to the model file")
+
+
+def _meaning_changed(model: Model, i: int, pattern: str, gained: list[str],
+                     lost: list[str]) -> Finding:
+    """TM112: a covers glob that matches other files since globs read as CODEOWNERS."""
+    said = []
+    if gained:
+        said.append(f"{len(gained)} more file{'s' if len(gained) > 1 else ''} (such as "
+                    f"'{gained[0]}')")
+    if lost:
+        said.append(f"{len(lost)} file{'s' if len(lost) > 1 else ''} fewer (such as "
+                    f"'{lost[0]}')")
+    before, both = same_meaning_as_before(pattern), same_meaning_both_ways(pattern)
+    ways = [f"'{both}' to keep what it matches now"] if both else []
+    if before:
+        ways.append(f"'{before}' to match what it matched before")
+    hint = "write " + ", or ".join(ways) if ways else "see docs/covers.md"
+    if not both:
+        hint += "; to keep what it matches now, turn TM112 off in .threatmodel.yaml"
+    return Finding(model.path, model.source.at(("covers", i)), "TM112",
+                   f"covers glob '{pattern}' now matches as in CODEOWNERS: "
+                   f"{' and '.join(said)} than before", hint=hint)
 
 
 def _check_globs(model: Model) -> Iterator[Finding]:

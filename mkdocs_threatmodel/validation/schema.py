@@ -18,6 +18,7 @@ from ..format.spec import (
     MOMENT_FORM,
     Type,
 )
+from ..format.yaml_errors import key_without_space
 
 _ID = re.compile(ID_FORM)  # matched with fullmatch: the whole value, no final newline
 _DATE = re.compile(DATE_FORM)
@@ -56,8 +57,9 @@ def _check(src: SourceFile, t: Type, value: Any, path: tuple, out: list[Finding]
         return
     if name == "object":
         if not isinstance(value, dict):
+            hint = key_without_space(value) if isinstance(value, str) else None
             out.append(_bad(src, path, "TM102",
-                            f"'{_where(path)}' must be a mapping, not {_kind(value)}"))
+                            f"'{_where(path)}' must be a mapping, not {_kind(value)}", hint))
             return
         fields = t.fields
         for key, item in value.items():
@@ -77,7 +79,9 @@ def _check(src: SourceFile, t: Type, value: Any, path: tuple, out: list[Finding]
         return
     if name == "list":
         if not isinstance(value, list):
-            hint = f"write '{path[-1]}: [{value}]'" if isinstance(value, str) else None
+            hint = None
+            if isinstance(value, str):
+                hint = f"write '{path[-1]}: [{', '.join(_as_items(value, t.item))}]'"
             out.append(_bad(src, path, "TM102",
                             f"'{_where(path)}' must be a list, not {_kind(value)}", hint))
             return
@@ -135,8 +139,10 @@ def _check(src: SourceFile, t: Type, value: Any, path: tuple, out: list[Finding]
         out.append(_bad(src, path, "TM107", f"'{_where(path)}' {value!r} is not a duration",
                         "write it as 180d or 26w"))
     elif name == "enum" and value not in t.values:
+        letters = _letters(value, t)
         close = _meant(value, t)
-        hint = f"did you mean '{close[0]}'?" if close else None
+        hint = (f"write each as its own item: {', '.join(letters)}" if letters else
+                f"did you mean '{close[0]}'?" if close else None)
         out.append(_bad(src, path, "TM103", f"'{_where(path)}' is {value!r}; allowed: "
                         f"{', '.join(t.values)}", hint))
 
@@ -145,12 +151,46 @@ def _meant(value: str, t: Type) -> list[str]:
     """The allowed value someone writing ``value`` most likely meant: a known synonym first
     (so 'very-high' is 'critical', not the close spelling 'high'), then the same word in
     other case, then a close spelling."""
+    meant = _meant_exactly(value, t)
+    if meant is not None:
+        return [meant]
+    return difflib.get_close_matches(value, t.values, n=1, cutoff=0.5)
+
+
+def _letters(value: str, t: Type) -> list[str] | None:
+    """``value`` as a run of one-letter values ('ST' is S and T), or ``None``."""
+    word = value.strip().upper()
+    singles = {v for v in t.values if len(v) == 1}
+    if len(word) > 1 and singles and all(c in singles for c in word):
+        return list(word)
+    return None
+
+
+def _as_items(value: str, t: Type) -> list[str]:
+    """The items someone writing ``value`` for a list meant: 'ST' is S and T, 'Tampering'
+    is T, 'S, T' is S and T; anything unknown stays as written."""
+    if t.name != "enum":
+        return [value]
+    parts = [p.strip() for p in re.split(r"[,;]", value) if p.strip()] or [value]
+    out: list[str] = []
+    for part in parts:
+        if part in t.values:
+            out.append(part)
+        elif (letters := _letters(part, t)) is not None:
+            out += letters
+        else:
+            meant = _meant_exactly(part, t)
+            out.append(meant if meant is not None else part)
+    return out
+
+
+def _meant_exactly(value: str, t: Type) -> str | None:
+    """The allowed value ``value`` names by a known synonym or in other case, else None."""
     word = value.strip().lower().replace("_", "-")
     for candidate in (word, word.replace("-", " ")):
         if candidate in t.synonyms:
-            return [t.synonyms[candidate]]
-    same = [v for v in t.values if v.lower() == word]
-    return same or difflib.get_close_matches(value, t.values, n=1, cutoff=0.5)
+            return t.synonyms[candidate]
+    return next((v for v in t.values if v.lower() == word), None)
 
 
 def _valid_moment(value: str) -> bool:

@@ -1,7 +1,8 @@
 """Citing a threat from any page: ``[[threat:CHK-001]]`` becomes a link with a status badge.
 
-Citations inside code (fenced blocks and inline code spans) stay as written, so the
-syntax can be documented. An unknown id is reported and left as written.
+Citations inside code (code spans, fenced and indented blocks, found by markdown-it-py: see
+:mod:`.markdown`) stay as written, so the syntax can be documented. An unknown id is
+reported and left as written.
 """
 
 from __future__ import annotations

@@ -3,42 +3,78 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..format.frontmatter import OPENING, closing_index, opens
 
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
-_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 _ATX_H1 = re.compile(r"^ {0,3}#(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT_H1 = re.compile(r"^ {0,3}=+[ \t]*$")
+# A line that may start code: indented (a tab, or four spaces) or a fence.
+_MAYBE_CODE = re.compile(r"^(?: {0,3}(?:`{3,}|~{3,})|(?: {0,3}\t| {4}))", re.MULTILINE)
+# Python-Markdown blocks whose body is indented by four spaces without being code: an
+# admonition (``!!!``, ``???``, ``???+``), a content tab (``===``), a definition (``:``)
+# and a footnote (``[^1]:``). CommonMark has none of them, so each opener is read as a
+# list item whose content starts four columns in, which nests the same way.
+_INDENTING_OPENER = re.compile(r"^([ \t]*)(?:!!!|\?\?\?\+?|===|:|\[\^[^\]]+\]:)(?=[ \t]|$).*$",
+                               re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def _markdown_it():
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline.backticks import backtick
+
+    def recorded_backtick(state, silent: bool) -> bool:
+        """CommonMark's code span rule, noting where each span starts and ends."""
+        start = state.pos
+        if not backtick(state, silent):
+            return False
+        if not silent and state.tokens and state.tokens[-1].type == "code_inline":
+            state.env.setdefault("code_spans", []).append((start, state.pos))
+        return True
+
+    md = MarkdownIt("commonmark")
+    md.core.ruler.disable(["inline"])  # block structure only: which lines are code
+    spans = MarkdownIt("commonmark")
+    spans.inline.ruler.at("backticks", recorded_backtick)
+    return md, spans
 
 
 def code_flags(lines: list[str]) -> list[bool]:
-    """For each line, whether it belongs to a fenced code block (fences included)."""
-    flags = []
-    fence: str | None = None
-    for line in lines:
-        match = _FENCE.match(line)
-        if fence is None:
-            if match and not (match[1][0] == "`" and "`" in line[match.end():]):
-                fence = match[1]
-                flags.append(True)
-            else:
-                flags.append(False)
-        else:
-            flags.append(True)
-            if (match and match[1][0] == fence[0] and len(match[1]) >= len(fence)
-                    and not line[match.end():].strip()):
-                fence = None
+    """For each line, whether it belongs to a code block, fenced (fences included) or
+    indented, as CommonMark (markdown-it-py) reads the page, with the indented bodies of
+    Python-Markdown's admonitions, content tabs, definitions and footnotes read as such."""
+    flags = [False] * len(lines)
+    text = "\n".join(lines)
+    if not _MAYBE_CODE.search(text):
+        return flags  # no indented line and no fence: no code block (the common page)
+    text = _INDENTING_OPENER.sub(lambda m: m[1] + "-   x", text)
+    md, _ = _markdown_it()
+    for token in md.parse(text):
+        if token.type in ("fence", "code_block") and token.map:
+            start, end = token.map
+            flags[start:end] = [True] * (min(end, len(lines)) - start)
     return flags
 
 
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Where the inline code spans of one line of Markdown start and end, as CommonMark
+    (markdown-it-py) finds them: backslash escapes, unmatched runs and raw HTML count."""
+    if "`" not in text:
+        return []
+    _, spans = _markdown_it()
+    env: dict = {}
+    spans.parseInline(text, env)
+    return env.get("code_spans", [])
+
+
 def sub_outside_code(text: str, pattern: re.Pattern, repl) -> str:
-    """``pattern.sub(repl, text)`` on the parts of a paragraph outside inline code spans."""
+    """``pattern.sub(repl, text)`` on the parts of a line outside inline code spans."""
     out, pos = [], 0
-    for span in _INLINE_CODE.finditer(text):
-        out.append(pattern.sub(repl, text[pos:span.start()]))
-        out.append(span.group(0))
-        pos = span.end()
+    for start, end in code_spans(text):
+        out.append(pattern.sub(repl, text[pos:start]))
+        out.append(text[start:end])
+        pos = end
     out.append(pattern.sub(repl, text[pos:]))
     return "".join(out)
 

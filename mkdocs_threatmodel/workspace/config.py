@@ -6,7 +6,7 @@ The command line, the pre-commit hook and the MkDocs plugin all read it::
     rules:                    # severity per rule code: error | warning | note | off
       TM402: warning
       TM408: off
-    exclude: [vendor/**]      # git-style globs of model paths to skip
+    exclude: [vendor/**]      # globs of model paths to skip, as covers reads them
     stale_existing: warn      # stale --staged / a range: staleness already there warns
                               # (block: it fails too)
     classifications: [public, internal, confidential, restricted]   # lowest first

@@ -1,8 +1,21 @@
-"""Git-style globs over repository paths, and an index that matches many of them fast.
+"""``covers`` globs as CODEOWNERS reads them, and an index that matches many of them fast.
 
-``**`` spans folders, ``*`` and ``?`` stay inside one, ``[abc]`` is a class
-(``[!abc]`` its complement, ``[a-z]`` a range), a trailing ``/`` means a folder.
-As in git, a pattern that matches a folder matches everything below it.
+The meaning (``docs/covers.md`` has the table of examples, which a test checks):
+
+* a pattern with a ``/`` at its start or in its middle is anchored at the repository root;
+  one without (``*.py``, ``Makefile``, ``build/``) matches at any depth;
+* ``*`` matches within one name, ``?`` one character but ``/``, ``[abc]`` a class
+  (``[!abc]`` or ``[^abc]`` its complement, ``[a-z]`` a range), ``\\`` makes the next
+  character literal (``\\[``, ``\\*``);
+* ``**/`` at the start, ``/**/`` inside and ``/**`` at the end span any number of folders;
+  ``**`` within a name is ``*``;
+* a pattern that matches a folder matches everything below it, and a trailing ``/`` matches
+  only folders; but a final bare ``*`` (``docs/*``) matches only the entries directly in the
+  folder, not the files of its subfolders, as GitHub documents for CODEOWNERS.
+
+These are gitignore's rules as ``git check-ignore`` applies them, but for that final ``*``
+(git's ``docs/*`` ignores ``docs/x/c.py`` too); CODEOWNERS has neither classes nor escapes,
+which are taken from gitignore.
 
 Why the matcher is what it is: a glob made into a regular expression turns each
 ``*`` or ``**`` into a quantifier, and Python's backtracking ``re`` then tries
@@ -10,18 +23,20 @@ every way to split the path between them: with k of them, about len(path)**k
 steps (``**a`` twelve times against a 160-character path never finishes). So a
 glob takes the fastest road that is safe for it:
 
-* no wildcard (or only a final ``/**``): a string comparison (``_Subtree``), 0.1 us;
+* no wildcard, or only a leading ``*`` at any depth (``*.py``): a string comparison
+  (``_Subtree``; ``_AnyDepth`` and ``_Suffix`` for a name matched at any depth), 0.1 us;
 * one unbounded wildcard, or two against a path of at most ``REGEX_MAX_PATH``
   characters: the regular expression, whose work is then at most linear or
   ``REGEX_MAX_PATH``**2 steps: 0.3 us for ``src/**/*.py`` on a usual path;
 * anything else: ``_Automaton``, which reads the path once, keeping the set of
   glob positions it can be at as one integer's bits: linear in the path whatever
-  the glob, about 0.5 us per character (5 us for ``a/**/b/**/c/*.py`` on a
-  16-character path; 80 us for the twelve-``**`` glob above).
+  the glob, about 0.5 us per character.
 
 Every ``fullmatch`` ends; none raises. A class with a reversed range such as
 ``[z-a]`` matches nothing here (as in git) and :func:`glob_problem` names it so
-that ``validate`` can report it.
+that ``validate`` can report it. :func:`meaning_changed` compares a pattern with what
+releases before this one made of it (every pattern anchored, a final ``*`` reaching into
+subfolders, ``**`` spanning folders inside a name, no escapes), for TM112.
 """
 
 from __future__ import annotations
@@ -30,8 +45,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-_WILD = re.compile(r"[*?\[]")
 REGEX_MAX_PATH = 256  # two unbounded wildcards use the regex only up to this path length
+
+# What may follow the end of a match: the path ends (SELF), the path goes on into the
+# matched folder (BELOW), or either (SELF_OR_BELOW).
+SELF, BELOW, SELF_OR_BELOW = "self", "below", "self-or-below"
+_UNBOUNDED = ("star", "any", "dirs")
 
 
 @dataclass(frozen=True)
@@ -76,45 +95,167 @@ def _parse_class(body: str) -> _Class:
     return _Class("".join(chars), tuple(ranges), negated, tuple(bad))
 
 
+def _class_end(pattern: str, i: int, escapes: bool) -> int:
+    """The index of the ``]`` closing the class opened at ``pattern[i]``, or -1."""
+    if not escapes:  # as releases before escapes read it
+        return pattern.find("]", i + 2)
+    j = i + 1
+    if j < len(pattern) and pattern[j] in "!^":
+        j += 1
+    j += 1  # a "]" first in the class is one of its characters
+    while j < len(pattern):
+        if escapes and pattern[j] == "\\":
+            j += 2
+            continue
+        if pattern[j] == "]":
+            return j
+        j += 1
+    return -1
+
+
+def _class_body(text: str) -> str:
+    """A class body with its escapes resolved."""
+    return re.sub(r"\\(.)", r"\1", text, flags=re.DOTALL)
+
+
 # Tokens: ("lit", c), ("one",), ("class", _Class), ("star",) (no "/"), ("any",) (anything),
 # ("dirs",) for "**/" (empty, or anything that ends in "/").
-def _tokens(pattern: str) -> list[tuple]:
-    out, i = [], 0
-    pattern = pattern.lstrip("/").rstrip("/")
+@dataclass(frozen=True)
+class Glob:
+    """A pattern read: its tokens, anchored at the root; what may follow a match; and the
+    literal text every matching path starts with."""
+
+    tokens: tuple[tuple, ...]
+    tail: str
+    prefix: str
+
+
+def _items(pattern: str, escapes: bool) -> list[tuple]:
+    """The pattern as items: tokens, ("stars", n) for a run of ``*`` and ("sep",)."""
+    out: list[tuple] = []
+    i = 0
     while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append(("dirs",))
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(("any",))
+        c = pattern[i]
+        if escapes and c == "\\" and i + 1 < len(pattern):
+            out.append(("lit", pattern[i + 1]))
             i += 2
-        elif pattern[i] == "*":
-            out.append(("star",))
+        elif c == "/":
+            out.append(("sep",))
             i += 1
-        elif pattern[i] == "?":
+        elif c == "*":
+            j = i
+            while j < len(pattern) and pattern[j] == "*":
+                j += 1
+            out.append(("stars", j - i))
+            i = j
+        elif c == "?":
             out.append(("one",))
             i += 1
-        elif pattern[i] == "[" and "]" in pattern[i + 2:]:
-            end = pattern.index("]", i + 2)
-            out.append(("class", _parse_class(pattern[i + 1:end])))
+        elif c == "[" and (end := _class_end(pattern, i, escapes)) != -1:
+            body = pattern[i + 1:end]
+            out.append(("class", _parse_class(_class_body(body) if escapes else body)))
             i = end + 1
         else:
-            out.append(("lit", pattern[i]))
+            out.append(("lit", c))
             i += 1
     return out
+
+
+def _segments(items: list[tuple]) -> list[list[tuple]]:
+    segments: list[list[tuple]] = [[]]
+    for item in items:
+        if item[0] == "sep":
+            segments.append([])
+        else:
+            segments[-1].append(item)
+    return segments
+
+
+def _prefix(tokens: list[tuple]) -> str:
+    out = []
+    for token in tokens:
+        if token[0] != "lit":
+            break
+        out.append(token[1])
+    return "".join(out)
+
+
+@lru_cache(maxsize=4096)
+def parse(pattern: str) -> Glob:
+    """A ``covers`` pattern as CODEOWNERS reads it (see the module's doc)."""
+    segments = _segments(_items(pattern, escapes=True))
+    anchored = len(segments) > 1 and not segments[0]
+    folder_only = len(segments) > 1 and not segments[-1]
+    segments = [s for s in segments if s]
+    if not segments:
+        return Glob((("class", _Class("", (), False, ())),), SELF, "\0")  # matches nothing
+    anchored = anchored or len(segments) > 1
+    double = [len(s) == 1 and s[0][0] == "stars" and s[0][1] >= 2 for s in segments]
+    tokens: list[tuple] = [] if anchored or double[0] else [("dirs",)]
+    last = len(segments) - 1
+    for i, segment in enumerate(segments):
+        if double[i]:
+            if i == last:
+                tokens.append(("any",))
+            else:
+                tokens.append(("dirs",))
+            continue
+        for item in segment:
+            tokens += [("star",)] if item[0] == "stars" else [item]
+        if i < last:
+            tokens.append(("lit", "/"))
+    bare_star = segments[-1] == [("stars", 1)] and len(segments) > 1
+    tail = BELOW if folder_only else SELF if bare_star or double[-1] else SELF_OR_BELOW
+    return Glob(tuple(tokens), tail, _prefix(tokens) if tokens[0][0] == "lit" else "")
+
+
+@lru_cache(maxsize=4096)
+def _legacy(pattern: str) -> Glob:
+    """What releases before CODEOWNERS semantics made of ``pattern``: anchored at the root,
+    ``**`` spanning folders even inside a name, no escapes, a folder's match reaching
+    everything below it, a final ``/`` ignored."""
+    out: list[tuple] = []
+    for item in _items(pattern.strip("/"), escapes=False):
+        if item[0] == "stars":
+            out.append(("star",) if item[1] == 1 else ("any",))
+        elif item[0] == "sep":
+            out.append(("lit", "/"))
+        else:
+            out.append(item)
+    tokens: list[tuple] = []
+    for token in out:  # "**" then "/" is "**/": empty, or anything ending in "/"
+        if token == ("lit", "/") and tokens and tokens[-1] == ("any",):
+            tokens[-1] = ("dirs",)
+        else:
+            tokens.append(token)
+    return Glob(tuple(tokens), SELF_OR_BELOW, _prefix(tokens))
 
 
 def glob_problem(pattern: str) -> str | None:
     """Why a glob cannot be what its author meant (a reversed range), or ``None``."""
     if "[" not in pattern:
         return None  # only a class can be wrong
-    for token in _tokens(pattern):
+    for token in parse(pattern).tokens:
         if token[0] == "class" and token[1].reversed_ranges:
             return f"the range {token[1].reversed_ranges[0]} is reversed, so it matches nothing"
     return None
 
 
 _REGEX = {"dirs": "(?:.*/)?", "any": ".*", "star": "[^/]*", "one": "[^/]"}
+_TAIL_REGEX = {SELF: "", BELOW: "/.*", SELF_OR_BELOW: "(?:/.*)?"}
+
+
+def _regex(glob: Glob) -> re.Pattern:
+    out = []
+    for token in glob.tokens:
+        kind = token[0]
+        if kind == "lit":
+            out.append(re.escape(token[1]))
+        elif kind == "class":
+            out.append(token[1].regex())
+        else:
+            out.append(_REGEX[kind])
+    return re.compile("".join(out) + _TAIL_REGEX[glob.tail], re.DOTALL)
 
 
 @lru_cache(maxsize=4096)
@@ -124,16 +265,7 @@ def compile_glob(pattern: str) -> re.Pattern:
     Use it only through :func:`matcher`, which falls back to a linear automaton
     where the expression could backtrack for long.
     """
-    out = []
-    for token in _tokens(pattern):
-        kind = token[0]
-        if kind == "lit":
-            out.append(re.escape(token[1]))
-        elif kind == "class":
-            out.append(token[1].regex())
-        else:
-            out.append(_REGEX[kind])
-    return re.compile("".join(out) + "(?:/.*)?", re.DOTALL)
+    return _regex(parse(pattern))
 
 
 class _Automaton:
@@ -142,13 +274,18 @@ class _Automaton:
     Bit ``i`` set means "the first ``i`` tokens matched the path read so far".
     """
 
-    def __init__(self, tokens: list[tuple]) -> None:
+    def __init__(self, tokens: tuple[tuple, ...] | list[tuple], tail: str = SELF_OR_BELOW
+                 ) -> None:
         self.tokens = tokens
+        self.tail = tail
         self.final = 1 << len(tokens)
         self.skip = 0  # tokens that may match nothing: "*", "**" and "**/"
+        self.dirs = 0  # "**/" tokens: passed over only where they start or after a "/"
         for i, token in enumerate(tokens):
-            if token[0] in ("star", "any", "dirs"):
+            if token[0] in _UNBOUNDED:
                 self.skip |= 1 << i
+            if token[0] == "dirs":
+                self.dirs |= 1 << i
         self._steps: dict[str, tuple[int, int, int]] = {}
 
     def _step(self, c: str) -> tuple[int, int, int]:
@@ -178,29 +315,82 @@ class _Automaton:
                 return states
             states = more
 
-    def fullmatch(self, path: str) -> bool:
+    def _run(self, path: str) -> tuple[bool, int]:
+        """(whether a match of a folder above decided it, the states after ``path``)."""
         states = self._closure(1)
-        final = self.final
+        final, below, dirs = self.final, self.tail != SELF, self.dirs
         for c in path:
-            if c == "/" and states & final:
-                return True  # a match of a folder matches everything below it
+            if c == "/" and below and states & final:
+                return True, states  # a match of a folder matches everything below it
             move, stay, close = self._step(c)
-            states = ((states & move) << 1) | (states & stay) | ((states & close) << 1)
+            stayed = states & stay
+            states = self._closure(((states & move) << 1) | ((states & close) << 1)
+                                   | (stayed & ~dirs)) | (stayed & dirs)
             if not states:
-                return False
-            states = self._closure(states)
-        return bool(states & final)
+                return False, 0
+        return False, states
+
+    def fullmatch(self, path: str) -> bool:
+        decided, states = self._run(path)
+        return decided or (self.tail != BELOW and bool(states & self.final))
+
+    def reaches_into(self, folder: str) -> bool:
+        """Whether the glob matches ``folder``, a folder above it, or could match a path
+        inside it."""
+        if self.fullmatch(folder):
+            return True
+        decided, states = self._run(folder + "/")
+        return decided or bool(states)
 
 
 class _Subtree:
-    """A glob without wildcards (or ending in ``/**``): a path or everything below it."""
+    """An anchored glob without wildcards: a path, everything below it, or both."""
 
-    def __init__(self, literal: str) -> None:
+    def __init__(self, literal: str, tail: str = SELF_OR_BELOW) -> None:
         self.literal = literal
         self.below = literal + "/"
+        self.self_ok, self.below_ok = tail != BELOW, tail != SELF
+        self.fullmatch = {SELF: self._self, BELOW: self._below}.get(tail, self._either)
+
+    def _self(self, path: str) -> bool:
+        return path == self.literal
+
+    def _below(self, path: str) -> bool:
+        return path.startswith(self.below)
+
+    def _either(self, path: str) -> bool:
+        return path == self.literal or path.startswith(self.below)
+
+
+class _AnyDepth:
+    """A name (or names) without wildcards matched at any depth: ``Makefile``, ``build/``."""
+
+    def __init__(self, literal: str, tail: str) -> None:
+        self.literal, self.tail = literal, tail
+        self.end, self.inner = "/" + literal, "/" + literal + "/"
+        self.start = literal + "/"
+        if tail == SELF_OR_BELOW:
+            self.fullmatch = self._either
+
+    def _either(self, path: str) -> bool:
+        return path.endswith(self.end) or self.inner in path or path.startswith(self.start) \
+            or path == self.literal
 
     def fullmatch(self, path: str) -> bool:
-        return path == self.literal or path.startswith(self.below)
+        if self.tail != BELOW and (path == self.literal or path.endswith(self.end)):
+            return True
+        return self.tail != SELF and (path.startswith(self.start) or self.inner in path)
+
+
+class _Suffix:
+    """``*`` and a literal ending, at any depth (``*.proto``, ``*.tf``): some name of the
+    path ends so."""
+
+    def __init__(self, suffix: str, tail: str) -> None:
+        self.suffix, self.inner, self.last = suffix, suffix + "/", tail != BELOW
+
+    def fullmatch(self, path: str) -> bool:
+        return (self.last and path.endswith(self.suffix)) or self.inner in path
 
 
 class _Guarded:
@@ -217,21 +407,31 @@ class _Guarded:
         return self.automaton.fullmatch(path)
 
 
-@lru_cache(maxsize=4096)
-def matcher(pattern: str) -> _Subtree | _Guarded | _Automaton:
-    """Something with ``fullmatch(path)`` that always ends quickly (see the module's doc)."""
-    body = pattern.strip("/")
-    if body.endswith("/**"):
-        body = body[:-3]
-    if body and not _WILD.search(body):
-        return _Subtree(body)
-    tokens = _tokens(pattern)
-    unbounded = sum(t[0] in ("star", "any", "dirs") for t in tokens)
+def _matcher_of(glob: Glob):
+    tokens = glob.tokens
+    literal = all(t[0] == "lit" for t in tokens)
+    if literal:
+        return _Subtree("".join(t[1] for t in tokens), glob.tail)
+    if tokens[0] == ("dirs",) and all(t[0] == "lit" for t in tokens[1:]):
+        return _AnyDepth("".join(t[1] for t in tokens[1:]), glob.tail)
+    if tokens[-1] == ("any",) and glob.tail == SELF and all(t[0] == "lit" for t in tokens[:-1]) \
+            and len(tokens) > 1 and tokens[-2] == ("lit", "/"):
+        return _Subtree("".join(t[1] for t in tokens[:-2]), BELOW)  # "a/**"
+    if tokens[:2] == (("dirs",), ("star",)) and glob.tail != SELF and len(tokens) > 2 and \
+            all(t[0] == "lit" and t[1] != "/" for t in tokens[2:]):
+        return _Suffix("".join(t[1] for t in tokens[2:]), glob.tail)
+    unbounded = sum(t[0] in _UNBOUNDED for t in tokens)
     if unbounded <= 1:
-        return compile_glob(pattern)
+        return _regex(glob)
     if unbounded == 2:
-        return _Guarded(compile_glob(pattern), _Automaton(tokens))
-    return _Automaton(tokens)
+        return _Guarded(_regex(glob), _Automaton(tokens, glob.tail))
+    return _Automaton(tokens, glob.tail)
+
+
+@lru_cache(maxsize=4096)
+def matcher(pattern: str) -> _Subtree | _AnyDepth | _Suffix | _Guarded | _Automaton | re.Pattern:
+    """Something with ``fullmatch(path)`` that always ends quickly (see the module's doc)."""
+    return _matcher_of(parse(pattern))
 
 
 def glob_match(pattern: str, path: str) -> bool:
@@ -240,10 +440,47 @@ def glob_match(pattern: str, path: str) -> bool:
 
 
 def literal_prefix(pattern: str) -> str:
-    """The part of a glob before its first wildcard."""
-    pattern = pattern.lstrip("/")
-    match = _WILD.search(pattern)
-    return pattern[:match.start()] if match else pattern.rstrip("/")
+    """The text every path that ``pattern`` matches starts with: the anchored pattern's part
+    before its first wildcard ("" for a pattern that matches at any depth)."""
+    return parse(pattern).prefix
+
+
+@lru_cache(maxsize=1024)
+def _legacy_matcher(pattern: str):
+    return _matcher_of(_legacy(pattern))
+
+
+def meaning_changed(pattern: str) -> bool:
+    """Whether ``pattern`` may match other paths than releases before CODEOWNERS semantics
+    matched (TM112 then compares the two on the repository's files)."""
+    new, old = parse(pattern), _legacy(pattern)
+    return (new.tokens, new.tail) != (old.tokens, old.tail) and not (
+        new.tokens == old.tokens and new.tokens and new.tokens[-1] == ("any",))
+
+
+def matched_before(pattern: str, path: str) -> bool:
+    """Whether releases before CODEOWNERS semantics matched ``path`` with ``pattern``."""
+    return bool(_legacy_matcher(pattern).fullmatch(path))
+
+
+def same_meaning_as_before(pattern: str) -> str | None:
+    """A spelling that means today what ``pattern`` meant before (``/*.py`` for ``*.py``,
+    ``src/**`` for ``src/*``), or ``None`` when there is none (``a**b``, escapes)."""
+    body = pattern.strip("/")
+    if "\\" in body or re.search(r"[^/]\*\*|\*\*[^/]", body):
+        return None
+    if body.endswith("/*"):
+        body = body[:-1] + "**"  # before, a final "*" reached into subfolders: "**" does now
+    return body if "/" in body else "/" + body
+
+
+def same_meaning_both_ways(pattern: str) -> str | None:
+    """A spelling that today and before both read as ``pattern`` reads today (``**/*.py``
+    for ``*.py``), or ``None`` when there is none (``src/*``)."""
+    body = pattern.strip("/")
+    if "/" in body or pattern.startswith("/") or "\\" in body or "**" in body:
+        return None
+    return "**/" + body
 
 
 class GlobIndex:
@@ -255,7 +492,7 @@ class GlobIndex:
 
     def __init__(self) -> None:
         self._by_prefix: dict[str, list[tuple[str, int]]] = {}
-        self._matchers: dict[str, _Subtree | re.Pattern] = {}
+        self._matchers: dict[str, object] = {}
         self._lengths: list[int] = []
         self._memo: dict[str, frozenset[int]] = {}
 
@@ -291,20 +528,5 @@ class GlobIndex:
 def matches_inside(pattern: str, folder: str) -> bool:
     """Whether ``pattern`` matches ``folder``, a folder above it, or could match a path
     inside it: a submodule, whose files this repository's history does not list."""
-    parts, names = pattern.strip("/").split("/"), folder.strip("/").split("/")
-    seen: dict[tuple[int, int], bool] = {}
-
-    def walk(i: int, j: int) -> bool:
-        if j == len(names) or i == len(parts):  # inside the folder, or a folder above it
-            return True
-        if (i, j) not in seen:
-            part = parts[i]
-            if part == "**":
-                seen[i, j] = walk(i + 1, j) or walk(i, j + 1)
-            elif "**" in part:  # spans folders from inside a name: anything may follow
-                seen[i, j] = glob_match(part.split("**")[0] + "*", names[j])
-            else:
-                seen[i, j] = glob_match(part, names[j]) and walk(i + 1, j + 1)
-        return seen[i, j]
-
-    return walk(0, 0)
+    glob = parse(pattern)
+    return _Automaton(glob.tokens, glob.tail).reaches_into(folder.strip("/"))
