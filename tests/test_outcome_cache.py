@@ -137,3 +137,15 @@ def test_a_changed_suggestion_entry_is_read_afresh(repo, cli, tmp_path, monkeypa
     data = entry.read_bytes()
     entry.write_bytes(data.replace(b'"stride":"', b'"stride":"X', 1)[:len(data)])
     assert cli(repo.root, "suggest", "--format", "json").out == first.out
+
+
+def test_a_glob_whose_meaning_changed_on_more_files_is_seen(repo, cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path / "c"))
+    install(repo, mutate("covers: [services/checkout-api/**]",
+                         "covers: [services/checkout-api/**, '*.py']"))
+    repo.write("setup.py", "print('root')\n")
+    first = _agree(repo, cli)
+    assert " TM112 " in first.out and "1 more file " in first.out
+    repo.write("services/checkout-api/app.py", "print('app')\n")
+    second = _agree(repo, cli)
+    assert " TM112 " in second.out and "2 more files" in second.out
