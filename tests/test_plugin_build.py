@@ -341,3 +341,19 @@ def test_rich_model_redacted_keeps_withheld_threats_out_of_the_new_sections(tmp_
     for public in ("Rate limits per card", "The CDN absorbs volumetric attacks.",
                    "Scorer leaks card data"):
         assert public in everything, public
+
+
+def test_example_adr_status_is_ours_not_materials(example):
+    """Material reads MADR's ``status`` as its page status: a nav icon whose class holds the
+    whole value. The plugin shows the status itself and keeps it from the theme."""
+    for url in ("adr/0005-shipping-webhook-ip-allowlist/", "threat-models/register/", "adr/"):
+        page = example.page(url)
+        assert not re.search(r'md-status--[^"]*\s', page), url  # no class with spaces
+        assert "md-status--superseded" not in page and "md-status--accepted" not in page
+    superseded = example.page("adr/0005-shipping-webhook-ip-allowlist/")
+    assert re.search(r'<span class="tm-adr-status">Status: <span class="tm-badge '
+                     r'tm-adr-superseded">superseded</span> by <a href="'
+                     r'\.\./0008-shipping-webhook-hmac/">', superseded)
+    accepted = example.page("adr/0008-shipping-webhook-hmac/")
+    assert '<span class="tm-badge tm-adr-accepted">accepted</span>' in accepted
+    assert accepted.index("<h1") < accepted.index("tm-adr-status")

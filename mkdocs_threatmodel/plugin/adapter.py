@@ -30,7 +30,9 @@ from ..findings.finding import Finding, Severity
 from ..findings.reports.text import display_path
 from ..format.model import Model
 from ..validation.engine import Result, validate
-from ..views import ASSET_FILES, ASSETS
+from ..views import ASSET_FILES, ASSETS, backlinks
+from ..views.adr_status import is_adr_status
+from ..views.adr_status import place as place_adr_status
 from ..views.diagram import scripts
 from ..views.escape import h
 from ..views.markdown import first_heading, line_offset, strip_front_matter
@@ -280,6 +282,8 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
             first_line = model.source.body_line + len(body) - len(body.lstrip("\r\n"))
         elif src in self._broken:
             markdown = self._broken_notice(src) + strip_front_matter(markdown)
+        else:
+            markdown = self._adr_status(markdown, page, config)
         prepared = self.composer.prepare(
             markdown, current=page.file.url, repo_path=self.prefix + src, model=model,
             sections=tuple(self.config.sections), citations=self.config.citations,
@@ -299,6 +303,18 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         if prepared.slots:
             self._prepared[src] = prepared
         return prepared.markdown
+
+    def _adr_status(self, markdown: str, page: Page, config: MkDocsConfig) -> str:
+        """An ADR page's ``status`` shown by us, and kept from the theme (Material would draw
+        "superseded by 0008..." as a page status with a class no style knows)."""
+        value = page.meta.get("status") if isinstance(page.meta, dict) else None
+        theirs = {"new", "deprecated", *((config.extra or {}).get("status") or {})}
+        cited = bool(self.site and backlinks.citing(self.site, self.prefix + page.file.src_uri))
+        if not is_adr_status(value) or (value in theirs and not cited):
+            return markdown
+        page.meta = {k: v for k, v in page.meta.items() if k != "status"}
+        page.meta["adr_status"] = value
+        return place_adr_status(markdown, value)
 
     def _broken_notice(self, src: str) -> str:
         findings = self._broken.get(src, [])
