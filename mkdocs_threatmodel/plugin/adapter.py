@@ -25,6 +25,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from ..diff.timeline import Timeline
 from ..errors import Failure, printable
 from ..findings.finding import Finding, Severity
 from ..findings.reports.text import display_path
@@ -33,6 +34,7 @@ from ..validation.engine import Result, validate
 from ..views import ASSET_FILES, ASSETS, backlinks
 from ..views.adr_status import is_adr_status
 from ..views.adr_status import place as place_adr_status
+from ..views.citations import citing_pages
 from ..views.diagram import scripts
 from ..views.escape import h
 from ..views.markdown import first_heading, line_offset, strip_front_matter
@@ -132,8 +134,23 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
                           staleness_available=judged is not None,
                           classifications=repo.config.classifications)
         self.site = Site(models, page_urls, judged, options, titles, doc_urls)
+        self.site.history = Timeline(repo.root, [m.path for m in models]) if repo.in_git \
+            else None  # read once, when a view first asks
+        self.site.cited_by = citing_pages(self._citing_texts(files))
         self.composer = Composer(self.site)
         return files
+
+    def _citing_texts(self, files: Files):
+        """(URL, title, Markdown) of the pages that are not models, for who cites what."""
+        for file in files.documentation_pages():
+            if file.src_uri in self._models or file.src_uri in self._broken:
+                continue
+            try:
+                text = file.content_string
+            except (OSError, ValueError):
+                continue
+            if "[[threat:" in text:
+                yield file.url, first_heading(text) or file.src_uri, text
 
     def _pages_of(self, result: Result, files: Files) -> list[Model]:
         """The models that are pages of the site; checked files that are not models (they

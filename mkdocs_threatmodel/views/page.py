@@ -38,6 +38,7 @@ from . import (
     register,
     residual,
     scope,
+    threat_panel,
 )
 from . import staleness as staleness_view
 from . import suggestions as suggestions_view
@@ -53,7 +54,7 @@ PLACEHOLDER = re.compile(
 # The note a kept marker page shows when no tool of ours ran; removed when one runs.
 UNRENDERED = re.compile(r'^ {0,3}<p class="tm-unrendered">.*</p>[ \t]*$')
 MODEL_SECTIONS = ("header", "insights", "scope", "diagram", "threats", "triage", "mitigations",
-                  "assumptions", "coverage", "heatmap", "residual", "suggestions")
+                  "assumptions", "coverage", "heatmap", "residual", "suggestions", "details")
 TOP_SECTIONS = ("header", "insights")  # placed after the page's first heading
 # Added by default only when the model has something to show in them.
 WHEN_PRESENT = {"triage": lambda m: any(t.is_untriaged for t in m.threats),
@@ -66,7 +67,7 @@ TITLES = {"insights": "Insights", "scope": "Scope and assets", "diagram": "Data 
           "threats": "STRIDE threats", "triage": "Candidates to triage",
           "mitigations": "Mitigations", "assumptions": "Assumptions",
           "coverage": "STRIDE coverage", "heatmap": "Risk heatmap", "residual": "Residual risk",
-          "suggestions": "Suggested threats",
+          "suggestions": "Suggested threats", "details": "Threat details",
           "backlinks": "Threat models resting on this decision"}
 GENERATED_TITLES = {"register": "Threat register", "mitigation-register": "Mitigations",
                     "owners": "Threat owners", "staleness": "Threat model freshness"}
@@ -248,15 +249,20 @@ class Composer:
         if request.auto and request.name in TITLES:
             out += [f"## {TITLES[request.name]}", ""]
         for block in blocks:
-            if isinstance(block, Heading):
+            if isinstance(block, Heading) and not block.toc:
+                tag = f"h{block.level}"
+                ident = f' id="{h(block.anchor)}"' if block.anchor else ""
+                out += [f'<{tag}{ident} class="tm-html-head">{h(block.text)}</{tag}>', ""]
+            elif isinstance(block, Heading):
                 if block.anchor:
                     out += [f'<div class="tm-anchor" id="{h(block.anchor)}"></div>', ""]
                 out += [f"{'#' * block.level} {md_text(block.text)}", ""]
             else:
                 key = str(len(prepared.slots))
                 prepared.slots[key] = block.html
+                said = block.search if block.search is not None else text
                 out += [f'<div class="tm-slot" data-tm-slot="{self.nonce}-{key}" hidden>'
-                        f"{h(text)}</div>", ""]
+                        f"{h(said)}</div>", ""]
                 text = ""
         return out
 
@@ -276,6 +282,8 @@ class Composer:
             return [Html(header.render(model, site, current))]
         if name == "threats":
             return [Html(threats_view.render(model, site, current, anchors, linked))]
+        if name == "details":
+            return threat_panel.render(model, site, current)
         if name == "triage":
             return [Html(threats_view.render_candidates(model, site, current, anchors, linked))]
         if name in model_views:
