@@ -89,6 +89,9 @@ def test_example_generated_pages(example):
     owners = example.page("threat-models/owners/")
     for owner in ("team-checkout", "team-fulfillment", "team-support-ai"):
         assert f'id="owner-{owner}"' in owners
+    risk = example.page("threat-models/risk/")
+    assert 'class="tm-table tm-risk-trend"' in risk and risk.count('<th scope="row">') == 12
+    assert 'href="../risk/"' in mitigations  # in the nav
     stale = example.page("threat-models/staleness/")
     assert "TM503" in stale and "superseded" in stale
     assert re.search(r'data-state="stale".*?Shipping webhook ingress', stale, re.S)

@@ -81,7 +81,7 @@ def test_placeholders_place_sections_and_code_is_left_alone():
                                       "insights, scope, diagram, threats, triage, mitigations, "
                                       "assumptions, coverage, heatmap, residual, suggestions, "
                                       "details, register, mitigation-register, owners, staleness, "
-                                      "backlinks)")]
+                                      "risk, backlinks)")]
 
 
 def test_placeholders_on_other_pages_name_their_model():

@@ -197,7 +197,8 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         for kind, path in (("register", self.config.register_page),
                            ("mitigation-register", self.config.mitigations_page),
                            ("owners", self.config.owners_page),
-                           ("staleness", self.config.staleness_page)):
+                           ("staleness", self.config.staleness_page),
+                           ("risk", self.config.risk_page)):
             if path and files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=generated_page(kind)))
 

@@ -28,10 +28,11 @@ from ..workspace.repository import Repository, today
 
 GENERATED_PAGES = {"register": "threat-register.md",
                    "mitigation-register": "threat-mitigations.md",
-                   "owners": "threat-owners.md", "staleness": "threat-staleness.md"}
+                   "owners": "threat-owners.md", "staleness": "threat-staleness.md",
+                   "risk": "threat-risk.md"}
 
-_KEPT = re.compile(r"^ {0,3}<!--[ \t]*threatmodel:(register|mitigation-register|owners|staleness)"
-                   r"[ \t]*-->", re.M)
+_KEPT = re.compile(r"^ {0,3}<!--[ \t]*threatmodel:"
+                   r"(register|mitigation-register|owners|staleness|risk)[ \t]*-->", re.M)
 
 
 @dataclass

@@ -37,6 +37,7 @@ from . import (
     owners,
     register,
     residual,
+    risk_trend,
     scope,
     threat_panel,
 )
@@ -60,7 +61,7 @@ TOP_SECTIONS = ("header", "insights")  # placed after the page's first heading
 WHEN_PRESENT = {"triage": lambda m: any(t.is_untriaged for t in m.threats),
                 "mitigations": lambda m: bool(m.mitigations),
                 "assumptions": lambda m: bool(m.assumptions)}
-SITE_SECTIONS = ("register", "mitigation-register", "owners", "staleness")
+SITE_SECTIONS = ("register", "mitigation-register", "owners", "staleness", "risk")
 PAGE_SECTIONS = ("backlinks",)
 ALL_SECTIONS = MODEL_SECTIONS + SITE_SECTIONS + PAGE_SECTIONS
 TITLES = {"insights": "Insights", "scope": "Scope and assets", "diagram": "Data flow diagram",
@@ -70,7 +71,8 @@ TITLES = {"insights": "Insights", "scope": "Scope and assets", "diagram": "Data 
           "suggestions": "Suggested threats", "details": "Threat details",
           "backlinks": "Threat models resting on this decision"}
 GENERATED_TITLES = {"register": "Threat register", "mitigation-register": "Mitigations",
-                    "owners": "Threat owners", "staleness": "Threat model freshness"}
+                    "owners": "Threat owners", "staleness": "Threat model freshness",
+                    "risk": "Risk over time"}
 GENERATED_INTROS = {
     "register": "Every threat of every threat model, highest risk first.",
     "mitigation-register": "Every mitigation of every threat model: its status, its owner "
@@ -78,6 +80,8 @@ GENERATED_INTROS = {
     "owners": "What needs each owner's attention: open threats, expiring risk acceptances, "
               "open threats without a ticket and stale models.",
     "staleness": "Whether each threat model still describes the code it covers.",
+    "risk": "Open risk by band per month, the risk acceptances taken and expired, and the "
+            "models reviewed, from the models' git history.",
 }
 
 
@@ -299,6 +303,8 @@ class Composer:
             return owners.render(site, current)
         if name == "staleness":
             return staleness_view.render_dashboard(site, current)
+        if name == "risk":
+            return risk_trend.render(site, current)
         models = backlinks.citing(site, repo_path) if repo_path else []
         if not models:
             return [Html('<p class="tm-muted">No threat model cites this page.</p>')]
