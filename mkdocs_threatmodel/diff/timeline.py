@@ -2,10 +2,11 @@
 threat from one version to the next.
 
 Bounded: one ``git log`` over the model files (no rename following), at most
-:data:`MAX_COMMITS` commits and :data:`MAX_VERSIONS` versions per file, read with one
-``git cat-file --batch``; a version is parsed once per blob id for the process. Nothing
-here is needed for ``validate`` or ``stale``: the site's per-threat history and its risk
-over time read it.
+:data:`MAX_COMMITS` commits and :data:`MAX_VERSIONS` versions per file listed; only the
+versions a view asks for are read (one ``git cat-file --batch`` per request) and parsed,
+once per blob id for the process: the newest :data:`HISTORY_VERSIONS` for a model's
+threat changes, one per month end for the risk over time. Nothing here is needed for
+``validate`` or ``stale``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from ..format.source import looks_like_model, read_source
 from ..workspace import git
 
 MAX_COMMITS = 2000  # commits read from the log over all model files
-MAX_VERSIONS = 120  # versions kept per model file, newest first
+MAX_VERSIONS = 400  # versions listed per model file, newest first (ids and dates only)
+HISTORY_VERSIONS = 24  # versions parsed per model for its threats' changes
 _PARSED: dict[str, Model | None] = {}  # blob id -> model (None: not a readable model)
 _PARSED_LIMIT = 20000
 
@@ -48,20 +50,61 @@ class Event:
 
 @dataclass
 class Timeline:
-    """Versions of the model files, newest first, read once when first asked."""
+    """The model files' versions, newest first: listed once (commit, date, blob id) when
+    first asked, and parsed only when a view asks for them."""
 
     root: Path
     paths: list[str]
-    _versions: dict[str, list[Version]] | None = field(default=None, repr=False)
+    _entries: dict[str, list[tuple[str, dt.date, str]]] | None = field(default=None,
+                                                                          repr=False)
     truncated: bool = False  # whether MAX_COMMITS cut the log short
     commits_read: int = 0
+    parsed: int = 0  # blobs parsed by this timeline (the others were parsed before)
 
-    def versions(self, path: str) -> list[Version]:
-        if self._versions is None:
-            self._versions = self._read()
-        return self._versions.get(path, [])
+    def entries(self, path: str) -> list[tuple[str, dt.date, str]]:
+        """(commit, date, blob id) of each version of ``path``, newest first."""
+        if self._entries is None:
+            self._entries = self._read()
+        return self._entries.get(path, [])
 
-    def _read(self) -> dict[str, list[Version]]:
+    def complete(self, path: str) -> bool:
+        """Whether the versions listed reach back to the file's first one."""
+        return not self.truncated and len(self.entries(path)) < MAX_VERSIONS
+
+    def versions(self, path: str, limit: int = HISTORY_VERSIONS) -> list[Version]:
+        """The newest ``limit`` versions of ``path``, parsed."""
+        rows = self.entries(path)[:limit]
+        models = self.models([blob for _, _, blob in rows])
+        return [Version(sha, date, blob, models.get(blob)) for sha, date, blob in rows]
+
+    def blob_at(self, path: str, day: dt.date) -> str | None:
+        """The blob id of ``path`` as the last commit on or before ``day`` left it."""
+        for _, date, blob in self.entries(path):
+            if date <= day:
+                return blob
+        return None
+
+    def at(self, path: str, day: dt.date) -> Model | None:
+        """The model as the last commit on or before ``day`` left it (``None`` before its
+        first version, or when it was deleted or unreadable then)."""
+        blob = self.blob_at(path, day)
+        return self.models([blob]).get(blob) if blob else None
+
+    def models(self, blobs: list[str]) -> dict[str, Model | None]:
+        """The models of these blobs, parsed once per blob id for the process; the blobs
+        not parsed yet are read by one ``git cat-file --batch``."""
+        wanted = {b for b in blobs if b and b.strip("0")}
+        missing = sorted(b for b in wanted if b not in _PARSED)
+        if missing:
+            raw = git.read_blobs(self.root, missing)
+            if len(_PARSED) + len(missing) > _PARSED_LIMIT:
+                _PARSED.clear()
+            for blob in missing:
+                _PARSED[blob] = _parse(raw.get(blob))
+            self.parsed += len(missing)
+        return {b: _PARSED.get(b) for b in wanted}
+
+    def _read(self) -> dict[str, list[tuple[str, dt.date, str]]]:
         if not self.paths:
             return {}
         try:
@@ -78,23 +121,7 @@ class Timeline:
                 if path in wanted and len(found.setdefault(path, [])) < MAX_VERSIONS:
                     found[path].append((sha, date, blob))
         self.truncated = self.commits_read >= MAX_COMMITS
-        blobs = {blob for rows in found.values() for _, _, blob in rows
-                 if blob.strip("0") and blob not in _PARSED}
-        raw = git.read_blobs(self.root, sorted(blobs)) if blobs else {}
-        if len(_PARSED) > _PARSED_LIMIT:
-            _PARSED.clear()
-        for blob in blobs:
-            _PARSED[blob] = _parse(blob, raw.get(blob))
-        return {path: [Version(sha, date, blob, _PARSED.get(blob)) for sha, date, blob in rows]
-                for path, rows in found.items()}
-
-    def at(self, path: str, day: dt.date) -> Model | None:
-        """The model as the last commit on or before ``day`` left it (``None`` before its
-        first version, or when it was deleted or unreadable then)."""
-        for version in self.versions(path):
-            if version.date <= day:
-                return version.model
-        return None
+        return found
 
 
 def _records(out: bytes) -> Iterable[tuple[str, dt.date, list[tuple[str, str]]]]:
@@ -122,7 +149,7 @@ def _records(out: bytes) -> Iterable[tuple[str, dt.date, list[tuple[str, str]]]]
         yield sha, date, changes
 
 
-def _parse(blob: str, raw: bytes | None) -> Model | None:
+def _parse(raw: bytes | None) -> Model | None:
     if not raw or isinstance(raw, git.Oversized) or not looks_like_model(raw):
         return None
     src = read_source("history", raw)
@@ -141,24 +168,31 @@ WATCHED = (("status", lambda t: t.status), ("rating", _rating),
 
 
 def threat_events(versions: list[Version], threat_id: str) -> list[Event]:
-    """What changed in one threat, oldest first: added, each watched field's change,
-    removed (and added again)."""
-    events: list[Event] = []
-    before: Threat | None = None
+    """What changed in one threat, oldest first (see :func:`model_events`)."""
+    return model_events(versions).get(threat_id, [])
+
+
+def model_events(versions: list[Version]) -> dict[str, list[Event]]:
+    """What changed in each threat over ``versions`` (newest first), oldest change first:
+    added, each watched field's change, removed (and added again)."""
+    events: dict[str, list[Event]] = {}
+    before: dict[str, Threat] = {}
     for version in reversed(versions):
-        now = None
-        if version.model is not None:
-            now = next((t for t in version.model.threats if t.id == threat_id), None)
-        if now is not None and before is None:
-            events.append(Event(version.sha, version.date,
-                                f"added as {now.status}, {_rating(now)}", now.status))
-        elif now is None and before is not None:
-            events.append(Event(version.sha, version.date, "removed"))
-        elif now is not None and before is not None:
+        now = {t.id: t for t in version.model.threats} if version.model is not None else {}
+        for tid, threat in now.items():
+            old = before.get(tid)
+            if old is None:
+                events.setdefault(tid, []).append(Event(
+                    version.sha, version.date, f"added as {threat.status}, {_rating(threat)}",
+                    threat.status))
+                continue
             for name, read in WATCHED:
-                old, new = read(before), read(now)
-                if old != new:
-                    events.append(Event(version.sha, version.date, f"{name} {old} → {new}",
-                                        new if name == "status" else None))
+                was, new = read(old), read(threat)
+                if was != new:
+                    events.setdefault(tid, []).append(Event(
+                        version.sha, version.date, f"{name} {was} → {new}",
+                        new if name == "status" else None))
+        for tid in before.keys() - now.keys():
+            events.setdefault(tid, []).append(Event(version.sha, version.date, "removed"))
         before = now
     return events

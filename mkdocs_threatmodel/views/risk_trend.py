@@ -68,9 +68,19 @@ def render(site: Site, current: str) -> list[Block]:
     rows = []
     peak = 1
     data = []
-    for start, end in month_ends(site.options.today):
-        pairs = [(m, timeline.at(m.path, end)) for m in site.models]
+    months = month_ends(site.options.today)
+    blobs = {(m.path, end): timeline.blob_at(m.path, end) for m in site.models
+             for _, end in months}
+    models = timeline.models([b for b in blobs.values() if b])  # one read for all
+    unknown = set()
+    for m in site.models:
+        listed = timeline.entries(m.path)
+        if listed and not timeline.complete(m.path):
+            unknown |= {(m.path, end) for _, end in months if end < listed[-1][1]}
+    for start, end in months:
+        pairs = [(m, models.get(blobs[m.path, end] or "")) for m in site.models]
         row = month_row(pairs, start, end)
+        row["unknown"] = sum((m.path, end) in unknown for m in site.models)
         peak = max(peak, sum(row["bands"].values()))
         data.append((start, row))
     for start, row in data:
@@ -81,7 +91,10 @@ def render(site: Site, current: str) -> list[Block]:
             for b, n in row["bands"].items() if n)
         counts = " ".join(f"<td>{n}</td>" for n in row["bands"].values())
         reviewed = ", ".join(model_link(site, m, current) for m in row["reviewed"])
-        rows.append(f'<tr><th scope="row">{start.strftime("%Y-%m")}</th>'
+        partial = (f' <span class="tm-muted" title="models whose history was not read this '
+                   f'far back">({plural(row["unknown"], "model")} unknown)</span>'
+                   if row["unknown"] else "")
+        rows.append(f'<tr><th scope="row">{start.strftime("%Y-%m")}{partial}</th>'
                     f'<td class="tm-trend"><span class="tm-trend-bars">{bar}</span> {total}'
                     f"</td>{counts}<td>{row['taken']}</td><td>{row['expired']}</td>"
                     f"<td>{reviewed or NONE}</td></tr>")
@@ -90,8 +103,8 @@ def render(site: Site, current: str) -> list[Block]:
     note = (f'<p class="tm-summary">{plural(len(site.models), "model")}, as each stood at '
             "the end of each month (the current month: today) in git history. Open means "
             "open or mitigating.</p>")
-    if getattr(timeline, "truncated", False):
-        note += ('<p class="tm-note">The history read was cut at its newest commits; older '
-                 "months may be incomplete.</p>")
+    if unknown:
+        note += ('<p class="tm-note">The history read was cut at its newest commits: months '
+                 "marked unknown leave out the models whose older versions were not read.</p>")
     return [Html(note + table(head, rows, "tm-risk-trend"))]
 

@@ -32,24 +32,39 @@ def search_text(threat: Threat, site: Site) -> str:
     return one_line(" ".join(p for p in parts if p))
 
 
-def _history(model: Model, threat: Threat, site: Site) -> str:
-    timeline = site.history
-    if timeline is None:
+def _history(threat: Threat, events: dict | None, cut: str | None) -> str:
+    if events is None:
         return ""
-    from ..diff.timeline import threat_events
-
-    events = threat_events(timeline.versions(model.path), threat.id)
-    if not events:
+    mine = events.get(threat.id, [])
+    if not mine:
         return ('<div class="tm-history"><span class="tm-label">History</span> '
                 '<span class="tm-muted">not in the git history yet</span></div>')
-    shown = events[-MAX_EVENTS:]
-    more = len(events) - len(shown)
+    shown = mine[-MAX_EVENTS:]
+    more = len(mine) - len(shown)
     items = "".join(
         f'<li><time datetime="{e.date.isoformat()}">{e.date.isoformat()}</time> '
         f'<code>{h(e.sha[:8])}</code> {h(e.text)}</li>' for e in shown)
     older = f'<li class="tm-muted">{more} earlier changes</li>' if more else ""
+    if cut:
+        older = f'<li class="tm-muted">changes before {h(cut)} not read</li>' + older
     return (f'<div class="tm-history"><span class="tm-label">History</span>'
             f"<ul>{older}{items}</ul></div>")
+
+
+def _events(model: Model, site: Site) -> tuple[dict | None, str | None]:
+    """Each threat's changes in the model's newest versions, and the date before which
+    versions were not read (``None`` when every version was)."""
+    timeline = site.history
+    if timeline is None:
+        return None, None
+    from ..diff.timeline import model_events
+
+    versions = timeline.versions(model.path)
+    listed = timeline.entries(model.path)
+    cut = None
+    if versions and (len(listed) > len(versions) or not timeline.complete(model.path)):
+        cut = versions[-1].date.isoformat()
+    return model_events(versions), cut
 
 
 def _cited(threat: Threat, site: Site, current: str) -> str:
@@ -61,7 +76,8 @@ def _cited(threat: Threat, site: Site, current: str) -> str:
     return f'<div class="tm-cited-by"><span class="tm-label">Cited in</span> {links}</div>'
 
 
-def _panel(model: Model, threat: Threat, site: Site, current: str) -> str:
+def _panel(model: Model, threat: Threat, site: Site, current: str,
+           history: tuple[dict | None, str | None]) -> str:
     facts = (f'{risk_badge(risk_of(threat))}{level_pair(threat)} {status_badge(threat.status)} '
              f'<span class="tm-label">Owner</span> {h(threat.owner or model.owner or "none")} '
              f'<span class="tm-label">Ticket</span> {ticket_cell(site, threat.ticket)} '
@@ -86,7 +102,7 @@ def _panel(model: Model, threat: Threat, site: Site, current: str) -> str:
             parts.append(f'<div class="tm-tests"><span class="tm-label">Tests</span> '
                          f"{tests}</div>")
     parts.append(_cited(threat, site, current))
-    parts.append(_history(model, threat, site))
+    parts.append(_history(threat, *history))
     return f'<div class="tm-threat-panel">{"".join(parts)}</div>'
 
 
@@ -97,8 +113,10 @@ def render(model: Model, site: Site, current: str) -> list[Block]:
     ordered = ([t for t in model.threats if not t.is_untriaged]
                + [t for t in model.threats if t.is_untriaged])
     blocks: list[Block] = []
+    history = _events(model, site)
     for threat in ordered:
         title = threat.id if site.options.withheld(threat) else f"{threat.id} {threat.title}"
         blocks.append(Heading(3, title, panel_id(threat), toc=False))
-        blocks.append(Html(_panel(model, threat, site, current), search_text(threat, site)))
+        blocks.append(Html(_panel(model, threat, site, current, history),
+                           search_text(threat, site)))
     return blocks
