@@ -12,18 +12,21 @@ threat changes, one per month end for the risk over time. Nothing here is needed
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ..format.model import Model, Threat, build_model
 from ..format.risk import rate, severity_risk
-from ..format.source import looks_like_model, read_source
-from ..workspace import git
+from ..format.source import looks_like_model
+from ..validation.engine import read_model_source
+from ..workspace import cache, git
 
 MAX_COMMITS = 2000  # commits read from the log over all model files
 MAX_VERSIONS = 400  # versions listed per model file, newest first (ids and dates only)
-HISTORY_VERSIONS = 24  # versions parsed per model for its threats' changes
+HISTORY_VERSIONS = 12  # versions parsed per model for its threats' changes
 _PARSED: dict[str, Model | None] = {}  # blob id -> model (None: not a readable model)
 _PARSED_LIMIT = 20000
 
@@ -55,6 +58,7 @@ class Timeline:
 
     root: Path
     paths: list[str]
+    current: list[Model] = field(default_factory=list)  # already read: not parsed again
     _entries: dict[str, list[tuple[str, dt.date, str]]] | None = field(default=None,
                                                                           repr=False)
     truncated: bool = False  # whether MAX_COMMITS cut the log short
@@ -72,7 +76,11 @@ class Timeline:
         return not self.truncated and len(self.entries(path)) < MAX_VERSIONS
 
     def versions(self, path: str, limit: int = HISTORY_VERSIONS) -> list[Version]:
-        """The newest ``limit`` versions of ``path``, parsed."""
+        """The newest ``limit`` versions of ``path``, parsed (the first call reads those of
+        every path, in one batch)."""
+        if self._entries is None:
+            self.entries(path)
+            self.models([blob for rows in self._entries.values() for _, _, blob in rows[:limit]])
         rows = self.entries(path)[:limit]
         models = self.models([blob for _, _, blob in rows])
         return [Version(sha, date, blob, models.get(blob)) for sha, date, blob in rows]
@@ -95,12 +103,19 @@ class Timeline:
         not parsed yet are read by one ``git cat-file --batch``."""
         wanted = {b for b in blobs if b and b.strip("0")}
         missing = sorted(b for b in wanted if b not in _PARSED)
+        if missing and self.current:
+            for model in self.current:  # the work tree's models, as the validator read them
+                if model.source.raw:
+                    _PARSED[blob_id(model.source.raw)] = model
+            self.current = []
+            missing = [b for b in missing if b not in _PARSED]
         if missing:
             raw = git.read_blobs(self.root, missing)
             if len(_PARSED) + len(missing) > _PARSED_LIMIT:
                 _PARSED.clear()
+            folder = cache.cache_dir()
             for blob in missing:
-                _PARSED[blob] = _parse(raw.get(blob))
+                _PARSED[blob] = _parse(raw.get(blob), folder)
             self.parsed += len(missing)
         return {b: _PARSED.get(b) for b in wanted}
 
@@ -149,16 +164,27 @@ def _records(out: bytes) -> Iterable[tuple[str, dt.date, list[tuple[str, str]]]]
         yield sha, date, changes
 
 
-def _parse(raw: bytes | None) -> Model | None:
+def blob_id(raw: bytes) -> str:
+    """git's id of a blob with these bytes."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest()
+
+
+def _parse(raw: bytes | None, folder: Path | None) -> Model | None:
+    """A version's model, read as the validator reads a model (from its parse cache when
+    these bytes were seen before, else parsed and kept there)."""
     if not raw or isinstance(raw, git.Oversized) or not looks_like_model(raw):
         return None
-    src = read_source("history", raw)
+    src = read_model_source("history", raw, folder)
     return build_model(src) if src.ok else None
 
 
 def _rating(threat: Threat) -> str:
-    risk = (severity_risk(threat.severity) if threat.severity
-            else rate(threat.likelihood, threat.impact))
+    return _rated(threat.severity, threat.likelihood, threat.impact)
+
+
+@lru_cache(maxsize=256)
+def _rated(severity: str | None, likelihood: str | None, impact: str | None) -> str:
+    risk = severity_risk(severity) if severity else rate(likelihood, impact)
     return f"{risk.band} {risk.score}" if risk else "unrated"
 
 

@@ -134,8 +134,8 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
                           staleness_available=judged is not None,
                           classifications=repo.config.classifications)
         self.site = Site(models, page_urls, judged, options, titles, doc_urls)
-        self.site.history = Timeline(repo.root, [m.path for m in models]) if repo.in_git \
-            else None  # read once, when a view first asks
+        if repo.in_git and self.config.staleness != "off":  # read when a view first asks
+            self.site.history = Timeline(repo.root, [m.path for m in models], models)
         self.site.cited_by = citing_pages(self._citing_texts(files))
         self.composer = Composer(self.site)
         return files

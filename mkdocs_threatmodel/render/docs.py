@@ -116,10 +116,10 @@ class DocsSite:
                                direction=self.options.direction, today=self.on,
                                staleness_available=judged is not None)
         self.site = Site(models, page_urls, judged, site_options, titles, doc_urls)
-        if self.repo.in_git:
+        if self.repo.in_git and self.options.staleness != "off":
             from ..diff.timeline import Timeline
 
-            self.site.history = Timeline(self.repo.root, [m.path for m in models])
+            self.site.history = Timeline(self.repo.root, [m.path for m in models], models)
         self.site.cited_by = citing_pages(self._citing_texts())
         self.composer = Composer(self.site)
 
