@@ -58,6 +58,7 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         self.serving = False
         self._stale_key: tuple | None = None
         self._assessment: Any = None
+        self._history: tuple[tuple, Timeline] | None = None  # kept while HEAD stays
         self._reset()
 
     def _reset(self) -> None:
@@ -134,11 +135,20 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
                           staleness_available=judged is not None,
                           classifications=repo.config.classifications)
         self.site = Site(models, page_urls, judged, options, titles, doc_urls)
-        if repo.in_git and self.config.staleness != "off":  # read when a view first asks
-            self.site.history = Timeline(repo.root, [m.path for m in models], models)
+        if repo.in_git and self.config.staleness != "off":
+            self.site.history = self._timeline(repo, models)
         self.site.cited_by = citing_pages(self._citing_texts(files))
         self.composer = Composer(self.site)
         return files
+
+    def _timeline(self, repo: Repository, models: list[Model]) -> Timeline:
+        """The models' git history (read when a view first asks), kept between rebuilds of
+        ``mkdocs serve`` while HEAD and the model files stay the same."""
+        paths = [m.path for m in models]
+        key = (str(repo.root), git.resolve(repo.root, "HEAD"), tuple(paths))
+        if self._history is None or self._history[0] != key:
+            self._history = (key, Timeline(repo.root, paths, models))
+        return self._history[1]
 
     def _citing_texts(self, files: Files):
         """(URL, title, Markdown) of the pages that are not models, for who cites what."""
