@@ -123,3 +123,24 @@ def test_adr_status_badge():
     assert "[" not in badge("superseded by <script>x</script>")
     assert place("---\n# T\n\nText\n", "accepted").split("\n")[2] == ""
     assert place("# T\nText\n", "accepted").split("\n")[2].startswith('<span class="tm-adr')
+
+
+def test_a_long_history_is_read_in_part_and_says_so(repo):
+    """Only the newest HISTORY_VERSIONS versions are parsed for a threat's changes; the
+    panel says from when. Every version is still listed (ids and dates)."""
+    from mkdocs_threatmodel.diff.timeline import HISTORY_VERSIONS
+
+    count = HISTORY_VERSIONS + 3
+    for i in range(count):
+        threats = [_threat("open", ticket=f"HC-{i}"), *CHECKOUT["threats"][1:]]
+        repo.write(PATH, model_file(model(threats=threats)))
+        repo.commit(f"ticket {i}", date=f"2026-01-{i + 1:02d}")
+    site = _site(repo, "2026-02-01")
+    assert len(site.history.entries(PATH)) == count
+    assert site.history.complete(PATH)
+    html = threat_panel.render(site.models[0], site, "models/checkout/")[1].html
+    first_read = f"2026-01-{count - HISTORY_VERSIONS + 1:02d}"
+    assert f"changes before {first_read} not read" in html
+    # the oldest version read is where reading starts: its threats were not added then
+    assert "ticket HC-3 → HC-4" in html and "added as" not in html
+    assert html.count("<li><time") == HISTORY_VERSIONS - 1

@@ -198,13 +198,19 @@ def threat_events(versions: list[Version], threat_id: str) -> list[Event]:
     return model_events(versions).get(threat_id, [])
 
 
-def model_events(versions: list[Version]) -> dict[str, list[Event]]:
+def model_events(versions: list[Version], from_start: bool = True
+                 ) -> dict[str, list[Event]]:
     """What changed in each threat over ``versions`` (newest first), oldest change first:
-    added, each watched field's change, removed (and added again)."""
+    added, each watched field's change, removed (and added again). Without
+    ``from_start`` the oldest version is where the reading starts, not the file's first:
+    its threats are the baseline, not additions."""
     events: dict[str, list[Event]] = {}
     before: dict[str, Threat] = {}
-    for version in reversed(versions):
+    for i, version in enumerate(reversed(versions)):
         now = {t.id: t for t in version.model.threats} if version.model is not None else {}
+        if i == 0 and not from_start:
+            before = now
+            continue
         for tid, threat in now.items():
             old = before.get(tid)
             if old is None:

@@ -64,7 +64,7 @@ def _events(model: Model, site: Site) -> tuple[dict | None, str | None]:
     cut = None
     if versions and (len(listed) > len(versions) or not timeline.complete(model.path)):
         cut = versions[-1].date.isoformat()
-    return model_events(versions), cut
+    return model_events(versions, from_start=cut is None), cut
 
 
 def _cited(threat: Threat, site: Site, current: str) -> str:
@@ -82,7 +82,7 @@ def _panel(model: Model, threat: Threat, site: Site, current: str,
              f'<span class="tm-label">Owner</span> {h(threat.owner or model.owner or "none")} '
              f'<span class="tm-label">Ticket</span> {ticket_cell(site, threat.ticket)} '
              f'<a class="tm-to-row" href="#{h(threat.id)}">in the table</a>')
-    parts = [f'<div class="tm-facts">{facts}</div>']
+    parts = [f'<div class="tm-panel-facts">{facts}</div>']
     if site.options.withheld(threat):
         parts.append(f'<div class="tm-withheld">{WITHHELD}</div>')
     else:
