@@ -360,3 +360,23 @@ def test_example_adr_status_is_ours_not_materials(example):
     accepted = example.page("adr/0008-shipping-webhook-hmac/")
     assert '<span class="tm-badge tm-adr-accepted">accepted</span>' in accepted
     assert accepted.index("<h1") < accepted.index("tm-adr-status")
+
+
+def test_adr_status_left_to_material_where_it_is_materials(tmp_path, cache):
+    """A page no model cites keeps Material's own statuses ("new", keys of extra.status);
+    a MADR status on an uncited ADR is still ours."""
+    site = clean_site(tmp_path, extra="extra:\n  status:\n    beta: Beta feature\n")
+    site.write("docs/guide.md", "---\nstatus: new\n---\n# Guide\n")
+    site.write("docs/beta.md", "---\nstatus: beta\n---\n# Beta\n")
+    site.write("docs/adr/0002-other.md", "---\nstatus: proposed\n---\n# Other\n")
+    result = site.build("--strict", cache=cache)
+    assert result.code == 0, result.log
+    home = result.page("")
+    assert 'class="md-status md-status--new"' in home
+    assert 'class="md-status md-status--beta"' in home
+    assert "md-status--proposed" not in home and "md-status--accepted" not in home
+    assert "tm-adr-status" not in result.page("guide/")
+    assert '<span class="tm-badge tm-adr-proposed">proposed</span>' in result.page(
+        "adr/0002-other/")
+    cited = result.page("adr/0001-checkout/")
+    assert '<span class="tm-badge tm-adr-accepted">accepted</span>' in cited
