@@ -17,7 +17,7 @@ the ones the earlier figures were measured on.
 
 Usage::
 
-    .venv/bin/python bench/validate_bench.py [--models N] [--runs R] [--rich] [--keep]
+    .venv/bin/python bench/validate_bench.py [--models N] [--runs R] [--rich] [--baseline REV] [--keep]
 
 Nothing is asserted: the script prints the figures next to their targets.
 """
@@ -28,6 +28,7 @@ import argparse
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -332,6 +333,62 @@ def peak_rss_mib() -> float:
 
 
 
+# -- against an earlier revision ------------------------------------------------------
+
+
+def checkout_of(rev: str, into: Path) -> Path:
+    """The package as it was at ``rev`` (``git archive``), byte-compiled, under ``into``."""
+    project = Path(__file__).resolve().parent.parent
+    into.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(project), "archive", "--format=tar", rev, "--",
+                              "mkdocs_threatmodel"], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(into)], check=True)
+    return into
+
+
+def timed(cmd: list[str], cwd: Path, env: dict) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of one run of ``cmd``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def against(rev: str, full: Path, base: Path, runs: int) -> None:
+    """Warm ``validate`` of this code and of ``rev``'s, run in turns on the same repository.
+
+    Both run as ``python -m mkdocs_threatmodel`` with their own package on ``PYTHONPATH``
+    and their own cache folder. CPU time is printed beside wall time: on a shared machine
+    it moves less.
+    """
+    project = Path(__file__).resolve().parent.parent
+    trees = {"this code": project, rev: checkout_of(rev, base / "baseline")}
+    cmd = [sys.executable, "-m", "mkdocs_threatmodel", "validate"]
+    envs = {name: {**os.environ, "PYTHONPATH": str(tree),
+                   "THREATMODEL_CACHE_DIR": str(base / f"cache-{abs(hash(name))}")}
+            for name, tree in trees.items()}
+    for name in trees:  # fill each cache
+        timed(cmd, full, envs[name])
+    got: dict[str, list[tuple[float, float]]] = {name: [] for name in trees}
+    for _ in range(runs):
+        for name in trees:
+            got[name].append(timed(cmd, full, envs[name]))
+    print(f"\nWarm validate against {rev} ({runs} runs each, in turns; median wall / CPU)")
+    med = {}
+    for name, values in got.items():
+        wall = statistics.median(w for w, _ in values)
+        cpu = statistics.median(c for _, c in values)
+        med[name] = (wall, cpu)
+        print(f"  {name:<12} {wall:.3f} s wall   {cpu:.3f} s CPU")
+    ratio_wall = med["this code"][0] / med[rev][0]
+    ratio_cpu = med["this code"][1] / med[rev][1]
+    print(f"  this code / {rev}: {ratio_wall:.2f} wall, {ratio_cpu:.2f} CPU "
+          f"(target at most 1.10: {'ok' if min(ratio_wall, ratio_cpu) <= 1.10 else 'OVER'})")
+
+
 # -- main ----------------------------------------------------------------------------
 
 
@@ -343,6 +400,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="timed runs after the warm-up; the median is reported (default 5)")
     parser.add_argument("--rich", action="store_true",
                         help="models that also use issue 12's keys (records, per-target, ...)")
+    parser.add_argument("--baseline", metavar="REV",
+                        help="also time validate of the code at git revision REV, interleaved "
+                        "with this code's runs, and print the ratio (issue 12: within 10%%)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary repositories and print where they are")
     args = parser.parse_args(argv)
@@ -401,6 +461,8 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((label, measure(label, [cli, "validate", edited], hook, args.runs),
                      HOOK_TARGET_S))
         rss_after = peak_rss_mib()
+        if args.baseline:
+            against(args.baseline, full, base, args.runs)
 
         print("\nResults (wall time, process start included)")
         print_table(rows)

@@ -54,6 +54,17 @@ threats:
     impact: medium
     status: accepted
     acceptance: {by: CFO, date: 2026-11-20, expires: 2027-05-20, rationale: Low volume.}
+dismissed:
+  - {rule: TS010, target: checkout-api, rationale: Guests are anonymous by design.}
+  - {rule: TS017, target: checkout-api, rationale: Parameterised queries only.}
+  - {rule: TS020, target: checkout-api, rationale: The API serves JSON only.}
+  - {rule: TS024, target: checkout-api, rationale: The CDN absorbs floods.}
+  - {rule: TS030, target: orders, rationale: Backups are encrypted.}
+  - {rule: TS032, target: orders, rationale: Orders are rate limited upstream.}
+  - {rule: TS042, target: checkout-api, rationale: Errors are generic.}
+  - {rule: TS044, target: get-order, rationale: HTTPS end to end.}
+  - {rule: TS047, target: checkout-api, rationale: Input is schema-validated.}
+  - {rule: TS048, target: orders, rationale: Bulk reads are audited.}
 ---
 
 # Guest checkout

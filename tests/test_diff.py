@@ -50,7 +50,7 @@ FEATURE = mutate("  - {id: orders, name: orders table, type: store, boundary: db
 FEATURE = mutate("acceptance: {by: CFO, date: 2026-11-20, expires: 2027-05-20,",
                  "owner: team-support\n    acceptance: {by: CFO, date: 2026-11-20, "
                  "expires: 2027-08-20,", FEATURE)
-FEATURE = FEATURE.replace("---\n\n# Guest checkout", """\
+FEATURE = FEATURE.replace("dismissed:\n", """\
   - id: CHK-007
     title: Cache poisoning serves another guest's order (ping @security-team)
     stride: [T]
@@ -59,9 +59,8 @@ FEATURE = FEATURE.replace("---\n\n# Guest checkout", """\
     impact: high
     status: accepted
     acceptance: {by: CTO, date: 2026-11-25, expires: 2027-02-01, rationale: Short TTL.}
----
-
-# Guest checkout""")
+dismissed:
+""", 1)
 
 
 def _base(repo) -> None:

@@ -103,7 +103,8 @@ def test_mitigation_catalogue():
     assert 'href="#mitigation-M-TLS"' in tls and "TLS 1.2 or later" in tls
     assert '<span class="tm-badge tm-mit-verified">verified</span>' in tls
     assert "team-platform" in tls
-    assert '<a href="https://jira.example.test/browse/PAY-3" rel="noopener">PAY-3</a>' in tls
+    assert ('<a class="tm-ticket-link" href="https://jira.example.test/browse/PAY-3" '
+            'rel="noopener">PAY-3</a>') in tls
     assert 'href="#PAY-1"' in tls and "<code>tests/test_tls.py</code>" in tls
     sig = row_of(html, "mitigation-M-SIG")
     assert '<span class="tm-badge tm-mit-in-progress">in progress</span>' in sig

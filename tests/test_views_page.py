@@ -136,8 +136,9 @@ def test_threat_rows_keep_pipes_and_newlines_inside_their_cell():
 def test_ticket_links():
     m = typed(CHECKOUT)
     html = threats.render(m, site_of(m, ticket_url="https://t.example/b/{ticket}"), URL)
-    assert '<a href="https://t.example/b/HC-1" rel="noopener">HC-1</a>' in html
-    assert '<a href="https://tracker.example.test/HC-5" rel="noopener">' in html
+    link = '<a class="tm-ticket-link" href="{}" rel="noopener">'
+    assert link.format("https://t.example/b/HC-1") + "HC-1</a>" in html
+    assert link.format("https://tracker.example.test/HC-5") in html
     plain = threats.render(m, site_of(m), URL)
     assert ">HC-1<" in plain and "t.example" not in plain
 

@@ -47,14 +47,15 @@ def run(args: argparse.Namespace) -> int:
     paths = _chosen(repo, args.models)
     folder_ = None if args.no_cache else cache.cache_dir()
     found, failed, models = [], False, {}
-    jobs = [(rel, repo.read(rel), folder_, repo.config.classifications) for rel in paths]
+    jobs = [(rel, repo.read(rel), folder_, repo.config.classifications, args.write)
+            for rel in paths]
     for rel, unreadable, model, suggestions in _run_all(jobs, keep_models=args.write):
         if unreadable is not None:  # say why, go on with the others
             for finding in unreadable:
                 print(finding_line(repo.root, finding), file=sys.stderr)
             failed = True
             continue
-        models[rel] = model
+        models[rel] = model  # None when read from the cache (never with --write)
         found += suggestions
     if args.write:
         failed |= not _write(repo, models, found)
@@ -74,20 +75,31 @@ PARALLEL_MIN = 200  # models from which worker processes pay off (as for validat
 
 def _one(job: tuple) -> tuple:
     """One model file's suggestions: (path, findings if unreadable, model, suggestions)."""
-    from ..format.model import build_model
-    from ..suggest.engine import suggest
-    from ..validation.engine import read_model_source
+    from ..suggest.cached import suggestions_of
 
-    rel, raw, cache_folder, classifications = job
-    src = read_model_source(rel, raw, cache_folder)
-    if not src.ok:
-        return rel, src.findings, None, []
-    model = build_model(src)
-    return rel, None, model, suggest(model, classifications)
+    rel, raw, cache_folder, classifications, keep_model = job
+    unreadable, model, found = suggestions_of(rel, raw, cache_folder, classifications,
+                                              keep_model)
+    return rel, unreadable, model, found
 
 
 def _run_all(jobs: list[tuple], keep_models: bool) -> list[tuple]:
-    """Every job's outcome; many models are read in worker processes (forked), which send
+    """Every job's outcome: kept suggestions read here, the others found (in worker
+    processes when many)."""
+    from ..suggest.cached import kept_suggestions
+
+    done = {}
+    for rel, raw, folder_, classifications, _keep in jobs:
+        if folder_ is not None and not keep_models:
+            kept = kept_suggestions(raw, folder_, classifications)
+            if kept is not None:
+                done[rel] = (rel, None, None, kept)
+    found = iter(_find_all([job for job in jobs if job[0] not in done], keep_models))
+    return [done.get(job[0]) or next(found) for job in jobs]
+
+
+def _find_all(jobs: list[tuple], keep_models: bool) -> list[tuple]:
+    """The jobs' outcomes; many models are read in worker processes (forked), which send
     back the suggestions only, so ``--write`` (which needs the models) stays in-process."""
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) < PARALLEL_MIN or workers < 2 or keep_models:

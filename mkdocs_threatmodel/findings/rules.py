@@ -285,8 +285,7 @@ _RULES = [
          "`threatmodel suggest` and docs/suggestions.md.",
          "Add a threat with that STRIDE letter on the target (`threatmodel suggest --write` "
          "appends it as untriaged), or record under 'dismissed:' the rule, target and why "
-         "it does not apply.",
-         enabled=False),  # off until its findings are cached: on, validate runs ~2.8x longer
+         "it does not apply."),
     Rule("TM602", "dismissal-matches-nothing", W,
          "A 'dismissed' entry names an unknown suggestion rule or a target the model lacks.",
          "A dismissal that matches nothing dismisses nothing; the suggestion it meant is still "

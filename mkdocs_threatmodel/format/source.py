@@ -105,6 +105,9 @@ def looks_like_model(raw: bytes) -> bool:
     if not newline or first.rstrip() != b"---":
         return False
     start = len(first) + 1
+    key = _MODEL_KEY.search(head, start)  # usually the first line: then no closing before it
+    if key is not None and CLOSING_LINE_BYTES.search(head, start, key.start()) is None:
+        return True
     closing = CLOSING_LINE_BYTES.search(head, start)
     front = head[start:closing.start() if closing else len(head)]
     if _MODEL_KEY.search(front):

@@ -6,6 +6,7 @@ import html
 import re
 from typing import Any
 
+from ..errors import InputError
 from ..format.model import STRIDE_NAMES
 from ..format.spec import LEVELS, is_id
 
@@ -105,3 +106,24 @@ def md_inline(value: str) -> str:
     """Untrusted text for one line of Markdown (a table cell, a list item)."""
     return md_escape(one_line(value))
 
+
+
+def need(cond: bool, path: str, what: str, message: str) -> None:
+    """Refuse an import file that is not ``what`` (one line, exit 1), saying why."""
+    if not cond:
+        raise InputError(f"{path}: not {what}: {message}")
+
+
+def entries(data: dict, key: str, path: str, what: str, fields: tuple[str, ...] = ()
+            ) -> list[dict]:
+    """``data[key]`` as a list of mappings that each give a text for every field in
+    ``fields`` (an absent key is an empty list); anything else refuses the file."""
+    value = data.get(key)
+    if value is None:
+        return []
+    need(isinstance(value, list), path, what, f"'{key}' must be a list")
+    for i, item in enumerate(value):
+        need(isinstance(item, dict), path, what, f"{key}[{i}] must be a mapping")
+        for name in fields:
+            need(isinstance(item.get(name), str), path, what, f"{key}[{i}] has no text '{name}'")
+    return value

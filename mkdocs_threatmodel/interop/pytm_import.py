@@ -20,8 +20,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from ..errors import InputError
-from .common import mapping, text, texts
+from .common import entries, mapping, need, text, texts
 from .draft import (
     Draft,
     DraftAsset,
@@ -52,21 +51,15 @@ def detect(data: Any) -> bool:
     return isinstance(data, dict) and "threatsFile" in data and "flows" in data
 
 
+_WHAT = "a pytm JSON report"
+
+
 def _need(cond: bool, path: str, message: str) -> None:
-    if not cond:
-        raise InputError(f"{path}: not a pytm JSON report: {message}")
+    need(cond, path, _WHAT, message)
 
 
 def _named(data: dict, key: str, path: str, fields: tuple[str, ...] = ()) -> list[dict]:
-    value = data.get(key)
-    if value is None:
-        return []
-    _need(isinstance(value, list), path, f"'{key}' must be a list")
-    for i, item in enumerate(value):
-        _need(isinstance(item, dict), path, f"{key}[{i}] must be a mapping")
-        for name in ("name",) + fields:
-            _need(isinstance(item.get(name), str), path, f"{key}[{i}] has no text '{name}'")
-    return value
+    return entries(data, key, path, _WHAT, ("name",) + fields)
 
 
 def _tags(entry: dict) -> list[str]:
@@ -101,15 +94,7 @@ def from_pytm(data: Any, path: str) -> Draft:
 
 
 def _named_findings(data: dict, key: str, path: str) -> list[dict]:
-    value = data.get(key)
-    if value is None:
-        return []
-    _need(isinstance(value, list), path, f"'{key}' must be a list")
-    for i, item in enumerate(value):
-        _need(isinstance(item, dict), path, f"{key}[{i}] must be a mapping")
-        for name in ("target", "threat_id"):
-            _need(isinstance(item.get(name), str), path, f"{key}[{i}] has no text '{name}'")
-    return value
+    return entries(data, key, path, _WHAT, ("target", "threat_id"))
 
 
 class _Reader:

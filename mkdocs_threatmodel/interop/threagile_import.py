@@ -23,9 +23,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import InputError
 from ..format.model import APPLICABLE
-from .common import mapping, one_line, stride_letter, text, texts
+from .common import mapping, need, one_line, stride_letter, text, texts
 from .draft import Draft, DraftAsset, DraftBoundary, DraftElement, DraftFlow, DraftThreat
 
 TYPES = {"external-entity": "external", "process": "process", "datastore": "store"}
@@ -62,8 +61,7 @@ def detect(data: Any) -> bool:
 
 
 def _need(cond: bool, path: str, message: str) -> None:
-    if not cond:
-        raise InputError(f"{path}: not a Threagile model: {message}")
+    need(cond, path, "a Threagile model", message)
 
 
 def _section(data: dict, key: str, path: str) -> dict[str, dict]:

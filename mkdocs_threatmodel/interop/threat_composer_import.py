@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import InputError
 from ..format.spec import STRIDE
-from .common import mapping, text, texts
+from .common import entries, mapping, need, text, texts
 from .draft import Draft, DraftAsset, DraftAssumption, DraftMitigation, DraftThreat
 
 # The grammar's parts, in the order Threat Composer reads them, as story line labels.
@@ -46,21 +45,15 @@ def detect(data: Any) -> bool:
         "applicationInfo" in data or "threats" in data and "mitigationLinks" in data)
 
 
+_WHAT = "a Threat Composer export"
+
+
 def _need(cond: bool, path: str, message: str) -> None:
-    if not cond:
-        raise InputError(f"{path}: not a Threat Composer export: {message}")
+    need(cond, path, _WHAT, message)
 
 
 def _entries(data: dict, key: str, path: str, fields: tuple[str, ...]) -> list[dict]:
-    value = data.get(key)
-    if value is None:
-        return []
-    _need(isinstance(value, list), path, f"'{key}' must be a list")
-    for i, item in enumerate(value):
-        _need(isinstance(item, dict), path, f"{key}[{i}] must be a mapping")
-        for name in fields:
-            _need(isinstance(item.get(name), str), path, f"{key}[{i}] has no text '{name}'")
-    return value
+    return entries(data, key, path, _WHAT, fields)
 
 
 def _metadata(entry: dict) -> dict[str, Any]:

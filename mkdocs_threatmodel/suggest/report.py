@@ -13,9 +13,13 @@ JSON_VERSION = 1
 
 
 def as_json(suggestions: list[Suggestion]) -> str:
-    return json.dumps({"version": JSON_VERSION,
-                       "suggestions": [s.as_json() for s in suggestions]},
-                      indent=2, ensure_ascii=False) + "\n"
+    """``{"version": 1, "suggestions": [...]}`` with one suggestion a line: readable, easy
+    to grep and diff, and written by json's C encoder (an indented dump is pure Python and
+    took three quarters of a 1,000-model run)."""
+    items = ",\n".join("    " + json.dumps(s.as_json(), ensure_ascii=False)
+                       for s in suggestions)
+    return (f'{{\n  "version": {JSON_VERSION},\n  "suggestions": ['
+            + (f"\n{items}\n  " if items else "") + "]\n}\n")
 
 
 def _state(s: Suggestion) -> str:

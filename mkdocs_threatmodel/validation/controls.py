@@ -32,7 +32,7 @@ def check_controls(model: Model, ctx: Context) -> Iterator[Finding]:
                           hint="add it to the 'mitigations' of the threats it addresses")
         yield from _mitigation_tests(model, mitigation, cited.get(mitigation.id, []), ctx)
     for assumption in model.assumptions:
-        if assumption.revisit is not None and assumption.revisit < ctx.today:
+        if assumption.revisit is not None and assumption.revisit < ctx.date():
             yield Finding(model.path, model.source.at(assumption.path + ("revisit",)), "TM417",
                           f"assumption '{assumption.id}' was due for a revisit on "
                           f"{assumption.revisit.isoformat()}",
@@ -103,7 +103,7 @@ def _mitigation_tests(model: Model, mitigation, threats: list[Threat],
             yield Finding(model.path, where, "TM212", f"test file '{test}' is outside the "
                           "repository", hint="test paths are relative to the repository root")
             continue
-        text = ctx.text(test) if ctx.exists(test) else None
+        text = ctx.text(test) if ctx.has(test) else None
         if text is None:
             yield Finding(model.path, where, "TM208", f"test file '{test}' does not exist",
                           hint="test paths are relative to the repository root")

@@ -19,6 +19,7 @@ from ..workspace import cache
 from ..workspace.config import STRICT_RULES
 from ..workspace.file_list import RepositoryFiles
 from ..workspace.repository import Repository, today
+from . import outcome_cache
 from .context import Context
 from .controls import check_controls
 from .ownership import check_ownership
@@ -26,7 +27,6 @@ from .ratings import check_ratings
 from .references import ModelIds, check_references, check_repository
 from .schema import check_schema
 from .stride import check_stride
-from .suggestions import check_suggestions
 
 
 @dataclass
@@ -75,6 +75,11 @@ class _Run:
     keep_models: bool
     suggestions: bool = True  # whether TM601 is on (the suggestion rules cost ms a model)
 
+    @property
+    def settings(self) -> tuple:
+        """What, besides a file's bytes and the repository's answers, decides its findings."""
+        return (tuple(self.ctx.classifications), self.strict, self.suggestions)
+
 
 _RUN: _Run | None = None
 
@@ -91,8 +96,22 @@ def read_model_source(rel: str, raw: bytes, folder: Path | None) -> SourceFile:
     return src
 
 
+def _kept(rel: str) -> Checked | None:
+    """A wanted file's outcome from the outcome cache, when it still holds."""
+    run = _RUN
+    name = outcome_cache.outcome_key(run.raws[rel], run.settings)
+    outcome = outcome_cache.load(run.folder, name, rel, run.ctx)
+    if outcome is None:
+        return None
+    return Checked(rel, outcome.findings, ModelIds(rel, outcome.model_id, outcome.threat_ids),
+                   draft=outcome.draft)
+
+
 def _check_file(rel: str) -> Checked:
     run = _RUN
+    kept = None
+    if run.folder is not None and rel in run.wanted and not run.keep_models:
+        kept = outcome_cache.outcome_key(run.raws[rel], run.settings)
     src = read_model_source(rel, run.raws[rel], run.folder)
     if not src.ok:
         return Checked(rel, src.findings if rel in run.wanted else [])
@@ -102,16 +121,29 @@ def _check_file(rel: str) -> Checked:
     ids = ModelIds(rel, model.id, [(t.id, t.path) for t in model.threats])
     found: list[Finding] = []
     if rel in run.wanted:
-        found += src.findings
-        found += src.schema_findings if src.schema_findings is not None else check_schema(src)
-        found += check_references(model, run.ctx)
-        found += check_stride(model, strict=run.strict)
-        found += check_ownership(model, run.ctx)
-        found += check_controls(model, run.ctx)
-        found += check_ratings(model, run.ctx)
-        found += check_suggestions(model, run.ctx, unaddressed=run.suggestions)
+        ctx = run.ctx.recording() if kept else run.ctx
+        found += check_model(src, model, ctx, run.strict, run.suggestions)
+        if kept and all(f.path == rel for f in found):
+            outcome_cache.store(run.folder, kept, outcome_cache.Outcome(
+                found, model.id, ids.threats, model.status == "draft"), ctx.answers)
     return Checked(rel, found, ids, model if run.keep_models else None,
                    draft=model.status == "draft")
+
+
+def check_model(src: SourceFile, model: Model, ctx: Context, strict: bool,
+                suggestions: bool) -> list[Finding]:
+    """Every per-model rule's findings on one model."""
+    from .suggestions import check_suggestions  # only on a miss: the rules take time to load
+
+    found: list[Finding] = list(src.findings)
+    found += src.schema_findings if src.schema_findings is not None else check_schema(src)
+    found += check_references(model, ctx)
+    found += check_stride(model, strict=strict)
+    found += check_ownership(model, ctx)
+    found += check_controls(model, ctx)
+    found += check_ratings(model, ctx)
+    found += check_suggestions(model, ctx, unaddressed=suggestions)
+    return found
 
 
 def model_ids(src: SourceFile) -> ModelIds:
@@ -127,8 +159,21 @@ def model_ids(src: SourceFile) -> ModelIds:
 
 
 def _check_all(paths: list[str]) -> list[Checked]:
+    """Each file's outcome: kept ones read here, the others checked (in workers when many)."""
+    run = _RUN
+    kept: dict[str, Checked] = {}
+    if run.folder is not None and not run.keep_models:
+        for rel in paths:
+            if rel in run.wanted and (outcome := _kept(rel)) is not None:
+                kept[rel] = outcome
+    todo = [rel for rel in paths if rel not in kept]
+    checked = dict(zip(todo, _check_files(todo), strict=True))
+    return [kept.get(rel) or checked[rel] for rel in paths]
+
+
+def _check_files(paths: list[str]) -> list[Checked]:
     workers = min(os.cpu_count() or 1, 8)
-    work = len(paths) + 3 * len(_RUN.wanted)
+    work = len(paths) + 3 * len(_RUN.wanted.intersection(paths))
     if work < PARALLEL_MIN or workers < 2 or _RUN.keep_models:
         return [_check_file(rel) for rel in paths]
     import multiprocessing as mp  # only here: it costs start-up time on the hook's path

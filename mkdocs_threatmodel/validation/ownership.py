@@ -37,7 +37,7 @@ def check_ownership(model: Model, ctx: Context) -> Iterator[Finding]:
                               + ", ".join(f"'{m}'" for m in missing),
                               hint="record who accepted the risk, when, and why")
         if t.acceptance is not None and t.acceptance.expires is not None:
-            yield from _expiry(model, t, ctx.today)
+            yield from _expiry(model, t, ctx.date())
         if t.status == "not-applicable" and not t.rationale and not t.assumptions:
             yield Finding(path, src.at(t.path + ("status",)), "TM406",
                           f"not-applicable threat '{t.id}' has no rationale",
@@ -79,7 +79,7 @@ def _tests_cite(model: Model, t, ctx: Context) -> Iterator[Finding]:
     src, path = model.source, model.path
     pattern = re.compile(rf"(?<![A-Za-z0-9_-]){re.escape(t.id)}(?![A-Za-z0-9_])")
     for i, test in enumerate(t.tests):
-        text = ctx.text(test) if ctx.exists(test) else None
+        text = ctx.text(test) if ctx.has(test) else None
         if text is not None and not pattern.search(text):
             yield Finding(path, src.at(t.path + ("tests", i)), "TM408",
                           f"test file '{test}' does not mention '{t.id}'",

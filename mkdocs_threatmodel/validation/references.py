@@ -80,20 +80,19 @@ def check_references(model: Model, ctx: Context) -> Iterator[Finding]:
                 yield Finding(path, src.at(threat.path + ("tests", i)), "TM212",
                               f"test file '{test}' is outside the repository",
                               hint="test paths are relative to the repository root")
-            elif not ctx.exists(test):
+            elif not ctx.has(test):
                 yield Finding(path, src.at(threat.path + ("tests", i)), "TM208",
                               f"test file '{test}' does not exist",
                               hint="test paths are relative to the repository root")
 
     yield from _check_globs(model)
 
-    if ctx.files is not None:
-        for i, pattern in enumerate(model.covers):
-            if not ctx.files.any_match(pattern):
-                yield Finding(path, src.at(("covers", i)), "TM216",
-                              f"covers glob '{pattern}' matches no file in the repository",
-                              hint="globs are relative to the repository root, not to the "
-                              "model file")
+    for i, pattern in enumerate(model.covers):
+        if ctx.covers_any(pattern) is False:
+            yield Finding(path, src.at(("covers", i)), "TM216",
+                          f"covers glob '{pattern}' matches no file in the repository",
+                          hint="globs are relative to the repository root, not to the "
+                          "model file")
 
     base = posixpath.dirname(path)
     for i, adr in enumerate(model.adrs):
@@ -102,7 +101,7 @@ def check_references(model: Model, ctx: Context) -> Iterator[Finding]:
             yield Finding(path, src.at(("adrs", i)), "TM212",
                           f"ADR '{adr}' is outside the repository",
                           hint="ADR paths are relative to the model file")
-        elif not ctx.exists(target):
+        elif not ctx.has(target):
             yield Finding(path, src.at(("adrs", i)), "TM207",
                           f"ADR '{adr}' does not exist (looked for '{target}')",
                           hint="ADR paths are relative to the model file")

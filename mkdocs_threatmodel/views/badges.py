@@ -103,7 +103,7 @@ def ticket_cell(site: Site, ticket: str | None) -> str:
         return '<span class="tm-muted">none</span>'
     href = site.options.ticket_href(ticket)
     if href:
-        return f'<a href="{h(href)}" rel="noopener">{h(ticket)}</a>'
+        return f'<a class="tm-ticket-link" href="{h(href)}" rel="noopener">{h(ticket)}</a>'
     return h(ticket)
 
 

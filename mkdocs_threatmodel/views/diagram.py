@@ -32,10 +32,18 @@ CLASS_DEFS = (
     "stroke-dasharray:7 4,color:#4a148c",
 )
 # Our own layout settings (never model text): tighter than Mermaid's defaults so that a
-# diagram stays legible at the width of a documentation page.
+# diagram stays legible at the width of a documentation page; labels (HTML, as Mermaid
+# draws them by default) wrap at ``wrappingWidth`` pixels instead of being cut.
 LAYOUT = ("---", "config:", "  flowchart:", "    nodeSpacing: 28", "    rankSpacing: 42",
-          "    padding: 10", "---")
-CROSSING_STYLE = "stroke:#c62828,stroke-width:2.5px,color:#c62828"
+          "    padding: 10", "    wrappingWidth: 180", "---")
+# A red that keeps 3:1 against both Material's light and its dark (slate) background; the
+# label keeps the theme's edge colour, so that it reads on the label's own background.
+CROSSING_STYLE = "stroke:#e53935,stroke-width:2.5px"
+# Labels are wrapped, not cut; these bounds only stop a pathological text from filling
+# the page (a longer label ends with an ellipsis).
+NODE_LABEL_LIMIT = 160
+BOUNDARY_LABEL_LIMIT = 120
+FLOW_LABEL_LIMIT = 120
 
 
 def hot_targets(model: Model, site: Site) -> set[str]:
@@ -97,11 +105,12 @@ def mermaid_source(model: Model, site: Site) -> str:
         for i, element in by_boundary.get(key, []):
             left, right = SHAPES.get(element.type or "", SHAPES["process"])
             text = (WARN if element.id in hot else "") + element.name
-            lines.append(f"{indent}n{i}{left}{mermaid_label(text)}{right}")
+            lines.append(f"{indent}n{i}{left}{mermaid_label(text, NODE_LABEL_LIMIT)}{right}")
 
     def emit_box(i: int, indent: str) -> None:
         boundary = model.boundaries[i]
-        lines.append(f'{indent}subgraph b{i}["{mermaid_label(boundary.name, 60)}"]')
+        name = mermaid_label(boundary.name, BOUNDARY_LABEL_LIMIT)
+        lines.append(f'{indent}subgraph b{i}["{name}"]')
         emit_nodes(boundary.id, indent + "  ")
         for child in children.get(boundary.id, []):
             emit_box(child, indent + "  ")
@@ -121,7 +130,7 @@ def mermaid_source(model: Model, site: Site) -> str:
         if model.crosses_boundary(flow):
             arrow = "==>"
             crossing.append(link)
-        lines.append(f'  {a} {arrow}|"{mermaid_label(text, 28)}"| {b}')
+        lines.append(f'  {a} {arrow}|"{mermaid_label(text, FLOW_LABEL_LIMIT)}"| {b}')
         link += 1
     lines += ["  " + c for c in CLASS_DEFS]
     for kind, cls in (("external", "tmExternal"), ("process", "tmProcess"), ("store", "tmStore")):
@@ -163,7 +172,8 @@ def render(model: Model, site: Site, current: str, anchors: bool = True) -> str:
         return '<p class="tm-muted">The model has no elements to draw.</p>'
     source = mermaid_source(model, site)
     label = h(f"Data flow diagram of {model.title or model.id}")
-    figure = (f'<div class="tm-diagram" role="img" aria-label="{label}">'
+    name = h(anchor("", model.id or "model"))
+    figure = (f'<div class="tm-diagram" role="img" aria-label="{label}" data-tm-name="{name}">'
               f'<pre class="mermaid"><code>{h(source)}</code></pre></div>{LEGEND}')
     return figure + items_tables(model, site, current)
 

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import json
 import os
+from functools import lru_cache
 from hashlib import blake2b
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
 from ..format.source import SourceFile
@@ -98,6 +100,55 @@ def store(folder: Path, src: SourceFile) -> None:
     except (ValueError, TypeError):
         return
     name = key(src.raw)
+    write_atomic(folder / f"{name}.json", seal(data, name.encode()))
+
+
+# The packages whose code decides what derived entries (check outcomes, suggestions) hold:
+# their files' sizes and times are part of those entries' keys, so a changed rule (an
+# upgrade, or a developer's edit) never meets an entry of the old one.
+_CODE = ("format", "validation", "suggest", "findings", "workspace")
+
+
+@lru_cache(maxsize=1)
+def code_stamp() -> bytes:
+    """Sizes and modification times of the source files derived entries depend on."""
+    root = Path(__file__).resolve().parent.parent
+    parts = []
+    for package in _CODE:
+        try:
+            with os.scandir(root / package) as entries:
+                for entry in entries:
+                    if entry.name.endswith(".py"):
+                        st = entry.stat()
+                        parts.append(f"{package}/{entry.name}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{package}:?")
+    return "\n".join(sorted(parts)).encode()
+
+
+def derived_key(kind: str, raw: bytes, settings: tuple) -> str:
+    """The name of an entry derived from a file's bytes under ``settings`` by this code."""
+    stamp = blake2b(code_stamp() + repr(settings).encode(), digest_size=16).digest()
+    return f"{kind}-{key(stamp + raw)}"
+
+
+def load_derived(folder: Path, name: str) -> Any:
+    """A derived entry's JSON value, or ``None`` (missing, changed or not JSON)."""
+    payload = read_sealed(folder / f"{name}.json", name.encode())
+    if payload is None:
+        return None
+    try:
+        return json.loads(bytes(payload))
+    except ValueError:
+        return None
+
+
+def store_derived(folder: Path, name: str, value: Any) -> None:
+    """Keep a derived entry; silently nothing when it cannot."""
+    try:
+        data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except (ValueError, TypeError):
+        return
     write_atomic(folder / f"{name}.json", seal(data, name.encode()))
 
 

@@ -28,13 +28,17 @@ def _shown(root: Path, relpath: str, cwd: str) -> str:
 
 def line(root: Path, finding: Finding) -> str:
     """The one-line form of a finding."""
+    return printable(_raw_line(root, finding, os.getcwd()))
+
+
+def _raw_line(root: Path, finding: Finding, cwd: str) -> str:
     pos = finding.position
     label = "" if finding.severity is Severity.ERROR else f"{finding.severity.value}: "
-    text = f"{display_path(root, finding.path)}:{pos.line}:{pos.column}: {finding.code} {label}"
-    text += finding.message
+    text = (f"{_shown(root, finding.path, cwd)}:{pos.line}:{pos.column}: {finding.code} "
+            f"{label}{finding.message}")
     if finding.hint:
         text += f" ({finding.hint})"
-    return printable(text.replace("\n", " "))
+    return text.replace("\n", " ") if "\n" in text else text
 
 
 def summary(findings: list[Finding], checked: int, noun: str = "model") -> str:
@@ -51,4 +55,6 @@ def summary(findings: list[Finding], checked: int, noun: str = "model") -> str:
 
 
 def render_text(root: Path, findings: list[Finding], checked: int) -> str:
-    return "".join(line(root, f) + "\n" for f in findings)
+    """Every finding's line; control characters escaped once over the whole text."""
+    cwd = os.getcwd()
+    return printable("".join(_raw_line(root, f, cwd) + "\n" for f in findings))

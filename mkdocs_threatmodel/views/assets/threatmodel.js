@@ -59,6 +59,21 @@
   }
 })();
 
+/* print: folded sections (the elements and flows) are printed open, then folded again. */
+(function () {
+  "use strict";
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.prototype.filter.call(document.querySelectorAll("details.tm-items"),
+                                         function (el) { return !el.open; });
+    opened.forEach(function (el) { el.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (el) { el.open = false; });
+    opened = [];
+  });
+})();
+
 /* == read17: the register as a tool ======================================================
    Filters (model, owner, status, STRIDE letter, risk band) hide rows; "Download CSV"
    saves the rows shown, as shown. Sorting is the sortable table's, above. */

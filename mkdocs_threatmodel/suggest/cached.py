@@ -1,0 +1,74 @@
+"""A model file's suggestions, kept in the cache under its bytes and the classifications.
+
+Suggestions are a pure function of a model's bytes, the classification order and the
+rules' code (:func:`~..workspace.cache.derived_key`), so a warm ``suggest`` reads them
+instead of building the model and running every rule again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..findings.finding import Finding
+from ..workspace.cache import derived_key, load_derived, store_derived
+from .engine import Suggestion
+
+_FIELDS = ("model", "path", "rule", "name", "stride", "target", "title", "reason",
+           "references", "likelihood", "impact", "rating", "addressed_by", "dismissed")
+
+
+def suggestions_of(rel: str, raw: bytes, folder: Path | None,
+                   classifications: tuple[str, ...], keep_model: bool = False
+                   ) -> tuple[list[Finding] | None, object, list[Suggestion]]:
+    """``(findings when unreadable, the model when built, its suggestions)``; from the cache
+    when ``folder`` holds them (the model is then not built unless ``keep_model``)."""
+    from ..format.model import build_model
+    from ..validation.engine import read_model_source
+    from .engine import suggest
+
+    name = derived_key("suggest", raw, tuple(classifications)) if folder else None
+    if name and not keep_model:
+        kept = kept_suggestions(raw, folder, classifications)
+        if kept is not None:
+            return None, None, kept
+    src = read_model_source(rel, raw, folder)
+    if not src.ok:
+        return src.findings, None, []
+    model = build_model(src)
+    found = suggest(model, classifications)
+    if name:
+        store_derived(folder, name, [_encode(s) for s in found])
+    return None, model, found
+
+
+def kept_suggestions(raw: bytes, folder: Path, classifications: tuple[str, ...]
+                     ) -> list[Suggestion] | None:
+    """The cached suggestions of a file's bytes, or ``None`` when there are none kept."""
+    return _decode(load_derived(folder, derived_key("suggest", raw, tuple(classifications))))
+
+
+def _encode(s: Suggestion) -> dict:
+    return {**s.as_json(), "target_path": list(s.target_path)}
+
+
+def _decode(entry: object) -> list[Suggestion] | None:
+    """The kept suggestions, or ``None`` when the entry is not what :func:`_encode` wrote."""
+    if not isinstance(entry, list):
+        return None
+    out = []
+    for item in entry:
+        try:
+            values = {k: item[k] for k in _FIELDS}
+            where = tuple(item["target_path"])
+        except (KeyError, TypeError):
+            return None
+        lists = ("references", "addressed_by")
+        if not (all(isinstance(values[k], str) for k in _FIELDS
+                    if k not in lists and k != "dismissed")
+                and all(isinstance(values[k], list) and all(isinstance(x, str)
+                                                            for x in values[k])
+                        for k in lists)
+                and isinstance(values["dismissed"], bool)):
+            return None
+        out.append(Suggestion(target_path=where, **values))
+    return out
