@@ -89,6 +89,9 @@ def test_example_generated_pages(example):
     owners = example.page("threat-models/owners/")
     for owner in ("team-checkout", "team-fulfillment", "team-support-ai"):
         assert f'id="owner-{owner}"' in owners
+    risk = example.page("threat-models/risk/")
+    assert 'class="tm-table tm-risk-trend"' in risk and risk.count('<th scope="row">') == 12
+    assert 'href="../risk/"' in mitigations  # in the nav
     stale = example.page("threat-models/staleness/")
     assert "TM503" in stale and "superseded" in stale
     assert re.search(r'data-state="stale".*?Shipping webhook ingress', stale, re.S)
@@ -341,3 +344,39 @@ def test_rich_model_redacted_keeps_withheld_threats_out_of_the_new_sections(tmp_
     for public in ("Rate limits per card", "The CDN absorbs volumetric attacks.",
                    "Scorer leaks card data"):
         assert public in everything, public
+
+
+def test_example_adr_status_is_ours_not_materials(example):
+    """Material reads MADR's ``status`` as its page status: a nav icon whose class holds the
+    whole value. The plugin shows the status itself and keeps it from the theme."""
+    for url in ("adr/0005-shipping-webhook-ip-allowlist/", "threat-models/register/", "adr/"):
+        page = example.page(url)
+        assert not re.search(r'md-status--[^"]*\s', page), url  # no class with spaces
+        assert "md-status--superseded" not in page and "md-status--accepted" not in page
+    superseded = example.page("adr/0005-shipping-webhook-ip-allowlist/")
+    assert re.search(r'<span class="tm-adr-status">Status: <span class="tm-badge '
+                     r'tm-adr-superseded">superseded</span> by <a href="'
+                     r'\.\./0008-shipping-webhook-hmac/">', superseded)
+    accepted = example.page("adr/0008-shipping-webhook-hmac/")
+    assert '<span class="tm-badge tm-adr-accepted">accepted</span>' in accepted
+    assert accepted.index("<h1") < accepted.index("tm-adr-status")
+
+
+def test_adr_status_left_to_material_where_it_is_materials(tmp_path, cache):
+    """A page no model cites keeps Material's own statuses ("new", keys of extra.status);
+    a MADR status on an uncited ADR is still ours."""
+    site = clean_site(tmp_path, extra="extra:\n  status:\n    beta: Beta feature\n")
+    site.write("docs/guide.md", "---\nstatus: new\n---\n# Guide\n")
+    site.write("docs/beta.md", "---\nstatus: beta\n---\n# Beta\n")
+    site.write("docs/adr/0002-other.md", "---\nstatus: proposed\n---\n# Other\n")
+    result = site.build("--strict", cache=cache)
+    assert result.code == 0, result.log
+    home = result.page("")
+    assert 'class="md-status md-status--new"' in home
+    assert 'class="md-status md-status--beta"' in home
+    assert "md-status--proposed" not in home and "md-status--accepted" not in home
+    assert "tm-adr-status" not in result.page("guide/")
+    assert '<span class="tm-badge tm-adr-proposed">proposed</span>' in result.page(
+        "adr/0002-other/")
+    cited = result.page("adr/0001-checkout/")
+    assert '<span class="tm-badge tm-adr-accepted">accepted</span>' in cited

@@ -179,13 +179,20 @@ def test_register_and_heatmap_count_per_target_and_untriaged_apart():
     m = rich()
     blocks = register.render(site_of(m), "threat-register/")
     headings = [b.text for b in blocks if isinstance(b, Heading)]
-    assert headings == ["Critical risk (1)", "High risk (3)", "Medium risk (1)",
-                        "Low risk (1)", "Not rated (1)", "Candidates to triage (1)"]
+    assert headings == ["All threats"]  # one table: sorted and filtered as a whole
     intro = blocks[0].html
     assert "<strong>6 threats</strong> (8 when counted per target)" in intro
     assert "1 candidate to triage" in intro and "7 threats triaged" in intro
-    high = blocks[blocks.index(Heading(2, "High risk (3)", "tm-register-high")) + 1].html
-    assert high.count(">PAY-1<") == 3 and "on Webhook" in high and ">PAY-10<" in high
+    whole = blocks[-1].html
+    bands = re.findall(r'<tr(?: id="tm-register-(\w+)")? data-band="(\w+)"', whole)
+    assert [b for _, b in bands] == ["critical", "high", "high", "high", "medium", "low",
+                                     "unrated", "untriaged"]
+    # a band's first row carries its anchor, with no count in it
+    assert [a for a, _ in bands if a] == ["critical", "high", "medium", "low", "unrated",
+                                          "untriaged"]
+    high = [r for r in whole.split("<tr") if 'data-band="high"' in r]
+    assert "".join(high).count(">PAY-1<") == 3 and "on Webhook" in "".join(high)
+    assert ">PAY-10<" in "".join(high)
     grid = heatmap.render([(t, m) for t in m.threats], site_of(m), URL, "h")
     assert '<li id="h-high-high">' in grid and "on Webhook" in grid
     assert '<a href="#h-high-medium"><span class="tm-heat-count">2</span>' in grid
@@ -205,7 +212,8 @@ def test_untriaged_threats_are_shown_apart():
     headings = re.findall(r"^## (.+)$", prepared.markdown, re.M)
     assert headings == ["Insights", "Scope and assets", "Data flow diagram", "STRIDE threats",
                         "Candidates to triage", "Mitigations", "Assumptions",
-                        "STRIDE coverage", "Risk heatmap", "Residual risk", "Suggested threats"]
+                        "STRIDE coverage", "Risk heatmap", "Residual risk", "Suggested threats",
+                        "Threat details"]
 
 
 # -- insights --------------------------------------------------------------------------------

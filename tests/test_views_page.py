@@ -46,7 +46,8 @@ def test_default_order_after_the_first_heading():
     headings = re.findall(r"^## (.+)$", text, re.M)
     # triage, mitigations and assumptions are added only when the model has some
     assert headings == ["Insights", "Scope and assets", "Data flow diagram", "STRIDE threats",
-                        "STRIDE coverage", "Risk heatmap", "Residual risk", "Suggested threats"]
+                        "STRIDE coverage", "Risk heatmap", "Residual risk", "Suggested threats",
+                        "Threat details"]
     assert text.index("## Insights") < text.index("Prose.")
     assert prepared.has_diagram and prepared.title == "Checkout"
     html = composer.fill(f"<p>x</p>{text}", prepared, scripts="<script src=m.js></script>")
@@ -79,8 +80,8 @@ def test_placeholders_place_sections_and_code_is_left_alone():
     assert prepared.warnings == [(20, "unknown threatmodel placeholder 'bogus' (known: header, "
                                       "insights, scope, diagram, threats, triage, mitigations, "
                                       "assumptions, coverage, heatmap, residual, suggestions, "
-                                      "register, mitigation-register, owners, staleness, "
-                                      "backlinks)")]
+                                      "details, register, mitigation-register, owners, staleness, "
+                                      "risk, backlinks)")]
 
 
 def test_placeholders_on_other_pages_name_their_model():
@@ -181,9 +182,15 @@ def test_register_groups_by_risk_then_status():
     m = typed(CHECKOUT)
     blocks = register.render(site_of(m), "threat-register/")
     headings = [b.text for b in blocks if isinstance(b, Heading)]
-    assert headings == ["High risk (3)", "Medium risk (1)", "Low risk (1)", "Not rated (1)"]
-    high = [b for b in blocks if isinstance(b, Html)][1].html
-    assert high.index(">CO-1<") < high.index(">CO-5<") < high.index(">CO-2<")  # by status
+    assert headings == ["All threats"]
+    whole = [b for b in blocks if isinstance(b, Html)][1].html
+    assert re.findall(r'data-band="(\w+)"', whole) == ["high"] * 3 + ["medium", "low",
+                                                                     "unrated"]
+    assert whole.index(">CO-1<") < whole.index(">CO-5<") < whole.index(">CO-2<")  # by status
+    # the filters offer what the rows hold
+    assert '<select data-tm-filter="band">' in whole and '<option value="high">' in whole
+    assert '<option value="team-payments">' in whole and '<option value="R">' in whole
+    assert 'data-owner="team-payments"' in whole and 'data-stride="T I"' in whole
 
 
 def test_owners_view():

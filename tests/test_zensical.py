@@ -79,6 +79,10 @@ def test_the_kept_pages_show_register_mitigations_owners_and_freshness(example):
     assert "77 threats</strong> (78 when counted per target) in 3 models" in register
     assert 'href="../guest-checkout/#CHK-001"' in register
     assert "tm-unrendered" not in register  # the note for builds without us is gone
+    risk = example.page("threat-models/risk/")
+    assert "tm-unrendered" not in risk and "Risk over time" in risk
+    checkout = example.page("threat-models/guest-checkout/")
+    assert '<h3 id="threat-CHK-003" class="tm-html-head">CHK-003 ' in checkout
     owners = example.page("threat-models/owners/")
     for owner in ("team-checkout", "team-fulfillment", "team-support-ai"):
         assert f'id="owner-{owner}"' in owners
@@ -98,7 +102,8 @@ def test_the_example_keeps_a_page_for_every_generated_one():
     example = EXAMPLE / "docs"
     paths = {"register": "threat-models/register.md",
              "mitigation-register": "threat-models/mitigations.md",
-             "owners": "threat-models/owners.md", "staleness": "threat-models/staleness.md"}
+             "owners": "threat-models/owners.md", "staleness": "threat-models/staleness.md",
+             "risk": "threat-models/risk.md"}
     for path, text in marker_pages(paths).items():
         assert (example / path).read_text("utf-8") == text
 

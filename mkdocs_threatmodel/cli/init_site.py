@@ -1,5 +1,6 @@
 """``threatmodel init-site``: write the short marker pages a site keeps when no plugin
-generates them (Zensical, ``render``): register, mitigations, owners and freshness."""
+generates them (Zensical, ``render``): register, mitigations, owners, freshness and risk
+over time."""
 
 from __future__ import annotations
 
@@ -19,12 +20,13 @@ def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
     p = sub.add_parser("init-site", epilog=EXAMPLE,
                        formatter_class=argparse.RawDescriptionHelpFormatter,
-                       help="write the register, mitigations, owners and "
-                                         "freshness marker pages into a docs folder")
+                       help="write the register, mitigations, owners, freshness and risk "
+                       "marker pages into a docs folder")
     p.add_argument("docs", nargs="?", default="docs", metavar="DOCS_DIR",
                    help="the docs folder (default: docs)")
     for kind, flag in (("register", "--register"), ("mitigation-register", "--mitigations"),
-                       ("owners", "--owners"), ("staleness", "--staleness")):
+                       ("owners", "--owners"), ("staleness", "--staleness"),
+                       ("risk", "--risk")):
         p.add_argument(flag, dest=kind, metavar="PATH",
                        help=f"where the {kind} page goes in DOCS_DIR ('' for none)")
 
@@ -36,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     if not docs.is_dir():
         raise UsageError(f"{args.docs}: not a folder")
     chosen = {kind: getattr(args, kind) for kind in
-              ("register", "mitigation-register", "owners", "staleness")
+              ("register", "mitigation-register", "owners", "staleness", "risk")
               if getattr(args, kind) is not None}
     for path in chosen.values():
         if path and (Path(path).is_absolute() or ".." in Path(path).parts

@@ -25,12 +25,16 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from ..diff.timeline import Timeline
 from ..errors import Failure, printable
 from ..findings.finding import Finding, Severity
 from ..findings.reports.text import display_path
 from ..format.model import Model
 from ..validation.engine import Result, validate
-from ..views import ASSET_FILES, ASSETS
+from ..views import ASSET_FILES, ASSETS, backlinks
+from ..views.adr_status import is_adr_status
+from ..views.adr_status import place as place_adr_status
+from ..views.citations import citing_pages
 from ..views.diagram import scripts
 from ..views.escape import h
 from ..views.markdown import first_heading, line_offset, strip_front_matter
@@ -54,6 +58,7 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         self.serving = False
         self._stale_key: tuple | None = None
         self._assessment: Any = None
+        self._history: tuple[tuple, Timeline] | None = None  # kept while HEAD stays
         self._reset()
 
     def _reset(self) -> None:
@@ -130,8 +135,32 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
                           staleness_available=judged is not None,
                           classifications=repo.config.classifications)
         self.site = Site(models, page_urls, judged, options, titles, doc_urls)
+        if repo.in_git and self.config.staleness != "off":
+            self.site.history = self._timeline(repo, models)
+        self.site.cited_by = citing_pages(self._citing_texts(files))
         self.composer = Composer(self.site)
         return files
+
+    def _timeline(self, repo: Repository, models: list[Model]) -> Timeline:
+        """The models' git history (read when a view first asks), kept between rebuilds of
+        ``mkdocs serve`` while HEAD and the model files stay the same."""
+        paths = [m.path for m in models]
+        key = (str(repo.root), git.resolve(repo.root, "HEAD"), tuple(paths))
+        if self._history is None or self._history[0] != key:
+            self._history = (key, Timeline(repo.root, paths, models))
+        return self._history[1]
+
+    def _citing_texts(self, files: Files):
+        """(URL, title, Markdown) of the pages that are not models, for who cites what."""
+        for file in files.documentation_pages():
+            if file.src_uri in self._models or file.src_uri in self._broken:
+                continue
+            try:
+                text = file.content_string
+            except (OSError, ValueError):
+                continue
+            if "[[threat:" in text:
+                yield file.url, first_heading(text) or file.src_uri, text
 
     def _pages_of(self, result: Result, files: Files) -> list[Model]:
         """The models that are pages of the site; checked files that are not models (they
@@ -178,7 +207,8 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         for kind, path in (("register", self.config.register_page),
                            ("mitigation-register", self.config.mitigations_page),
                            ("owners", self.config.owners_page),
-                           ("staleness", self.config.staleness_page)):
+                           ("staleness", self.config.staleness_page),
+                           ("risk", self.config.risk_page)):
             if path and files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=generated_page(kind)))
 
@@ -280,6 +310,8 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
             first_line = model.source.body_line + len(body) - len(body.lstrip("\r\n"))
         elif src in self._broken:
             markdown = self._broken_notice(src) + strip_front_matter(markdown)
+        else:
+            markdown = self._adr_status(markdown, page, config)
         prepared = self.composer.prepare(
             markdown, current=page.file.url, repo_path=self.prefix + src, model=model,
             sections=tuple(self.config.sections), citations=self.config.citations,
@@ -299,6 +331,18 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         if prepared.slots:
             self._prepared[src] = prepared
         return prepared.markdown
+
+    def _adr_status(self, markdown: str, page: Page, config: MkDocsConfig) -> str:
+        """An ADR page's ``status`` shown by us, and kept from the theme (Material would draw
+        "superseded by 0008..." as a page status with a class no style knows)."""
+        value = page.meta.get("status") if isinstance(page.meta, dict) else None
+        theirs = {"new", "deprecated", *((config.extra or {}).get("status") or {})}
+        cited = bool(self.site and backlinks.citing(self.site, self.prefix + page.file.src_uri))
+        if not is_adr_status(value) or (value in theirs and not cited):
+            return markdown
+        page.meta = {k: v for k, v in page.meta.items() if k != "status"}
+        page.meta["adr_status"] = value
+        return place_adr_status(markdown, value)
 
     def _broken_notice(self, src: str) -> str:
         findings = self._broken.get(src, [])

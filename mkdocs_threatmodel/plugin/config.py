@@ -23,6 +23,7 @@ class ThreatModelConfig(Config):
     mitigations_page = config_options.Type(str, default="threat-mitigations.md")
     owners_page = config_options.Type(str, default="threat-owners.md")
     staleness_page = config_options.Type(str, default="threat-staleness.md")
+    risk_page = config_options.Type(str, default="threat-risk.md")
     staleness = config_options.Choice(("report", "show", "off"), default="report")
     fail_on = config_options.Choice(tuple(FAIL_RANK), default="warning")
     redact = config_options.Choice(REDACT_CHOICES, default="none")

@@ -18,6 +18,7 @@ from ..findings.finding import Finding
 from ..findings.reports.text import display_path
 from ..format.model import Model
 from ..validation.engine import validate
+from ..views.citations import citing_pages
 from ..views.markdown import first_heading
 from ..views.page import MODEL_SECTIONS, Composer
 from ..views.site import DEFAULT_TICKET_PATTERN, Options, Site
@@ -27,10 +28,11 @@ from ..workspace.repository import Repository, today
 
 GENERATED_PAGES = {"register": "threat-register.md",
                    "mitigation-register": "threat-mitigations.md",
-                   "owners": "threat-owners.md", "staleness": "threat-staleness.md"}
+                   "owners": "threat-owners.md", "staleness": "threat-staleness.md",
+                   "risk": "threat-risk.md"}
 
-_KEPT = re.compile(r"^ {0,3}<!--[ \t]*threatmodel:(register|mitigation-register|owners|staleness)"
-                   r"[ \t]*-->", re.M)
+_KEPT = re.compile(r"^ {0,3}<!--[ \t]*threatmodel:"
+                   r"(register|mitigation-register|owners|staleness|risk)[ \t]*-->", re.M)
 
 
 @dataclass
@@ -114,7 +116,23 @@ class DocsSite:
                                direction=self.options.direction, today=self.on,
                                staleness_available=judged is not None)
         self.site = Site(models, page_urls, judged, site_options, titles, doc_urls)
+        if self.repo.in_git and self.options.staleness != "off":
+            from ..diff.timeline import Timeline
+
+            self.site.history = Timeline(self.repo.root, [m.path for m in models], models)
+        self.site.cited_by = citing_pages(self._citing_texts())
         self.composer = Composer(self.site)
+
+    def _citing_texts(self):
+        for page in self.pages:
+            if page in self.models or page in self.broken:
+                continue
+            try:
+                text = (self.docs_dir / page).read_text("utf-8")
+            except (OSError, ValueError):
+                continue
+            if "[[threat:" in text:
+                yield self.urls[page], first_heading(text) or page, text
 
     def _generated(self, known: set[str]) -> dict[str, str]:
         """The generated pages (kind -> docs path) the docs neither have at their path nor

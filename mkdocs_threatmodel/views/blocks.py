@@ -13,6 +13,7 @@ class Heading:
     level: int
     text: str
     anchor: str | None = None
+    toc: bool = True  # False: an HTML heading (search indexes it; the TOC does not list it)
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Html:
     """Finished HTML; placed in the page after Markdown has run."""
 
     html: str
+    search: str | None = None  # its own search text (else the view's, on its first block)
 
 
 Block = Heading | Html

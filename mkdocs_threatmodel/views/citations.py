@@ -8,9 +8,11 @@ reported and left as written.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from .badges import status_badge
 from .escape import h
+from .markdown import code_flags
 from .site import Site
 
 CITATION = re.compile(r"\[\[threat:([A-Za-z0-9][A-Za-z0-9._-]*)\]\]")
@@ -29,3 +31,20 @@ def cite(site: Site, threat_id: str, current: str) -> str | None:
     link = f'<a class="tm-cite-id" href="{h(href)}" title="{h(title)}">{text}</a>' if href \
         else f'<span class="tm-cite-id" title="{h(title)}">{text}</span>'
     return f'<span class="tm-cite">{link} {status_badge(threat.status)}</span>'
+
+
+def citing_pages(pages: Iterable[tuple[str, str, str]]) -> dict[str, list[tuple[str, str]]]:
+    """Which pages cite each threat: ``(site URL, title, Markdown)`` of every page in,
+    threat id -> ``[(site URL, title)]`` out (citations in fenced code do not count)."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for url, title, text in pages:
+        if "[[threat:" not in text:
+            continue
+        lines = text.splitlines()
+        ids: dict[str, None] = {}
+        for line, code in zip(lines, code_flags(lines), strict=True):
+            if not code and "[[threat:" in line:
+                ids.update(dict.fromkeys(CITATION.findall(line)))
+        for threat_id in ids:
+            found.setdefault(threat_id, []).append((url, title))
+    return found

@@ -37,7 +37,9 @@ from . import (
     owners,
     register,
     residual,
+    risk_trend,
     scope,
+    threat_panel,
 )
 from . import staleness as staleness_view
 from . import suggestions as suggestions_view
@@ -53,23 +55,24 @@ PLACEHOLDER = re.compile(
 # The note a kept marker page shows when no tool of ours ran; removed when one runs.
 UNRENDERED = re.compile(r'^ {0,3}<p class="tm-unrendered">.*</p>[ \t]*$')
 MODEL_SECTIONS = ("header", "insights", "scope", "diagram", "threats", "triage", "mitigations",
-                  "assumptions", "coverage", "heatmap", "residual", "suggestions")
+                  "assumptions", "coverage", "heatmap", "residual", "suggestions", "details")
 TOP_SECTIONS = ("header", "insights")  # placed after the page's first heading
 # Added by default only when the model has something to show in them.
 WHEN_PRESENT = {"triage": lambda m: any(t.is_untriaged for t in m.threats),
                 "mitigations": lambda m: bool(m.mitigations),
                 "assumptions": lambda m: bool(m.assumptions)}
-SITE_SECTIONS = ("register", "mitigation-register", "owners", "staleness")
+SITE_SECTIONS = ("register", "mitigation-register", "owners", "staleness", "risk")
 PAGE_SECTIONS = ("backlinks",)
 ALL_SECTIONS = MODEL_SECTIONS + SITE_SECTIONS + PAGE_SECTIONS
 TITLES = {"insights": "Insights", "scope": "Scope and assets", "diagram": "Data flow diagram",
           "threats": "STRIDE threats", "triage": "Candidates to triage",
           "mitigations": "Mitigations", "assumptions": "Assumptions",
           "coverage": "STRIDE coverage", "heatmap": "Risk heatmap", "residual": "Residual risk",
-          "suggestions": "Suggested threats",
+          "suggestions": "Suggested threats", "details": "Threat details",
           "backlinks": "Threat models resting on this decision"}
 GENERATED_TITLES = {"register": "Threat register", "mitigation-register": "Mitigations",
-                    "owners": "Threat owners", "staleness": "Threat model freshness"}
+                    "owners": "Threat owners", "staleness": "Threat model freshness",
+                    "risk": "Risk over time"}
 GENERATED_INTROS = {
     "register": "Every threat of every threat model, highest risk first.",
     "mitigation-register": "Every mitigation of every threat model: its status, its owner "
@@ -77,6 +80,8 @@ GENERATED_INTROS = {
     "owners": "What needs each owner's attention: open threats, expiring risk acceptances, "
               "open threats without a ticket and stale models.",
     "staleness": "Whether each threat model still describes the code it covers.",
+    "risk": "Open risk by band per month, the risk acceptances taken and expired, and the "
+            "models reviewed, from the models' git history.",
 }
 
 
@@ -248,15 +253,20 @@ class Composer:
         if request.auto and request.name in TITLES:
             out += [f"## {TITLES[request.name]}", ""]
         for block in blocks:
-            if isinstance(block, Heading):
+            if isinstance(block, Heading) and not block.toc:
+                tag = f"h{block.level}"
+                ident = f' id="{h(block.anchor)}"' if block.anchor else ""
+                out += [f'<{tag}{ident} class="tm-html-head">{h(block.text)}</{tag}>', ""]
+            elif isinstance(block, Heading):
                 if block.anchor:
                     out += [f'<div class="tm-anchor" id="{h(block.anchor)}"></div>', ""]
                 out += [f"{'#' * block.level} {md_text(block.text)}", ""]
             else:
                 key = str(len(prepared.slots))
                 prepared.slots[key] = block.html
+                said = block.search if block.search is not None else text
                 out += [f'<div class="tm-slot" data-tm-slot="{self.nonce}-{key}" hidden>'
-                        f"{h(text)}</div>", ""]
+                        f"{h(said)}</div>", ""]
                 text = ""
         return out
 
@@ -276,6 +286,8 @@ class Composer:
             return [Html(header.render(model, site, current))]
         if name == "threats":
             return [Html(threats_view.render(model, site, current, anchors, linked))]
+        if name == "details":
+            return threat_panel.render(model, site, current)
         if name == "triage":
             return [Html(threats_view.render_candidates(model, site, current, anchors, linked))]
         if name in model_views:
@@ -291,6 +303,8 @@ class Composer:
             return owners.render(site, current)
         if name == "staleness":
             return staleness_view.render_dashboard(site, current)
+        if name == "risk":
+            return risk_trend.render(site, current)
         models = backlinks.citing(site, repo_path) if repo_path else []
         if not models:
             return [Html('<p class="tm-muted">No threat model cites this page.</p>')]

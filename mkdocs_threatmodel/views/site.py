@@ -101,6 +101,10 @@ class Site:
         self.doc_urls = doc_urls or {}  # repository path of any docs page -> its site URL
         self.by_path = {m.path: m for m in models}
         self._citing: dict[str, list[Model]] | None = None  # ADR path -> models (backlinks)
+        # Set by the host when it has them: the models' git history (a diff.timeline
+        # Timeline) and the pages citing each threat (threat id -> [(site URL, title)]).
+        self.history: Any = None
+        self.cited_by: dict[str, list[tuple[str, str]]] = {}
         self.by_id: dict[str, Model] = {}
         self.threats: dict[str, tuple[Threat, Model]] = {}
         for model in self.models:

@@ -73,3 +73,76 @@
     opened = [];
   });
 })();
+
+/* == read17: the register as a tool ======================================================
+   Filters (model, owner, status, STRIDE letter, risk band) hide rows; "Download CSV"
+   saves the rows shown, as shown. Sorting is the sortable table's, above. */
+(function () {
+  "use strict";
+
+  function text(cell) {
+    return (cell.innerText || cell.textContent || "").replace(/\s+/g, " ").trim();
+  }
+
+  function csvField(value) {
+    if (/^[=+\-@\t\r]/.test(value)) value = "'" + value; // never a spreadsheet formula
+    return /[",\r\n]/.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value;
+  }
+
+  function csv(table) {
+    var lines = [Array.prototype.map.call(table.tHead.rows[0].cells, text)];
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      if (!row.hidden) lines.push(Array.prototype.map.call(row.cells, text));
+    });
+    return lines.map(function (cells) { return cells.map(csvField).join(","); })
+      .join("\r\n") + "\r\n";
+  }
+
+  function setup(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-tm-register]"), function (tools) {
+      var next = tools.nextElementSibling;
+      var table = next && next.querySelector("table");
+      if (tools.getAttribute("data-tm-ready") || !table || !table.tBodies.length) return;
+      tools.setAttribute("data-tm-ready", "1");
+      tools.hidden = false;
+      var selects = tools.querySelectorAll("select[data-tm-filter]");
+      var shown = tools.querySelector(".tm-register-shown");
+      function apply() {
+        var rows = table.tBodies[0].rows;
+        var count = 0;
+        Array.prototype.forEach.call(rows, function (row) {
+          var keep = Array.prototype.every.call(selects, function (select) {
+            var want = select.value;
+            var have = row.getAttribute("data-" + select.getAttribute("data-tm-filter")) || "";
+            return !want || (select.getAttribute("data-tm-filter") === "stride"
+              ? have.split(" ").indexOf(want) >= 0 : have === want);
+          });
+          row.hidden = !keep;
+          if (keep) count += 1;
+        });
+        shown.textContent = count + " of " + rows.length + " rows";
+      }
+      Array.prototype.forEach.call(selects, function (select) {
+        select.addEventListener("change", apply);
+      });
+      tools.querySelector(".tm-register-csv").addEventListener("click", function () {
+        var blob = new Blob([csv(table)], {type: "text/csv;charset=utf-8"});
+        var link = document.createElement("a");
+        link.href = URL.createObjectURL(blob);
+        link.download = "threat-register.csv";
+        document.body.appendChild(link);
+        link.click();
+        setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 0);
+      });
+      apply();
+    });
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(function () { setup(document); });
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { setup(document); });
+  } else {
+    setup(document);
+  }
+})();
