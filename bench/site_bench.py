@@ -214,7 +214,7 @@ def _views_made(config) -> int | None:  # type: ignore[no-untyped-def]
     """How many models' views the plugin's cache made in its last build, if it says."""
     plugin = config.plugins.get("threatmodel")
     cache = getattr(plugin, "views_cache", None)
-    return getattr(cache, "made_last_build", None)
+    return None if cache is None else len(cache.made)
 
 
 def serve_rebuild(root: Path, config: Path, base: Path, edits: int) -> dict:

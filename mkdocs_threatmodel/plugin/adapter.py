@@ -15,6 +15,7 @@ import logging
 import os
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +32,17 @@ from ..findings.reports.text import display_path
 from ..format.model import Model
 from ..validation.engine import Result, validate
 from ..views import ASSET_FILES, ASSETS
+from ..views.cache import ViewCache
 from ..views.diagram import scripts
 from ..views.escape import h
 from ..views.markdown import first_heading, line_offset, strip_front_matter
-from ..views.page import Composer, Prepared, generated_page
+from ..views.page import Composer, generated_page
 from ..views.site import Options, Site, relative_url
 from ..workspace import git
 from ..workspace.discover import MARKDOWN_SUFFIXES
 from ..workspace.repository import Repository, today
 from .config import FAIL_RANK, MERMAID_CDN, ThreatModelConfig
+from .held import HeldViews
 
 log = logging.getLogger("mkdocs.plugins.threatmodel")
 
@@ -52,6 +55,7 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
 
     def __init__(self) -> None:
         self.serving = False
+        self.views_cache = ViewCache()  # sections kept between `mkdocs serve` rebuilds
         self._stale_key: tuple | None = None
         self._assessment: Any = None
         self._reset()
@@ -63,7 +67,9 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         self.prefix = ""
         self._models: dict[str, Model] = {}  # docs path -> model
         self._broken: dict[str, list[Finding]] = {}  # docs path -> why it could not be read
-        self._prepared: dict[str, Prepared] = {}
+        if getattr(self, "_held", None) is not None:
+            self._held.close()
+        self._held = HeldViews()  # prepared pages' view HTML, until each page is filled
         self._mermaid: tuple[str, str] = ("url", MERMAID_CDN)
 
     # -- configuration -------------------------------------------------------------------
@@ -120,6 +126,11 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         result = validate(repo, keep_models=True, on=on)
         models = self._pages_of(result, files)
         judged, stale_findings = self._staleness(repo, on, result.checked)
+        # The views read the typed models: their YAML trees, and (but for the view cache's
+        # keys while serving) their bytes, need not stay in memory for the whole build.
+        for model in models:
+            model.source = replace(model.source, data={}, schema_findings=None,
+                                   raw=model.source.raw if self.serving else b"")
         self._report_all(result.findings, stale_findings)
         self._add_generated(files, config)
         page_urls = {m.path: files.get_file_from_path(d).url for d, m in self._models.items()}
@@ -130,7 +141,10 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
                           staleness_available=judged is not None,
                           classifications=repo.config.classifications)
         self.site = Site(models, page_urls, judged, options, titles, doc_urls)
-        self.composer = Composer(self.site)
+        cache = self.views_cache if self.serving else None
+        if cache is not None:
+            cache.begin_build()
+        self.composer = Composer(self.site, cache=cache)
         return files
 
     def _pages_of(self, result: Result, files: Files) -> list[Model]:
@@ -227,10 +241,10 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         try:
             if key != self._stale_key or self._assessment is None:
                 assessment = Assessment(repo, on)
-                self._assessment = (assessment, assessment.run())
+                # the judgement and its findings, not the assessment (it holds every blob)
+                self._assessment = (assessment.run(), assessment.findings())
                 self._stale_key = key
-            assessment, judged = self._assessment
-            found = assessment.findings()
+            judged, found = self._assessment
         except git.GitError as exc:
             log.info(printable(f"threatmodel: staleness not judged: {exc}"))
             self._stale_key = self._assessment = None
@@ -297,7 +311,7 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
                 where = f"{self.prefix}{src}:{number}" if line else f"{self.prefix}{src}"
                 log.warning(printable(f"{display_path(self.repo.root, where)}: {message}"))
         if prepared.slots:
-            self._prepared[src] = prepared
+            self._held.put(src, prepared)
         return prepared.markdown
 
     def _broken_notice(self, src: str) -> str:
@@ -309,7 +323,7 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
 
     @event_priority(50)  # before plugins that minify or rewrite the finished page
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        prepared = self._prepared.pop(page.file.src_uri, None)
+        prepared = self._held.take(page.file.src_uri)
         if prepared is None or self.composer is None:
             return output
         extra = self._scripts(page.file.url, config) if prepared.has_diagram else ""
