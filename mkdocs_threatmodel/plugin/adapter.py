@@ -70,6 +70,7 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         if getattr(self, "_held", None) is not None:
             self._held.close()
         self._held = HeldViews()  # prepared pages' view HTML, until each page is filled
+        self._texts: dict[str, dict[str, str]] = {}  # a page's search texts, until its HTML
         self._mermaid: tuple[str, str] = ("url", MERMAID_CDN)
 
     # -- configuration -------------------------------------------------------------------
@@ -144,7 +145,7 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         cache = self.views_cache if self.serving else None
         if cache is not None:
             cache.begin_build()
-        self.composer = Composer(self.site, cache=cache)
+        self.composer = Composer(self.site, cache=cache, late_text=True)
         return files
 
     def _pages_of(self, result: Result, files: Files) -> list[Model]:
@@ -312,7 +313,17 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
                 log.warning(printable(f"{display_path(self.repo.root, where)}: {message}"))
         if prepared.slots:
             self._held.put(src, prepared)
+        if prepared.texts:
+            self._texts[src] = prepared.texts
         return prepared.markdown
+
+    @event_priority(50)  # search text in place before other plugins read the page's HTML
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        texts = self._texts.pop(page.file.src_uri, None)
+        if not texts or self.composer is None:
+            return html
+        return self.composer.search_text(html, texts)
 
     def _broken_notice(self, src: str) -> str:
         findings = self._broken.get(src, [])

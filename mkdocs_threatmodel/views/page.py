@@ -96,6 +96,7 @@ class Prepared:
     warnings: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
     has_diagram: bool = False
     title: str | None = None
+    texts: dict[str, str] = field(default_factory=dict)  # slot -> search text, when late
 
 
 @dataclass
@@ -109,9 +110,12 @@ class Composer:
     """Prepares pages for one build; the nonce keeps authors from faking markers."""
 
     def __init__(self, site: Site, nonce: str | None = None,
-                 cache: ViewCache | None = None) -> None:
+                 cache: ViewCache | None = None, late_text: bool = False) -> None:
         self.site = site
         self.cache = cache  # sections kept between builds (mkdocs serve)
+        # With late_text, slots hold no search text in the Markdown (which a host keeps
+        # for the whole build): :meth:`search_text` adds it to the page's HTML instead.
+        self.late_text = late_text
         self.nonce = nonce or secrets.token_hex(8)
         self._marker = re.compile(
             rf'<div class="tm-slot" data-tm-slot="{re.escape(self.nonce)}-(\d+)" hidden>'
@@ -256,6 +260,8 @@ class Composer:
             else:
                 key = str(len(prepared.slots))
                 prepared.slots[key] = block.html
+                if self.late_text and text:
+                    prepared.texts[key], text = text, ""
                 out += [f'<div class="tm-slot" data-tm-slot="{self.nonce}-{key}" hidden>'
                         f"{h(text)}</div>", ""]
                 text = ""
@@ -314,6 +320,21 @@ class Composer:
         return [Html(backlinks.render(models, site, current))]
 
     # -- HTML -----------------------------------------------------------------------------
+    def search_text(self, html: str, texts: dict[str, str]) -> str:
+        """Put the search text of each slot (``Prepared.texts``, made with ``late_text``)
+        in its marker of the page's HTML, before search plugins read the page."""
+        if not texts:
+            return html
+
+        def put(match: re.Match) -> str:
+            text = texts.get(match[1])
+            if text is None:
+                return match[0]
+            return (f'<div class="tm-slot" data-tm-slot="{self.nonce}-{match[1]}" hidden>'
+                    f"{h(text)}</div>")
+
+        return self._marker.sub(put, html)
+
     def fill(self, html: str, prepared: Prepared, scripts: str = "") -> str:
         """Put each view's HTML in its slot of the finished page, and ``scripts`` after
         the first diagram."""
