@@ -47,7 +47,7 @@ bench-stale: $(STAMP)
 	$(BIN)/python bench/stale_bench.py
 
 bench-site: $(STAMP)
-	$(BIN)/python bench/site_bench.py --models 500 --runs 3
+	$(BIN)/python bench/site_bench.py --runs 3
 
 clean:
 	rm -rf $(VENV) site example-site/site example-site/site-zensical example-site/.cache \

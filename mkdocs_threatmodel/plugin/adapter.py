@@ -124,14 +124,12 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         rel = os.path.relpath(docs_dir, repo.root).replace(os.sep, "/")
         self.prefix = "" if rel == "." else rel + "/"
         on = today()
-        result = validate(repo, keep_models=True, on=on)
+        result = validate(repo, keep_models=True, keep_trees=False, on=on)
         models = self._pages_of(result, files)
         judged, stale_findings = self._staleness(repo, on, result.checked)
-        # The views read the typed models: their YAML trees, and (but for the view cache's
-        # keys while serving) their bytes, need not stay in memory for the whole build.
-        for model in models:
-            model.source = replace(model.source, data={}, schema_findings=None,
-                                   raw=model.source.raw if self.serving else b"")
+        if not self.serving:  # the views read typed models; only the view cache's keys
+            for model in models:  # (while serving) read their bytes
+                model.source = replace(model.source, raw=b"")
         self._report_all(result.findings, stale_findings)
         self._add_generated(files, config)
         page_urls = {m.path: files.get_file_from_path(d).url for d, m in self._models.items()}
