@@ -48,7 +48,7 @@ bench-stale: $(STAMP)
 	$(BIN)/python bench/stale_bench.py
 
 bench-site: $(STAMP)
-	$(BIN)/python bench/site_bench.py --models 500 --runs 3
+	$(BIN)/python bench/site_bench.py --runs 3
 
 # The sdist and the wheel in dist/, checked as the release workflow checks them.
 VERSION = $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)

@@ -1,253 +1,320 @@
-"""Benchmark of the MkDocs plugin: a site of synthetic models built with and without it.
+"""Benchmark of the MkDocs plugin at scale: sites of N copies of the example model, built
+with and without the plugin, with both navigation styles, for time and peak memory.
 
-It writes, in a temporary folder, a git repository holding an MkDocs site whose
-``docs/models/`` has ``--models N`` threat models (500 by default; the same synthetic
-models as ``validate_bench.py``: about 20 elements, 25 flows and 40 threats each)
-plus an index page, then times real ``mkdocs build`` runs of the same pages:
+For each size in ``--models`` (50, 200, 500 and 1,000 by default) it writes, in a
+temporary folder, a git repository holding the example site (``example-site/``: its
+services, OpenAPI files, Terraform, ADRs and index pages) whose ``guest-checkout`` model
+is copied N times (copy 0 is the original, the others have their model id, title and
+threat ids changed, ``CHK-`` becoming ``G0001-`` and so on). The example's two other
+models stay. Then it runs real ``mkdocs build`` subprocesses with Material:
 
 * without the plugin (``plugins: [search]``): MkDocs renders the model files as plain
-  Markdown pages;
-* with it (``plugins: [search, threatmodel]``): every model page gets its views, and
-  the register, owners and staleness pages are generated;
+  Markdown pages; with it (``plugins: [search, threatmodel]``);
+* with the navigation written out in ``mkdocs.yml`` ("flat", as large sites do) and
+  without it ("auto": Material's automatic navigation, which costs MkDocs itself time
+  quadratic in the number of pages).
 
-and prints the ratio (target: under 1.3). Then it runs ``mkdocs serve``, edits one
-model, and reports how long the rebuild took and how many git processes it started
-(through a ``git`` wrapper on ``PATH`` that counts them).
+Each build is a fresh subprocess; its wall time and its peak resident memory (from
+``wait4``'s ``ru_maxrss``) are recorded, and the medians are printed next to the targets
+of issue 18. Then, at ``--serve-models`` models (500), it measures a ``mkdocs serve``
+rebuild after one model edit, in a subprocess that drives MkDocs the way ``mkdocs serve``
+does (``on_startup(command="serve")``, a fresh configuration per build, the plugin instance
+kept, ``build(config, serve_url=...)``), with and without the plugin.
 
 Usage::
 
-    .venv/bin/python bench/site_bench.py [--models N] [--runs R] [--theme material|mkdocs]
-        [--no-serve] [--keep]
+    .venv/bin/python bench/site_bench.py [--models 50,200,500,1000] [--runs 3]
+        [--nav flat,auto] [--serve-models 500] [--edits 3] [--keep]
 
-Nothing is asserted: the script prints the figures next to their targets.
+Nothing is asserted: the script prints the figures next to their targets. On a shared
+machine the figures are noisy; run it more than once and compare medians.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from validate_bench import git, model_id, model_text  # noqa: E402
-
-RATIO_TARGET = 1.3
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "example-site"
+MODEL = "docs/threat-models/guest-checkout.md"
 FIXED_TODAY = "2026-11-27"
+TIME_TARGET = 1.10  # with the flat navigation, at every size
+MEMORY_TARGET = 1.5  # at 1,000 models
+SERVE_TARGET = 1.2  # a serve rebuild after one model edit, at 500 models
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.test",
+    "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.test",
+    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+}
+MARKDOWN_EXTENSIONS = """markdown_extensions:
+  - tables
+  - admonition
+  - attr_list
+  - md_in_html
+  - toc:
+      permalink: true
+  - pymdownx.superfences:
+      custom_fences:
+        - name: mermaid
+          class: mermaid
+          format: !!python/name:pymdownx.superfences.fence_code_format
+"""
 
 
-def write_site(root: Path, count: int, theme: str) -> None:
-    """The repository: mkdocs.yml (without plugins yet), docs/index.md and the models."""
-    models = root / "docs" / "models"
-    models.mkdir(parents=True)
-    (root / "docs" / "index.md").write_text("# Synthetic services\n\nBenchmark site.\n",
-                                            encoding="utf-8")
+def git(args: list[str], cwd: Path) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, env={**os.environ, **GIT_ENV},
+                   stdout=subprocess.DEVNULL)
+
+
+def copy_name(index: int) -> str:
+    return "guest-checkout" if index == 0 else f"guest-checkout-{index:04d}"
+
+
+def model_copy(text: str, index: int) -> str:
+    """The example model with its model id, title and threat ids changed (copy 0 as is)."""
+    if index == 0:
+        return text
+    text = text.replace("id: guest-checkout\ntitle: Guest checkout\n",
+                        f"id: {copy_name(index)}\ntitle: Guest checkout {index:04d}\n", 1)
+    return re.sub(r"\bCHK-(\d{3})\b", lambda m: f"G{index:04d}-{m[1]}", text)
+
+
+def write_site(root: Path, count: int) -> list[str]:
+    """The repository; returns the docs paths of the model copies."""
+    shutil.copytree(EXAMPLE, root / "example-site",
+                    ignore=shutil.ignore_patterns("site", "mkdocs.yml", "zensical.toml"))
+    source = (EXAMPLE / MODEL).read_text(encoding="utf-8")
+    pages = []
     for index in range(count):
-        (models / f"{model_id(index)}.md").write_text(model_text(index), encoding="utf-8",
-                                                      newline="\n")
+        page = f"threat-models/{copy_name(index)}.md"
+        (root / "example-site" / "docs" / page).write_text(model_copy(source, index),
+                                                            encoding="utf-8", newline="\n")
+        pages.append(page)
     git(["init", "-q"], root)
     git(["add", "-A"], root)
-    git(["commit", "-q", "--no-verify", "-m", "Synthetic threat models"], root)
-    write_config(root, theme, plugin=False)
+    git(["commit", "-q", "--no-verify", "-m", "Example site with copies"], root)
+    return pages
 
 
-def write_config(root: Path, theme: str, plugin: bool) -> Path:
-    theme_block = ("theme:\n  name: material\n  font: false\n" if theme == "material"
-                   else "theme:\n  name: mkdocs\n  highlightjs: false\n")
+def write_config(root: Path, pages: list[str], *, plugin: bool, nav: str) -> Path:
+    """``mkdocs-{plain|plugin}-{flat|auto}.yml`` beside the example's docs folder."""
     plugins = "plugins:\n  - search\n"
     if plugin:
-        plugins += "  - threatmodel:\n      staleness: show\n      mermaid: mermaid.min.js\n"
-    path = root / ("mkdocs-plugin.yml" if plugin else "mkdocs-plain.yml")
-    path.write_text(f"site_name: Bench\n{theme_block}{plugins}", encoding="utf-8")
-    (root / "mermaid.min.js").write_text("/* stand-in: the bench does not load pages */\n")
+        plugins += ("  - threatmodel:\n      register_page: threat-models/register.md\n"
+                    "      mitigations_page: threat-models/mitigations.md\n"
+                    "      owners_page: threat-models/owners.md\n"
+                    "      staleness_page: threat-models/staleness.md\n"
+                    "      staleness: show\n      mermaid: mermaid.min.js\n")
+    text = (f"site_name: Bench\ndocs_dir: docs\ntheme:\n  name: material\n  font: false\n"
+            f"{plugins}{MARKDOWN_EXTENSIONS}")
+    if nav == "flat":
+        docs = root / "example-site" / "docs"
+        others = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")
+                        if p.relative_to(docs).as_posix() not in pages)
+        text += "nav:\n" + "".join(f"  - {json.dumps(p)}\n" for p in others + pages)
+    path = root / "example-site" / f"mkdocs-{'plugin' if plugin else 'plain'}-{nav}.yml"
+    path.write_text(text, encoding="utf-8")
+    (root / "example-site" / "mermaid.min.js").write_text("/* the bench loads no page */\n")
     return path
 
 
-def build(root: Path, config: Path, site: Path) -> float:
-    env = {**os.environ, "THREATMODEL_TODAY": FIXED_TODAY, "NO_MKDOCS_2_WARNING": "1"}
-    start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config),
-                           "-d", str(site)], cwd=root, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.exit(f"mkdocs build failed:\n{proc.stderr[-3000:]}")
-    return elapsed
+def bench_env(base: Path) -> dict[str, str]:
+    return {**os.environ, **GIT_ENV, "THREATMODEL_TODAY": FIXED_TODAY,
+            "NO_MKDOCS_2_WARNING": "1", "THREATMODEL_CACHE_DIR": str(base / "cache")}
 
 
-def measure(root: Path, config: Path, runs: int, label: str) -> list[float]:
-    times = []
+def run_measured(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, str]:
+    """(wall s, peak RSS MiB, stdout) of one fresh subprocess, reaped by ``wait4`` for its
+    own ``ru_maxrss``; exits on failure."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            sys.exit(f"{' '.join(command[:4])} failed:\n{err.read()[-3000:]}")
+        return elapsed, usage.ru_maxrss / 1024, out.read()  # ru_maxrss is KiB on Linux
+
+
+def build(root: Path, config: Path, base: Path) -> tuple[float, float]:
+    site = base / "site"
+    elapsed, rss, _ = run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f",
+                                    str(config), "-d", str(site)], root / "example-site",
+                                   bench_env(base))
+    return elapsed, rss
+
+
+def measure(root: Path, config: Path, base: Path, runs: int, label: str
+            ) -> tuple[float, float]:
+    """Median (wall s, peak MiB) of ``runs`` builds after one warm-up build."""
+    times, peaks = [], []
     for run in range(runs + 1):  # the first run warms the parse cache and the OS caches
-        seconds = build(root, config, root / f"site-{label}")
+        seconds, rss = build(root, config, base)
         if run:
             times.append(seconds)
-        print(f"  {label:<14} run {run}{' (warm-up)' if not run else ''}: {seconds:6.2f} s",
-              flush=True)
-    return times
+            peaks.append(rss)
+        print(f"    {label:<22} run {run}{' (warm-up)' if not run else '          '}: "
+              f"{seconds:7.2f} s {rss:7.0f} MiB", flush=True)
+    return statistics.median(times), statistics.median(peaks)
 
 
-def plugin_seconds(root: Path, config: Path) -> tuple[float, float]:
-    """(whole build s, s spent in the plugin's event handlers) of one in-process build."""
-    import functools
+# -- serve --------------------------------------------------------------------------------
 
+def serve_worker(config_file: str, model_path: str, edits: int) -> None:
+    """In this process: build as ``mkdocs serve`` does, then edit the model ``edits`` times
+    and rebuild after each; prints JSON with the rebuild times."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    from mkdocs_threatmodel import plugin as module
+    site_dir = tempfile.mkdtemp(prefix="tm-serve-bench-")
+    serve_url = "http://127.0.0.1:8000/"
 
-    spent = [0.0]
+    def fresh():  # type: ignore[no-untyped-def]
+        config = load_config(config_file=config_file, site_dir=site_dir)
+        config.site_url = serve_url
+        return config
 
-    def timed(fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
+    config = fresh()
+    config.plugins.on_startup(command="serve", dirty=False)
+    start = time.perf_counter()
+    mkdocs_build(config, serve_url=serve_url, dirty=False)
+    first = time.perf_counter() - start
+    path = Path(model_path)
+    original = path.read_text(encoding="utf-8")
+    times, counts = [], []
+    try:
+        for edit in range(edits):
+            path.write_text(original.replace("Priya Raman", f"Priya Raman (edit {edit})", 1),
+                            encoding="utf-8")
             start = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                spent[0] += time.perf_counter() - start
-        return wrapper
-
-    for name in ("on_config", "on_files", "on_page_read_source", "on_page_markdown",
-                 "on_post_page"):
-        setattr(module.ThreatModelPlugin, name, timed(getattr(module.ThreatModelPlugin, name)))
-    os.environ["THREATMODEL_TODAY"] = FIXED_TODAY
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        cfg = load_config(str(config), site_dir=str(root / "site-inprocess"))
-        start = time.perf_counter()
-        mkdocs_build(cfg)
-        return time.perf_counter() - start, spent[0]
+            mkdocs_build(fresh(), serve_url=serve_url, dirty=False)
+            times.append(time.perf_counter() - start)
+            counts.append(_views_made(config))
     finally:
-        os.chdir(cwd)
+        path.write_text(original, encoding="utf-8")
+        config.plugins.on_shutdown()
+        shutil.rmtree(site_dir, ignore_errors=True)
+    print(json.dumps({"first": first, "rebuilds": times, "views_made": counts}))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _views_made(config) -> int | None:  # type: ignore[no-untyped-def]
+    """How many models' views the plugin's cache made in its last build, if it says."""
+    plugin = config.plugins.get("threatmodel")
+    cache = getattr(plugin, "views_cache", None)
+    return None if cache is None else len(cache.made)
 
 
-def git_wrapper(folder: Path, log: Path) -> Path:
-    """A ``git`` on PATH that logs each call, then runs the real git."""
-    real = shutil.which("git")
-    folder.mkdir(parents=True, exist_ok=True)
-    wrapper = folder / "git"
-    wrapper.write_text(f'#!/bin/sh\necho "$1" >> "{log}"\nexec "{real}" "$@"\n')
-    wrapper.chmod(0o755)
-    return folder
+def serve_rebuild(root: Path, config: Path, base: Path, edits: int) -> dict:
+    model = root / "example-site" / "docs" / "threat-models" / f"{copy_name(1)}.md"
+    _, rss, out = run_measured([sys.executable, __file__, "--serve-worker", str(config),
+                                str(model), str(edits)], root / "example-site",
+                               bench_env(base))
+    result = json.loads(out.strip().splitlines()[-1])
+    result["rss"] = rss
+    return result
 
 
-def serve_rebuild(root: Path, config: Path) -> tuple[float, list[str], list[str]] | None:
-    """Serve the site, edit a model, and return (rebuild s, git calls at start-up, during
-    the rebuild); ``None`` when the rebuild was not seen in time."""
-    log = root / "git-calls.log"
-    log.write_text("")
-    path = f"{git_wrapper(root / 'bin', log)}{os.pathsep}{os.environ['PATH']}"
-    env = {**os.environ, "PATH": path, "THREATMODEL_TODAY": FIXED_TODAY,
-           "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(config),
-                             "--dev-addr", f"127.0.0.1:{port}"],
-                            cwd=root, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    output: list[str] = []
+# -- report -------------------------------------------------------------------------------
 
-    def wait_for(pattern: str, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                return False
-            output.append(line)
-            if re.search(pattern, line):
-                return True
-        return False
-
-    try:
-        if not wait_for(r"Serving on", 600):
-            print("".join(output[-20:]))
-            return None
-        urllib.request.urlopen(f"http://127.0.0.1:{port}/models/{model_id(0)}/").read()
-        startup = log.read_text().split()
-        target = root / "docs" / "models" / f"{model_id(0)}.md"
-        text = target.read_text(encoding="utf-8")
-        start = time.perf_counter()
-        target.write_text(text.replace("title: Service 0000 threat model",
-                                       "title: Service 0000 threat model (edited)"),
-                          encoding="utf-8")
-        if not wait_for(r"Documentation built in", 600):
-            print("".join(output[-20:]))
-            return None
-        elapsed = time.perf_counter() - start
-        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/models/{model_id(0)}/").read()
-        if b"(edited)" not in page:
-            print("the edited model did not show up in the rebuilt page")
-        calls = log.read_text().split()[len(startup):]
-        return elapsed, startup, calls
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+def verdict(value: float, target: float) -> str:
+    return "meets" if value <= target else "MISSES"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--models", type=int, default=500)
-    parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument("--theme", choices=("material", "mkdocs"), default="material")
-    parser.add_argument("--no-serve", action="store_true", help="skip the serve rebuild")
+    parser.add_argument("--models", default="50,200,500,1000",
+                        help="comma-separated site sizes (copies of the example model)")
+    parser.add_argument("--runs", type=int, default=3, help="measured builds per case")
+    parser.add_argument("--nav", default="flat,auto", help="flat, auto or both")
+    parser.add_argument("--serve-models", type=int, default=500,
+                        help="site size of the serve rebuild (0: skip it)")
+    parser.add_argument("--edits", type=int, default=3, help="serve rebuilds measured")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--serve-worker", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.serve_worker:
+        config, model, edits = args.serve_worker
+        serve_worker(config, model, int(edits))
+        return 0
+    sizes = [int(s) for s in args.models.split(",") if s.strip()]
+    navs = [n.strip() for n in args.nav.split(",") if n.strip()]
+    rows: list[tuple[int, str, float, float, float, float]] = []
+    serve: dict[str, dict] = {}
     base = Path(tempfile.mkdtemp(prefix="tm-site-bench-"))
-    os.environ.setdefault("THREATMODEL_CACHE_DIR", str(base / "cache"))
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs (shared machines make "
+          "these figures noisy)", flush=True)
     try:
-        root = base / "repo"
-        root.mkdir()
-        print(f"Writing {args.models} models ({args.theme} theme) in {root} ...", flush=True)
-        write_site(root, args.models, args.theme)
-        plain = write_config(root, args.theme, plugin=False)
-        plugged = write_config(root, args.theme, plugin=True)
-        print("Building:", flush=True)
-        without = measure(root, plain, args.runs, "without plugin")
-        with_ = measure(root, plugged, args.runs, "with plugin")
-        a, b = statistics.median(without), statistics.median(with_)
-        ratio = b / a
-        print()
-        print(f"mkdocs build, {args.models} model pages, {args.theme} theme, median of "
-              f"{args.runs} warm runs")
-        print(f"  without the plugin: {a:6.2f} s")
-        print(f"  with the plugin:    {b:6.2f} s")
-        verdict = "meets" if ratio < RATIO_TARGET else "misses"
-        print(f"  ratio:              {ratio:6.2f}  ({verdict} the target of "
-              f"{RATIO_TARGET:.2f}: the plugin adds {100 * (ratio - 1):.0f}%)")
-        whole, own = plugin_seconds(root, plugged)
-        print(f"  in one instrumented in-process build ({whole:.2f} s), the plugin's own "
-              f"event handlers took {own:.2f} s ({100 * own / whole:.0f}%): validation, "
-              "staleness and every view")
-        if not args.no_serve:
-            print()
-            print("mkdocs serve: edit one model and wait for the rebuild ...", flush=True)
-            result = serve_rebuild(root, plugged)
-            if result is None:
-                print("  the rebuild was not seen in time")
-            else:
-                elapsed, startup, calls = result
-                print(f"  rebuild after a model edit: {elapsed:6.2f} s")
-                print(f"  git processes at start-up: {len(startup)} ({', '.join(startup)})")
-                print(f"  git processes during the rebuild: {len(calls)} "
-                      f"({', '.join(calls) or 'none'}), for {args.models + 4} pages")
+        for count in sorted(set(sizes) | ({args.serve_models} if args.serve_models else set())):
+            root = base / f"repo-{count}"
+            root.mkdir()
+            print(f"{count} models: writing the site in {root} ...", flush=True)
+            pages = write_site(root, count)
+            if count in sizes:
+                for nav in navs:
+                    plain = write_config(root, pages, plugin=False, nav=nav)
+                    plugged = write_config(root, pages, plugin=True, nav=nav)
+                    a_time, a_rss = measure(root, plain, base, args.runs, f"{nav}, without")
+                    b_time, b_rss = measure(root, plugged, base, args.runs, f"{nav}, with")
+                    rows.append((count, nav, b_time, a_time, b_rss, a_rss))
+            if count == args.serve_models:
+                print(f"  serve rebuilds after a model edit, {count} models (flat nav) ...",
+                      flush=True)
+                for label, plugin in (("without", False), ("with", True)):
+                    config = write_config(root, pages, plugin=plugin, nav="flat")
+                    serve[label] = serve_rebuild(root, config, base, args.edits)
+                    print(f"    {label:<8} first build {serve[label]['first']:6.2f} s, "
+                          f"rebuilds {', '.join(f'{t:.2f}' for t in serve[label]['rebuilds'])}"
+                          f" s", flush=True)
+            if not args.keep:
+                shutil.rmtree(root, ignore_errors=True)
     finally:
         if args.keep:
             print(f"kept {base}")
         else:
             shutil.rmtree(base, ignore_errors=True)
+    print()
+    print(f"mkdocs build with Material, median of {args.runs} runs after a warm-up; "
+          "peak RSS of the build process")
+    print("| models | nav | with plugin | without | time ratio | peak memory with | without "
+          "| memory ratio |")
+    print("|---|---|---|---|---|---|---|---|")
+    for count, nav, b_time, a_time, b_rss, a_rss in rows:
+        print(f"| {count:,} | {nav} | {b_time:.2f} s | {a_time:.2f} s | {b_time / a_time:.2f} "
+              f"| {b_rss:.0f} MiB | {a_rss:.0f} MiB | {b_rss / a_rss:.2f} |")
+    print()
+    print("Targets (issue 18):")
+    for count, nav, b_time, a_time, _, _ in rows:
+        if nav == "flat":
+            ratio = b_time / a_time
+            print(f"  time ratio, flat nav, {count:>5,} models: {ratio:5.2f}  target <= "
+                  f"{TIME_TARGET:.2f}: {verdict(ratio, TIME_TARGET)}")
+    for count, nav, _, _, b_rss, a_rss in rows:
+        if count == 1000:
+            ratio = b_rss / a_rss
+            print(f"  peak memory ratio, {nav} nav, 1,000 models: {ratio:5.2f}  target <= "
+                  f"{MEMORY_TARGET:.1f}: {verdict(ratio, MEMORY_TARGET)}")
+    if serve:
+        a = statistics.median(serve["without"]["rebuilds"])
+        b = statistics.median(serve["with"]["rebuilds"])
+        made = serve["with"].get("views_made") or []
+        print(f"  serve rebuild after one model edit, {args.serve_models} models: "
+              f"{b:.2f} s with, {a:.2f} s without, ratio {b / a:5.2f}  target <= "
+              f"{SERVE_TARGET:.1f}: {verdict(b / a, SERVE_TARGET)}"
+              + (f"; models whose views were made again per rebuild: {made}"
+                 if any(m is not None for m in made) else ""))
     return 0
 
 

@@ -15,6 +15,7 @@ import logging
 import os
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,16 +35,18 @@ from ..validation.engine import Result, validate
 from ..views import ASSET_FILES, ASSETS, backlinks
 from ..views.adr_status import is_adr_status
 from ..views.adr_status import place as place_adr_status
+from ..views.cache import ViewCache
 from ..views.citations import citing_pages
 from ..views.diagram import scripts
 from ..views.escape import h
 from ..views.markdown import first_heading, line_offset, strip_front_matter
-from ..views.page import Composer, Prepared, generated_page
+from ..views.page import Composer, generated_page
 from ..views.site import Options, Site, relative_url
 from ..workspace import git
 from ..workspace.discover import MARKDOWN_SUFFIXES
 from ..workspace.repository import Repository, today
 from .config import FAIL_RANK, MERMAID_CDN, ThreatModelConfig
+from .held import HeldViews
 
 log = logging.getLogger("mkdocs.plugins.threatmodel")
 
@@ -56,6 +59,7 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
 
     def __init__(self) -> None:
         self.serving = False
+        self.views_cache = ViewCache()  # sections kept between `mkdocs serve` rebuilds
         self._stale_key: tuple | None = None
         self._assessment: Any = None
         self._history: tuple[tuple, Timeline] | None = None  # kept while HEAD stays
@@ -68,7 +72,10 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         self.prefix = ""
         self._models: dict[str, Model] = {}  # docs path -> model
         self._broken: dict[str, list[Finding]] = {}  # docs path -> why it could not be read
-        self._prepared: dict[str, Prepared] = {}
+        if getattr(self, "_held", None) is not None:
+            self._held.close()
+        self._held = HeldViews()  # prepared pages' view HTML, until each page is filled
+        self._texts: dict[str, dict[str, str]] = {}  # a page's search texts, until its HTML
         self._mermaid: tuple[str, str] = ("url", MERMAID_CDN)
 
     # -- configuration -------------------------------------------------------------------
@@ -122,9 +129,12 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         rel = os.path.relpath(docs_dir, repo.root).replace(os.sep, "/")
         self.prefix = "" if rel == "." else rel + "/"
         on = today()
-        result = validate(repo, keep_models=True, on=on)
+        result = validate(repo, keep_models=True, keep_trees=False, on=on)
         models = self._pages_of(result, files)
         judged, stale_findings = self._staleness(repo, on, result.checked)
+        if not self.serving:  # the views read typed models; only the view cache's keys
+            for model in models:  # (while serving) read their bytes
+                model.source = replace(model.source, raw=b"")
         self._report_all(result.findings, stale_findings)
         self._add_generated(files, config)
         page_urls = {m.path: files.get_file_from_path(d).url for d, m in self._models.items()}
@@ -138,7 +148,10 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         if repo.in_git and self.config.staleness != "off":
             self.site.history = self._timeline(repo, models)
         self.site.cited_by = citing_pages(self._citing_texts(files))
-        self.composer = Composer(self.site)
+        cache = self.views_cache if self.serving else None
+        if cache is not None:
+            cache.begin_build()
+        self.composer = Composer(self.site, cache=cache, late_text=True)
         return files
 
     def _timeline(self, repo: Repository, models: list[Model]) -> Timeline:
@@ -257,10 +270,10 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         try:
             if key != self._stale_key or self._assessment is None:
                 assessment = Assessment(repo, on)
-                self._assessment = (assessment, assessment.run())
+                # the judgement and its findings, not the assessment (it holds every blob)
+                self._assessment = (assessment.run(), assessment.findings())
                 self._stale_key = key
-            assessment, judged = self._assessment
-            found = assessment.findings()
+            judged, found = self._assessment
         except git.GitError as exc:
             log.info(printable(f"threatmodel: staleness not judged: {exc}"))
             self._stale_key = self._assessment = None
@@ -329,7 +342,9 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
                 where = f"{self.prefix}{src}:{number}" if line else f"{self.prefix}{src}"
                 log.warning(printable(f"{display_path(self.repo.root, where)}: {message}"))
         if prepared.slots:
-            self._prepared[src] = prepared
+            self._held.put(src, prepared)
+        if prepared.texts:
+            self._texts[src] = prepared.texts
         return prepared.markdown
 
     def _adr_status(self, markdown: str, page: Page, config: MkDocsConfig) -> str:
@@ -344,6 +359,14 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         page.meta["adr_status"] = value
         return place_adr_status(markdown, value)
 
+    @event_priority(50)  # search text in place before other plugins read the page's HTML
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        texts = self._texts.pop(page.file.src_uri, None)
+        if not texts or self.composer is None:
+            return html
+        return self.composer.search_text(html, texts)
+
     def _broken_notice(self, src: str) -> str:
         findings = self._broken.get(src, [])
         items = "".join(f"<li>line {f.position.line}: <code>{h(f.code)}</code> {h(f.message)}"
@@ -353,7 +376,7 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
 
     @event_priority(50)  # before plugins that minify or rewrite the finished page
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        prepared = self._prepared.pop(page.file.src_uri, None)
+        prepared = self._held.take(page.file.src_uri)
         if prepared is None or self.composer is None:
             return output
         extra = self._scripts(page.file.url, config) if prepared.has_diagram else ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..findings.finding import Finding
+from ..findings.finding import Finding, Position
 from ..format.model import Model, Threat
 from ..workspace.repository import repository_path
 from .context import Context
@@ -59,6 +59,8 @@ def _citations(model: Model, threat: Threat, mitigations: dict, assumptions: dic
                               f"threat '{threat.id}' on '{target}' cites unknown mitigation "
                               f"'{mid}'", hint=suggest(mid, mitigations))
     for i, aid in enumerate(threat.assumptions):
+        if aid in assumptions and assumptions[aid].status != "invalid":
+            continue  # positions cost a second parse of the file: only for a finding
         where = src.at(threat.path + ("assumptions", i))
         if aid not in assumptions:
             yield Finding(path, where, "TM214",
@@ -98,17 +100,19 @@ def _mitigation_tests(model: Model, mitigation, threats: list[Threat],
     pattern = re.compile("|".join(rf"(?<![A-Za-z0-9_-]){re.escape(i)}(?![A-Za-z0-9_])"
                                   for i in ids))
     for i, test in enumerate(mitigation.tests):
-        where = model.source.at(mitigation.path + ("tests", i))
+        def where(i: int = i) -> Position:  # only for a finding: positions parse again
+            return model.source.at(mitigation.path + ("tests", i))
+
         if repository_path(test) is None:
-            yield Finding(model.path, where, "TM212", f"test file '{test}' is outside the "
+            yield Finding(model.path, where(), "TM212", f"test file '{test}' is outside the "
                           "repository", hint="test paths are relative to the repository root")
             continue
         text = ctx.text(test) if ctx.has(test) else None
         if text is None:
-            yield Finding(model.path, where, "TM208", f"test file '{test}' does not exist",
+            yield Finding(model.path, where(), "TM208", f"test file '{test}' does not exist",
                           hint="test paths are relative to the repository root")
         elif not pattern.search(text):
-            yield Finding(model.path, where, "TM412",
+            yield Finding(model.path, where(), "TM412",
                           f"test file '{test}' mentions neither '{mitigation.id}' nor a "
                           "threat it closes",
                           hint=f"cite '{mitigation.id}' in the test, in a comment or its name")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..findings.finding import Finding, Severity
@@ -74,6 +74,7 @@ class _Run:
     folder: Path | None
     keep_models: bool
     suggestions: bool = True  # whether TM601 is on (the suggestion rules cost ms a model)
+    keep_trees: bool = True  # kept models keep their YAML tree (``source.data``)
 
     @property
     def settings(self) -> tuple:
@@ -126,6 +127,8 @@ def _check_file(rel: str) -> Checked:
         if kept and all(f.path == rel for f in found):
             outcome_cache.store(run.folder, kept, outcome_cache.Outcome(
                 found, model.id, ids.threats, model.status == "draft"), ctx.answers)
+    if run.keep_models and not run.keep_trees:  # the typed model only: a third the memory
+        model.source = replace(src, data={}, schema_findings=None)
     return Checked(rel, found, ids, model if run.keep_models else None,
                    draft=model.status == "draft")
 
@@ -187,11 +190,13 @@ def _check_files(paths: list[str]) -> list[Checked]:
 
 
 def validate(repo: Repository, only: list[str] | None = None, on: dt.date | None = None,
-             use_cache: bool = True, keep_models: bool = False) -> Result:
+             use_cache: bool = True, keep_models: bool = False,
+             keep_trees: bool = True) -> Result:
     """Check every model of ``repo``; report findings for ``only`` those paths when given.
 
     Many models are checked in worker processes; ``keep_models`` keeps the typed
-    models in the result (and checks in this process).
+    models in the result (and checks in this process); without ``keep_trees``, their
+    ``source.data`` is dropped as each is checked (what a site build needs).
     """
     global _RUN
     paths = repo.model_paths()
@@ -208,7 +213,8 @@ def validate(repo: Repository, only: list[str] | None = None, on: dt.date | None
                   classifications=repo.config.classifications,
                   files=RepositoryFiles(repo.files()) if paths else None, real=repo.real_path)
     _RUN = _Run(repo, raws, wanted, ctx, strict, cache.cache_dir() if use_cache else None,
-                keep_models, suggestions=repo.config.severity("TM601") is not None)
+                keep_models, suggestions=repo.config.severity("TM601") is not None,
+                keep_trees=keep_trees)
     try:
         outcomes = _check_all(paths)
     finally:

@@ -28,20 +28,29 @@ from .threats import cited_mitigations
 ORDER = {s: i for i, s in enumerate(MITIGATION_STATUSES)}
 
 
-def closes(model: Model, mitigation: Mitigation) -> list[Threat]:
-    """The threats of the model that cite the mitigation."""
-    return [t for t in model.threats if mitigation.id in cited_mitigations(t)]
+def closes(model: Model, mitigation: Mitigation, site: Site | None = None) -> list[Threat]:
+    """The threats of the model that cite the mitigation (with ``site``, looked up in an
+    index of the model's citations made once per build)."""
+    if site is None:
+        return [t for t in model.threats if mitigation.id in cited_mitigations(t)]
+    index = site.__dict__.setdefault("_closing", {}).get(model.path)
+    if index is None:
+        index = site.__dict__["_closing"][model.path] = {}
+        for threat in model.threats:
+            for mid in cited_mitigations(threat):
+                index.setdefault(mid, []).append(threat)
+    return index.get(mitigation.id, [])
 
 
 def withheld(site: Site, model: Model, mitigation: Mitigation) -> bool:
     """Whether the mitigation's details stay off the site (it closes a withheld threat)."""
     if site.options.redact == "all":
         return True
-    return any(site.options.withheld(t) for t in closes(model, mitigation))
+    return any(site.options.withheld(t) for t in closes(model, mitigation, site))
 
 
 def _threats(site: Site, model: Model, mitigation: Mitigation, current: str) -> str:
-    found = closes(model, mitigation)
+    found = closes(model, mitigation, site)
     if not found:
         return '<span class="tm-muted">no threat cites it</span>'
     return " ".join(threat_link(site, t, model, current, with_status=True) for t in found)

@@ -45,6 +45,7 @@ from . import staleness as staleness_view
 from . import suggestions as suggestions_view
 from . import threats as threats_view
 from .blocks import Block, Heading, Html
+from .cache import ViewCache, model_key, site_key
 from .citations import CITATION, cite
 from .escape import anchor, h, md_text, page_title
 from .markdown import code_flags, h1_line, sub_outside_code
@@ -100,6 +101,7 @@ class Prepared:
     warnings: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
     has_diagram: bool = False
     title: str | None = None
+    texts: dict[str, str] = field(default_factory=dict)  # slot -> search text, when late
 
 
 @dataclass
@@ -112,8 +114,13 @@ class _Request:
 class Composer:
     """Prepares pages for one build; the nonce keeps authors from faking markers."""
 
-    def __init__(self, site: Site, nonce: str | None = None) -> None:
+    def __init__(self, site: Site, nonce: str | None = None,
+                 cache: ViewCache | None = None, late_text: bool = False) -> None:
         self.site = site
+        self.cache = cache  # sections kept between builds (mkdocs serve)
+        # With late_text, slots hold no search text in the Markdown (which a host keeps
+        # for the whole build): :meth:`search_text` adds it to the page's HTML instead.
+        self.late_text = late_text
         self.nonce = nonce or secrets.token_hex(8)
         self._marker = re.compile(
             rf'<div class="tm-slot" data-tm-slot="{re.escape(self.nonce)}-(\d+)" hidden>'
@@ -237,18 +244,16 @@ class Composer:
     def _render(self, request: _Request, current: str, repo_path: str | None,
                 linked: frozenset[str], prepared: Prepared) -> list[str]:
         try:
-            blocks = self._blocks(request, current, repo_path, linked)
+            blocks, text = self._made(request, current, repo_path, linked)
         except Exception as exc:  # a view must never take the build down
             where = request.model.path if request.model is not None else current
             prepared.warnings.append((0, f"could not render the '{request.name}' view of "
                                          f"{where}: {type(exc).__name__}: {exc}"))
             blocks = [Html(f'<p class="tm-note">The {h(request.name)} view could not be '
                            "drawn; see the build log.</p>")]
+            text = ""
         if request.name == "diagram":
             prepared.has_diagram = True
-        text = ""
-        if request.model is not None:
-            text = digest.model_text(request.name, request.model, self.site)
         out = [""]
         if request.auto and request.name in TITLES:
             out += [f"## {TITLES[request.name]}", ""]
@@ -265,10 +270,28 @@ class Composer:
                 key = str(len(prepared.slots))
                 prepared.slots[key] = block.html
                 said = block.search if block.search is not None else text
+                if self.late_text and said:
+                    prepared.texts[key], said = said, ""
                 out += [f'<div class="tm-slot" data-tm-slot="{self.nonce}-{key}" hidden>'
                         f"{h(said)}</div>", ""]
                 text = ""
         return out
+
+    def _made(self, request: _Request, current: str, repo_path: str | None,
+              linked: frozenset[str]) -> tuple[list[Block], str]:
+        """The view's blocks and its search text, made once per key while a cache is kept."""
+        def make() -> tuple[list[Block], str]:
+            blocks = self._blocks(request, current, repo_path, linked)
+            model = request.model
+            return blocks, digest.model_text(request.name, model, self.site) if model else ""
+
+        if self.cache is None:
+            return make()
+        model = request.model
+        scope = (model_key(self.site, model) if model is not None
+                 else (site_key(self.site), repo_path))
+        return self.cache.get((request.name, current, linked, scope), make,
+                              model.path if model is not None else None)
 
     def _blocks(self, request: _Request, current: str, repo_path: str | None,
                 linked: frozenset[str]) -> list[Block]:
@@ -311,6 +334,21 @@ class Composer:
         return [Html(backlinks.render(models, site, current))]
 
     # -- HTML -----------------------------------------------------------------------------
+    def search_text(self, html: str, texts: dict[str, str]) -> str:
+        """Put the search text of each slot (``Prepared.texts``, made with ``late_text``)
+        in its marker of the page's HTML, before search plugins read the page."""
+        if not texts:
+            return html
+
+        def put(match: re.Match) -> str:
+            text = texts.get(match[1])
+            if text is None:
+                return match[0]
+            return (f'<div class="tm-slot" data-tm-slot="{self.nonce}-{match[1]}" hidden>'
+                    f"{h(text)}</div>")
+
+        return self._marker.sub(put, html)
+
     def fill(self, html: str, prepared: Prepared, scripts: str = "") -> str:
         """Put each view's HTML in its slot of the finished page, and ``scripts`` after
         the first diagram."""

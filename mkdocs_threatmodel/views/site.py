@@ -50,6 +50,8 @@ class Options:
         if self.redact == "all":
             return True
         hidden = _WITHHELD.get(self.redact, frozenset())
+        if not hidden:  # redact: none
+            return False
         statuses = [threat.status] + [d.status for d in threat.per_target.values() if d.status]
         return any((s if s in KNOWN_STATUSES else "open") in hidden for s in statuses)
 
