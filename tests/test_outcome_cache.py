@@ -149,3 +149,20 @@ def test_a_glob_whose_meaning_changed_on_more_files_is_seen(repo, cli, tmp_path,
     repo.write("services/checkout-api/app.py", "print('app')\n")
     second = _agree(repo, cli)
     assert " TM112 " in second.out and "2 more files" in second.out
+
+
+def test_the_site_build_keeps_its_models_and_reuses_kept_findings(repo, tmp_path, monkeypatch):
+    from mkdocs_threatmodel.validation.engine import validate
+    from mkdocs_threatmodel.workspace.repository import Repository
+
+    monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path / "c"))
+    install(repo, mutate("targets: [sql]", "targets: [sqll]"))
+    first = validate(Repository.at(repo.root), keep_models=True)
+    (entry,) = _outcomes(tmp_path / "c")
+    stamp = entry.stat().st_mtime_ns
+    second = validate(Repository.at(repo.root), keep_models=True)
+    assert entry.stat().st_mtime_ns == stamp  # read, not checked and written again
+    assert [m.id for m in second.models] == [m.id for m in first.models] == ["guest-checkout"]
+    assert [(f.code, f.position) for f in second.findings] == [
+        (f.code, f.position) for f in first.findings]
+    assert any(f.code == "TM205" for f in second.findings)

@@ -110,9 +110,11 @@ def _kept(rel: str) -> Checked | None:
 
 def _check_file(rel: str) -> Checked:
     run = _RUN
-    kept = None
-    if run.folder is not None and rel in run.wanted and not run.keep_models:
-        kept = outcome_cache.outcome_key(run.raws[rel], run.settings)
+    name = kept = None
+    if run.folder is not None and rel in run.wanted:
+        name = outcome_cache.outcome_key(run.raws[rel], run.settings)
+        if run.keep_models:  # the typed model is needed anyway; its findings may be kept
+            kept = outcome_cache.load(run.folder, name, rel, run.ctx)
     src = read_model_source(rel, run.raws[rel], run.folder)
     if not src.ok:
         return Checked(rel, src.findings if rel in run.wanted else [])
@@ -121,11 +123,13 @@ def _check_file(rel: str) -> Checked:
     model = build_model(src)
     ids = ModelIds(rel, model.id, [(t.id, t.path) for t in model.threats])
     found: list[Finding] = []
-    if rel in run.wanted:
-        ctx = run.ctx.recording() if kept else run.ctx
+    if rel in run.wanted and kept is not None:
+        found = kept.findings
+    elif rel in run.wanted:
+        ctx = run.ctx.recording() if name else run.ctx
         found += check_model(src, model, ctx, run.strict, run.suggestions)
-        if kept and all(f.path == rel for f in found):
-            outcome_cache.store(run.folder, kept, outcome_cache.Outcome(
+        if name and all(f.path == rel for f in found):
+            outcome_cache.store(run.folder, name, outcome_cache.Outcome(
                 found, model.id, ids.threats, model.status == "draft"), ctx.answers)
     if run.keep_models and not run.keep_trees:  # the typed model only: a third the memory
         model.source = replace(src, data={}, schema_findings=None)
