@@ -23,6 +23,7 @@ from __future__ import annotations
 import marshal
 import os
 import re
+from collections.abc import Callable
 from hashlib import blake2b
 from itertools import chain
 from pathlib import Path
@@ -43,16 +44,23 @@ class Doubt(Exception):
 
 
 def read_log(root: Path, head: str, state: git.State, folder: Path | None,
-             fresh: bool = False) -> git.Log:
+             fresh: bool = False, read_whole: Callable[[], bool] | None = None
+             ) -> git.Log | None:
     """Every commit reachable from ``head`` with its changes: from a snapshot when possible
-    (``fresh``: never, and the snapshot is written again)."""
+    (``fresh``: never, and the snapshot is written again).
+
+    Without a snapshot, ``read_whole`` (when given) decides whether git is asked for the
+    whole history; when it says no, the answer is ``None``.
+    """
     place = _place(folder, state)
     if place is None:
-        return git.History(root, head).log()
+        return git.History(root, head).log() if read_whole is None or read_whole() else None
     branch = _branch_key(state.branch)
     boundary = tuple(sorted(state.boundary))
     log = None if fresh else _from_snapshot(root, head, place, branch, boundary)
     if log is None:
+        if read_whole is not None and not read_whole():
+            return None
         log = git.History(root, head).log()
         _save(place, branch, head, boundary, log)
     return log
