@@ -24,7 +24,7 @@ from typing import Any
 from ..findings.finding import Finding, Severity
 from ..format.model import parse_date, parse_duration
 from ..format.source import HEAD_BYTES, SourceFile, locate, looks_like_model, read_source
-from ..validation.engine import read_model_source
+from ..validation.read import read_model_source
 from ..workspace import cache, git
 from ..workspace.discover import MARKDOWN_SUFFIXES, candidate_files
 from ..workspace.files import Unreadable, read_file, read_start
