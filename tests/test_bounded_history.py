@@ -300,3 +300,15 @@ def test_commits_older_than_every_review_are_not_read(repo, cli, monkeypatch):
     monkeypatch.setattr(judge, "LONG_HISTORY", 10**9)
     whole = cli(repo.root, "stale", "--no-cache", today=TODAY)
     assert whole.code != 0 and "threatmodel: error:" in whole.err
+
+
+def test_a_shallow_clone_that_stops_before_the_review_is_unknown(reviewed, cli,  # noqa: F811
+                                                                  monkeypatch, tmp_path):
+    for day in range(10, 13):
+        reviewed.write("services/other/api.py", f"v{day}\n")
+        reviewed.commit(f"other {day}", f"2026-06-{day}")
+    clone = Repo(tmp_path / "clone")
+    subprocess.run(["git", "clone", "-q", "--depth", "2", f"file://{reviewed.root}",
+                    str(clone.root)], check=True, capture_output=True)
+    doc = same_either_way(cli, clone, monkeypatch)
+    assert states(doc) == {PATH: ("unknown", ["TM505"])}
