@@ -53,9 +53,10 @@ def report(cli, repo: Repo, *args: str) -> dict:
 
 
 def same_either_way(cli, repo: Repo, monkeypatch, *args: str) -> dict:
-    """The report of a bounded read (with and without the cache), checked equal to the
-    report of a whole read; returns it."""
+    """The report of a bounded read (without the cache, and with it: cold, then warm),
+    checked equal to the report of a whole read; returns it."""
     bounded_run = report(cli, repo, "--no-cache", *args)
+    assert report(cli, repo, *args) == bounded_run
     assert report(cli, repo, *args) == bounded_run
     monkeypatch.setattr(judge, "LONG_HISTORY", 10**9)
     whole = report(cli, repo, "--no-cache", *args)
@@ -312,3 +313,22 @@ def test_a_shallow_clone_that_stops_before_the_review_is_unknown(reviewed, cli, 
                     str(clone.root)], check=True, capture_output=True)
     doc = same_either_way(cli, clone, monkeypatch)
     assert states(doc) == {PATH: ("unknown", ["TM505"])}
+
+
+def test_what_merges_made_is_kept_and_a_changed_store_is_read_afresh(reviewed, cli,  # noqa: F811
+                                                                     monkeypatch, tmp_path):
+    monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path / "cache"))
+    reviewed.git("checkout", "-q", "-b", "feature")
+    reviewed.write("services/checkout/api.py", "feature\n")
+    reviewed.commit("feature side", "2026-06-05")
+    reviewed.git("checkout", "-q", "main")
+    reviewed.write("services/other/api.py", "main\n")
+    reviewed.commit("main side", "2026-06-06")
+    reviewed.git_env(at("2026-06-10"), "merge", "-q", "--no-ff", "-m", "merge", "feature")
+    first = report(cli, reviewed)
+    (store,) = (tmp_path / "cache" / "merges").glob("*.bin")
+    assert b"services/checkout/api.py" in store.read_bytes()
+    data = store.read_bytes()
+    store.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # one bit of an answer flipped
+    assert report(cli, reviewed) == first
+    assert len(evidence(first, PATH)) == 1  # the branch's commit; the merge only brought it

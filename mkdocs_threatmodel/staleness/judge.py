@@ -32,7 +32,7 @@ from ..workspace.globs import GlobIndex, literal_prefix, matches_inside
 from ..workspace.repository import Repository, today
 from .adr import superseded_by
 from .declarations import declared, keep_reviews, kept_reviews
-from .history import Doubt, check_changes, read_log
+from .history import Doubt, check_changes, keep_merges, kept_merges, read_log
 
 # Review points are looked for in the history of Markdown files from this many days before
 # the oldest recorded review date (in all of it when one is not found in that window).
@@ -304,6 +304,7 @@ class Assessment:
         self._used: set[str] = set()  # blobs whose review this run asked for
         self._model_files: set[str] = set()  # the models' paths, then and now
         self._few = False  # few review points: ancestry by walks
+        self._state: git.State | None = None
 
     # -- reading ----------------------------------------------------------------------
     def run(self) -> dict[str, ModelStaleness]:
@@ -311,7 +312,7 @@ class Assessment:
             raise git.GitError(f"{self.root} is not in a git repository: staleness comes "
                                "from git history")
         folder = self._folder = cache.cache_dir() if self.use_cache else None
-        state = git.state(self.root)
+        state = self._state = git.state(self.root)
         self.shallow = state.shallow
         if state.head is None:
             for rel in self._uncommitted({}):
@@ -536,19 +537,33 @@ class Assessment:
         its branch (whose own commits are counted): not the merge's own change."""
         if not history.log.first_parent:
             return set()
-        asked, keys = [], []
+        known = kept_merges(self._folder, self._state) if self._state is not None else {}
+        asked, keys, brought = [], [], set()
         zero = {"0"}
         for path in paths:
             for i, change in history.entries(path):
                 parents = history.log.parents[i]
                 if len(parents) < 2:
                     continue
+                key = f"{history.log.shas[i]}:{path}"
+                if key in known:
+                    if not known[key]:
+                        brought.add((i, path))
+                    continue
                 blob = change.new_blob if change.path == path and change.status != "D" \
                     and set(change.new_blob) != zero else ""
                 asked.append((path, blob, list(parents[1:])))
                 keys.append((i, path))
+        if not asked:
+            return brought
         made = git.merge_made(self.root, asked)
-        return {key for n, key in enumerate(keys) if n not in made}
+        for n, (i, path) in enumerate(keys):
+            known[f"{history.log.shas[i]}:{path}"] = n in made
+            if n not in made:
+                brought.add((i, path))
+        if self._state is not None:
+            keep_merges(self._folder, self._state, known)
+        return brought
 
     def _review_point(self, path: str, history: _History, blobs: git.BlobReader,
                       model_files: set[str]) -> tuple[int | None, str]:
