@@ -28,7 +28,7 @@ from ..validation.read import read_model_source
 from ..workspace import cache, git
 from ..workspace.discover import MARKDOWN_SUFFIXES, candidate_files
 from ..workspace.files import Unreadable, read_file, read_start
-from ..workspace.globs import GlobIndex, literal_prefix, matches_inside
+from ..workspace.globs import GlobIndex, matches_inside
 from ..workspace.repository import Repository, today
 from .adr import superseded_by
 from .declarations import declared, keep_reviews, kept_reviews
@@ -436,12 +436,10 @@ class Assessment:
             if not bases:
                 return None
             exclude = git.parents_of(self.root, bases)
-        specs = None
-        if self.only is not None:  # a few models: only the paths they depend on
-            specs = list(dict.fromkeys(self._pathspecs(infos) +
-                                       [f":(literal){p}" for p in sorted(model_files)]))
-        history = _History(git.History(self.root, head, pathspecs=specs, exclude=exclude,
-                                       first_parent=specs is None, jobs=1).log())
+        # Every path, even for a few models: a path-limited log compares every commit (and
+        # each merge with each parent) to prune, which costs more than a log of all changes.
+        history = _History(git.History(self.root, head, exclude=exclude, first_parent=True,
+                                       jobs=1).log())
         points: _Points = {}
         for path, sha in shas.items():
             index = history.index.get(sha)
@@ -461,20 +459,6 @@ class Assessment:
         if start is None:
             return set(range(len(history)))
         return set(range(len(history))) - history.log.reachable(start, history.index)
-
-    def _pathspecs(self, infos: list[Info]) -> list[str]:
-        """Git pathspecs for the history of the judged models (covers, ADRs, the model)."""
-        specs = []
-        for info in infos:
-            # Plain pathspecs prune git's tree walk; globs are matched here afterwards.
-            for glob in info.covers:
-                prefix = literal_prefix(glob)
-                folder_end = prefix.rfind("/") if any(c in glob for c in "*?[") else -2
-                literal = prefix if folder_end == -2 else prefix[:max(folder_end, 0)]
-                specs.append(f":(literal){literal}" if literal else ":/")
-            specs += [f":(literal){adr}" for adr in info.adrs]
-            specs.append(f":(literal){info.path}")
-        return list(dict.fromkeys(specs))
 
     def _uncommitted(self, tree: dict[str, str]) -> list[str]:
         """Model files of the work tree that HEAD does not have (only those are read)."""
