@@ -9,6 +9,10 @@ it cites is superseded (TM503), or when ``reviewed.date + review_every`` is past
 of the history (only of the commits since the persisted snapshot of
 :mod:`.history`, when there is one), one ``ls-tree`` and one ``cat-file``
 that reads blobs on demand, whatever the number of models or commits.
+
+A long history (:data:`LONG_HISTORY` commits or more) is not read whole: see
+:meth:`Assessment._bounded`, which reads the Markdown files' history since the oldest
+review, then the commits that are not behind every review point.
 """
 
 from __future__ import annotations
