@@ -676,19 +676,19 @@ class Assessment:
 
     def _changed(self, code: str, hits: list[tuple[int, str]], what: str, where: tuple,
                  point: int, history: _History, command: str) -> StaleReason | None:
-        by_commit: dict[int, list[str]] = {}
+        found: dict[int, set[str]] = {}  # a set: a commit may touch thousands of paths
         behind_review = history.ancestry(point, few=self.only is not None or self._few)
+        counted: dict[int, bool] = {}
         for i, path in hits:
-            if not behind_review(i):
-                by_commit.setdefault(i, [])
-                if path not in by_commit[i]:
-                    by_commit[i].append(path)
-        if not by_commit:
+            if i not in counted:
+                counted[i] = not behind_review(i)
+            if counted[i]:
+                found.setdefault(i, set()).add(path)
+        if not found:
             return None
-        order = sorted(by_commit)
+        order = sorted(found)
         commits = [history.commit(i) for i in order]
-        for i in order:
-            by_commit[i].sort()
+        by_commit = {i: sorted(found[i]) for i in order}
         paths = sorted({p for i in order for p in by_commit[i]})
         review = history.commit(point)
         shown = "; ".join(
