@@ -4,8 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve serve-zensical render test browser bench bench-stale bench-site install clean \
-	dist release
+.PHONY: serve serve-zensical render test browser bench bench-stale bench-stale-long bench-site \
+	install clean dist release
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ bench: $(STAMP)
 
 bench-stale: $(STAMP)
 	$(BIN)/python bench/stale_bench.py
+
+# A real long history: REPO is a clone or bare copy of one (git/git, mkdocs-material).
+bench-stale-long: $(STAMP)
+	cd bench && ../$(BIN)/python stale_long_bench.py "$(REPO)" --runs 3
 
 bench-site: $(STAMP)
 	$(BIN)/python bench/site_bench.py --runs 3

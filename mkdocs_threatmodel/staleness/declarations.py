@@ -42,7 +42,7 @@ def declared(data: Any) -> Declared:
 def staged_declarations(root: Path, blobs: dict[str, str], folder: Path | None
                         ) -> dict[str, Declared]:
     """For each model among ``blobs`` (path -> blob id of Markdown files): what it declares."""
-    from ..validation.engine import read_model_source
+    from ..validation.read import read_model_source
 
     place = _place(root, folder, "models")
     known = _load(place) if place is not None else {}

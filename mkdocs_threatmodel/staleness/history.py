@@ -23,6 +23,7 @@ from __future__ import annotations
 import marshal
 import os
 import re
+from collections.abc import Callable
 from hashlib import blake2b
 from itertools import chain
 from pathlib import Path
@@ -43,16 +44,23 @@ class Doubt(Exception):
 
 
 def read_log(root: Path, head: str, state: git.State, folder: Path | None,
-             fresh: bool = False) -> git.Log:
+             fresh: bool = False, read_whole: Callable[[], bool] | None = None
+             ) -> git.Log | None:
     """Every commit reachable from ``head`` with its changes: from a snapshot when possible
-    (``fresh``: never, and the snapshot is written again)."""
+    (``fresh``: never, and the snapshot is written again).
+
+    Without a snapshot, ``read_whole`` (when given) decides whether git is asked for the
+    whole history; when it says no, the answer is ``None``.
+    """
     place = _place(folder, state)
     if place is None:
-        return git.History(root, head).log()
+        return git.History(root, head).log() if read_whole is None or read_whole() else None
     branch = _branch_key(state.branch)
     boundary = tuple(sorted(state.boundary))
     log = None if fresh else _from_snapshot(root, head, place, branch, boundary)
     if log is None:
+        if read_whole is not None and not read_whole():
+            return None
         log = git.History(root, head).log()
         _save(place, branch, head, boundary, log)
     return log
@@ -208,3 +216,39 @@ def _touch(path: Path) -> None:
         os.utime(path)
     except OSError:
         pass
+
+
+# -- what merges made ------------------------------------------------------------------------------
+# Whether a merge made a change itself (see :func:`..workspace.git.merge_made`) is a fact of
+# its commit id and the path, so it is kept without end: ``merges/<repository>.bin``.
+MERGES_KEPT = 200_000  # answers; the oldest are dropped beyond this
+
+
+def kept_merges(folder: Path | None, state: git.State) -> dict[str, bool]:
+    """``"<merge id>:<path>"`` -> whether that merge made the change itself (or nothing)."""
+    place = _merges_place(folder, state)
+    payload = read_sealed(place) if place is not None else None
+    if payload is None:
+        return {}
+    try:
+        version, known = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return {}
+    if version != FORMAT or type(known) is not dict or not _types(known) <= {str} \
+            or not _types(known.values()) <= {bool}:
+        return {}
+    return known
+
+
+def keep_merges(folder: Path | None, state: git.State, known: dict[str, bool]) -> None:
+    """Keep the answers (the newest :data:`MERGES_KEPT`); silently nothing on failure."""
+    place = _merges_place(folder, state)
+    if place is None:
+        return
+    kept = dict(list(known.items())[-MERGES_KEPT:])
+    write_atomic(place, seal(marshal.dumps((FORMAT, kept))))
+
+
+def _merges_place(folder: Path | None, state: git.State) -> Path | None:
+    place = _place(folder, state)
+    return None if place is None else place.parent.parent / "merges" / f"{place.name}.bin"

@@ -9,6 +9,10 @@ it cites is superseded (TM503), or when ``reviewed.date + review_every`` is past
 of the history (only of the commits since the persisted snapshot of
 :mod:`.history`, when there is one), one ``ls-tree`` and one ``cat-file``
 that reads blobs on demand, whatever the number of models or commits.
+
+A long history (:data:`LONG_HISTORY` commits or more) is not read whole: see
+:meth:`Assessment._bounded`, which reads the Markdown files' history since the oldest
+review, then the commits that are not behind every review point.
 """
 
 from __future__ import annotations
@@ -23,20 +27,26 @@ from typing import Any
 from ..findings.finding import Finding, Severity
 from ..format.model import parse_date, parse_duration
 from ..format.source import HEAD_BYTES, SourceFile, locate, looks_like_model, read_source
-from ..validation.engine import read_model_source
+from ..validation.read import read_model_source
 from ..workspace import cache, git
 from ..workspace.discover import MARKDOWN_SUFFIXES, candidate_files
 from ..workspace.files import Unreadable, read_file, read_start
-from ..workspace.globs import GlobIndex, literal_prefix, matches_inside
+from ..workspace.globs import GlobIndex, matches_inside
 from ..workspace.repository import Repository, today
 from .adr import superseded_by
 from .commands import review_command
 from .declarations import declared, keep_reviews, kept_reviews
-from .history import Doubt, check_changes, read_log
+from .history import Doubt, check_changes, keep_merges, kept_merges, read_log
 
-# --staged reads the history of the models it judges from this many days before their
-# oldest recorded review date (all of it when a review commit is not found in that window).
+# Review points are looked for in the history of Markdown files from this many days before
+# the oldest recorded review date (in all of it when one is not found in that window).
 REVIEW_WINDOW_SLACK_DAYS = 31
+# From this many commits on, a history is not read whole: only what the verdicts need.
+LONG_HISTORY = 5000
+# Above this many commits, ancestry is found by one walk per review point, not by bitsets
+# of every commit's ancestors (which grow with the square of the count).
+BITSET_LIMIT = 20000
+MARKDOWN_SPECS = [":(glob,icase)**/*.md", ":(glob,icase)**/*.markdown"]
 EVIDENCE_SHOWN = 3  # commits named in a one-line message; the JSON report has them all
 
 
@@ -195,7 +205,7 @@ class _History:
         """
         if self.linear:
             return lambda older: older >= newer
-        if few and self._ancestors is None:
+        if (few or len(self) > BITSET_LIMIT) and self._ancestors is None:
             if newer not in self._walks:
                 self._walks[newer] = self.log.reachable(newer, self.index)
             return self._walks[newer].__contains__
@@ -241,11 +251,23 @@ class _Pending:
         except git.GitError as exc:
             self._result.append(exc)
 
-    def log(self) -> git.Log:
+    def log(self) -> git.Log | None:
         self._thread.join()
         if not self._result or isinstance(self._result[0], git.GitError):
             raise self._result[0] if self._result else git.GitError("git log failed")
         return self._result[0]
+
+
+_Points = dict[str, tuple[int, str]]  # model path -> (commit number, how it was found)
+
+
+def _earliest(history: _History, shas: set[str]) -> list[str]:
+    """``shas`` without those that descend from another of them, as far as ``history``
+    shows: the commits that all of them descend from stay the same."""
+    index = history.index
+    numbers = {index[sha] for sha in shas}
+    return [history.log.shas[n] for n in sorted(numbers)
+            if not (history.log.reachable(n, index) & numbers) - {n}]
 
 
 class Assessment:
@@ -278,6 +300,9 @@ class Assessment:
         self._folder: Path | None = None
         self._parsed = 0  # earlier versions parsed in this run (then kept by blob id)
         self._used: set[str] = set()  # blobs whose review this run asked for
+        self._model_files: set[str] = set()  # the models' paths, then and now
+        self._few = False  # few review points: ancestry by walks
+        self._state: git.State | None = None
 
     # -- reading ----------------------------------------------------------------------
     def run(self) -> dict[str, ModelStaleness]:
@@ -285,7 +310,7 @@ class Assessment:
             raise git.GitError(f"{self.root} is not in a git repository: staleness comes "
                                "from git history")
         folder = self._folder = cache.cache_dir() if self.use_cache else None
-        state = git.state(self.root)
+        state = self._state = git.state(self.root)
         self.shallow = state.shallow
         if state.head is None:
             for rel in self._uncommitted({}):
@@ -303,36 +328,37 @@ class Assessment:
                 tree.update(git.tree(self.root, self.rev, cited))
             for sha, value in kept_reviews(self.root, folder).items():
                 self._reviewed.setdefault(sha, value)
-            history = self._history(pending, infos, blobs)
+            history, points = self._history(pending, infos, blobs, state, folder)
             try:
-                self._judge_all(infos, history, tree, blobs, state.boundary)
+                self._judge_all(infos, history, tree, blobs, state.boundary, points)
             except Doubt:  # a snapshot held something else than a history: read it afresh
                 head = state.head if self.rev == "HEAD" else self.rev
                 history = _History(read_log(self.root, head, state, folder, fresh=True))
-                self._judge_all(infos, history, tree, blobs, state.boundary)
+                self._judge_all(infos, history, tree, blobs, state.boundary, None)
         if self._parsed:
             keep_reviews(self.root, folder, {sha: self._reviewed[sha] for sha in self._used
                                              if sha in self._reviewed})
         return self.results
 
     def _judge_all(self, infos: list[Info], history: _History, tree: dict[str, str],
-                   blobs: git.BlobReader, boundary: set[str]) -> None:
+                   blobs: git.BlobReader, boundary: set[str],
+                   points: _Points | None) -> None:
         self._deletions = None
         if self.since is not None:
             self.new_commits = self._new_commits(history)
-        self._judge(infos, history, tree, blobs, boundary)
+        self._judge(infos, history, tree, blobs, boundary, points)
 
-    def _start_history(self, state: git.State, folder: Path | None
-                       ) -> _Pending | git.History | None:
+    def _start_history(self, state: git.State, folder: Path | None) -> _Pending:
         """Start reading the history in the background: the whole of it (from the persisted
-        snapshot when caching), or ``None`` when only the judged models' history is wanted,
-        which is known once they are read."""
-        if folder is not None:
-            head = state.head if self.rev == "HEAD" else self.rev
-            return _Pending(lambda: read_log(self.root, head, state, folder))
-        if self.only is None:
-            return git.History(self.root, self.rev)
-        return None
+        snapshot when caching) when there is a snapshot or the history is short; else
+        nothing, and :meth:`_bounded` reads what the verdicts need once the models are read.
+        """
+        head = state.head if self.rev == "HEAD" else self.rev
+
+        def short() -> bool:
+            return git.count_commits(self.root, head, LONG_HISTORY) < LONG_HISTORY
+
+        return _Pending(lambda: read_log(self.root, head, state, folder, read_whole=short))
 
     def _read_models(self, tree: dict[str, str], blobs: git.BlobReader,
                      folder: Path | None) -> list[Info]:
@@ -354,47 +380,83 @@ class Assessment:
         infos.sort(key=lambda info: info.path)
         return infos
 
-    def _history(self, pending: _Pending | git.History | None, infos: list[Info],
-                 blobs: git.BlobReader) -> _History:
-        """The history started by :meth:`_start_history`; else the history of what the
-        models depend on, read whole when a review point is not found in it."""
-        if pending is not None:
-            return _History(pending.log())
-        pathspecs, after = self._pathspecs(infos)
-        history = _History(git.History(self.root, self.rev, pathspecs=pathspecs,
-                                       after=after).log())
-        found = {self._review_point(i.path, history, blobs, {i.path})[1] for i in infos}
-        if "added" in found:  # maybe moved there: only all paths' history follows
-            return _History(git.History(self.root, self.rev).log())
-        if "lost" in found and after is not None:  # reviewed before the window
-            return _History(git.History(self.root, self.rev, pathspecs=pathspecs).log())
-        return history
+    def _history(self, pending: _Pending, infos: list[Info], blobs: git.BlobReader,
+                 state: git.State, folder: Path | None) -> tuple[_History, _Points | None]:
+        """The history started by :meth:`_start_history`; else only the part the verdicts
+        need (with the review points found on the way), or, when that cannot be bounded,
+        the whole of it."""
+        log = pending.log()
+        if log is not None:
+            return _History(log), None
+        bounded = self._bounded(infos, blobs, state)
+        if bounded is not None:
+            return bounded
+        self._deletions = None
+        head = state.head if self.rev == "HEAD" else self.rev
+        return _History(read_log(self.root, head, state, folder)), None
+
+    def _bounded(self, infos: list[Info], blobs: git.BlobReader, state: git.State
+                 ) -> tuple[_History, _Points] | None:
+        """Read only the history the verdicts need, or ``None`` when that is not known.
+
+        First the review points, from the history of Markdown files alone (the models,
+        their moves and deletions), from a month before the oldest recorded review date
+        (all of it when a review is not found there). Then every change of the commits
+        that are not ancestors of all review points: ``HEAD ^<parents of their common
+        bases>``; the changes of any other commit are behind every review point. A merge's
+        branch commits are in that range whatever their dates, as they should be.
+        """
+        if not infos:
+            return _History(git.Log()), {}
+        head = state.head if self.rev == "HEAD" else self.rev
+        model_files = {info.path for info in infos}
+        dates = [info.reviewed for info in infos if self._targets.get(info.path) is not None]
+        after = None
+        if len(dates) == len(infos) and None not in dates:
+            after = (min(dates) - dt.timedelta(days=REVIEW_WINDOW_SLACK_DAYS)).isoformat()
+        for window in dict.fromkeys([after, None]):
+            self._deletions = None
+            markdown = _History(git.History(self.root, head, pathspecs=MARKDOWN_SPECS,
+                                            after=window, simplify=True).log())
+            self._prefetch(infos, markdown, blobs)
+            found = {info.path: self._review_point(info.path, markdown, blobs, model_files)
+                     for info in infos}
+            if all(index is not None for index, _ in found.values()):
+                break
+        else:
+            return None  # a review the history does not hold: judged from all of it
+        shas = {path: markdown.log.shas[index] for path, (index, _) in found.items()}
+        if set(shas.values()) & state.boundary:
+            return None  # at a shallow clone's boundary: judged from all of it
+        exclude: list[str] = []
+        if shas:
+            bases = git.common_bases(self.root, _earliest(markdown, set(shas.values())))
+            if not bases:
+                return None
+            exclude = git.parents_of(self.root, bases)
+        # Every path, even for a few models: a path-limited log compares every commit (and
+        # each merge with each parent) to prune, which costs more than a log of all changes.
+        history = _History(git.History(self.root, head, exclude=exclude, first_parent=True,
+                                       jobs=1).log())
+        points: _Points = {}
+        for path, sha in shas.items():
+            index = history.index.get(sha)
+            if index is None:
+                return None
+            points[path] = (index, found[path][1])
+        self._deletions = None
+        self._model_files = model_files
+        self._few = True
+        return history, points
 
     def _new_commits(self, history: _History) -> set[int]:
-        """The commits of since..rev, by number."""
+        """The commits of since..rev, by number (of a bounded history, a commit it does not
+        hold is an ancestor of every one it holds, so all are new)."""
         base = git.resolve(self.root, self.since)
         start = history.index.get(base) if base else None
-        return {i for i in range(len(history))
-                if start is None or not history.is_ancestor(i, start)}
-
-    def _pathspecs(self, infos: list[Info]) -> tuple[list[str], str | None]:
-        """Git pathspecs for the history of the judged models (covers, ADRs, the model),
-        and a date from which to read it: a month before the oldest of their reviews."""
-        specs = []
-        for info in infos:
-            # Plain pathspecs prune git's tree walk; globs are matched here afterwards.
-            for glob in info.covers:
-                prefix = literal_prefix(glob)
-                folder_end = prefix.rfind("/") if any(c in glob for c in "*?[") else -2
-                literal = prefix if folder_end == -2 else prefix[:max(folder_end, 0)]
-                specs.append(f":(literal){literal}" if literal else ":/")
-            specs += [f":(literal){adr}" for adr in info.adrs]
-            specs.append(f":(literal){info.path}")
-        reviews = [info.reviewed for info in infos]
-        after = None
-        if reviews and None not in reviews:
-            after = (min(reviews) - dt.timedelta(days=REVIEW_WINDOW_SLACK_DAYS)).isoformat()
-        return list(dict.fromkeys(specs)) or [":(literal)" + next(iter(self.only))], after
+        if start is None:
+            return set(range(len(history)))
+        return set(range(len(history))) - history.log.reachable(start, history.index)
 
     def _uncommitted(self, tree: dict[str, str]) -> list[str]:
         """Model files of the work tree that HEAD does not have (only those are read)."""
@@ -411,21 +473,28 @@ class Assessment:
             command=f"git add -- {rel}")])
 
     # -- judging ----------------------------------------------------------------------
-    def _judge(self, infos: list[Info], history: _History, tree: dict[str, str],
-               blobs: git.BlobReader, boundary: set[str]) -> None:
-        model_files = {info.path for info in infos}
-        # The models' newest earlier versions, read in one go: the review point is most
-        # often among them (older ones are read one by one when it is not). Each is
-        # parsed only when the walk asks for its review.
+    def _prefetch(self, infos: list[Info], history: _History, blobs: git.BlobReader) -> None:
+        """The models' newest earlier versions, read in one go: the review point is most
+        often among them (older ones are read one by one when it is not). Each is parsed
+        only when the walk asks for its review."""
         recent = [blob for info in infos for _, change in history.entries(info.path)[:1]
                   for blob in (*change.old_blobs, change.new_blob)]
-        self._unparsed = dict(blobs.each([b for b in recent if b not in self._reviewed]))
-        points = {info.path: self._review_point(info.path, history, blobs, model_files)
-                  for info in infos}
+        self._unparsed.update(blobs.each([b for b in recent if b not in self._reviewed]))
+
+    def _judge(self, infos: list[Info], history: _History, tree: dict[str, str],
+               blobs: git.BlobReader, boundary: set[str], points: _Points | None) -> None:
+        if points is not None:
+            model_files = self._model_files
+        else:
+            model_files = {info.path for info in infos}
+            self._prefetch(infos, history, blobs)
+            points = {info.path: self._review_point(info.path, history, blobs, model_files)
+                      for info in infos}
         covers, adrs = dependencies(infos)
         covered: list[list[tuple[int, str]]] = [[] for _ in infos]
         cited: list[list[tuple[int, str]]] = [[] for _ in infos]
         globs = [(glob, n) for n, info in enumerate(infos) for glob in info.covers]
+        depended = []
         for path in history.paths():
             if path in model_files:
                 continue
@@ -433,14 +502,50 @@ class Assessment:
             if path in history.log.gitlinks:
                 owners = owners | inside_owners(globs, path)
             if owners or citing:
-                hits = [(i, path) for i in history.numbers(path)]
-                for n in owners:
-                    covered[n] += hits
-                for n in citing:
-                    cited[n] += hits
+                depended.append((path, owners, citing))
+        brought = self._brought_by_merges(history, [path for path, _, _ in depended])
+        for path, owners, citing in depended:
+            hits = [(i, path) for i in history.numbers(path) if (i, path) not in brought]
+            for n in owners:
+                covered[n] += hits
+            for n in citing:
+                cited[n] += hits
         for n, info in enumerate(infos):
             self.results[info.path] = self._one(info, points[info.path], covered[n], cited[n],
                                                 history, tree, blobs, boundary)
+
+    def _brought_by_merges(self, history: _History, paths: list[str]) -> set[tuple[int, str]]:
+        """(merge, path) changes of a first-parent history that a merge only brought from
+        its branch (whose own commits are counted): not the merge's own change."""
+        if not history.log.first_parent:
+            return set()
+        known = kept_merges(self._folder, self._state) if self._state is not None else {}
+        asked, keys, brought = [], [], set()
+        zero = {"0"}
+        for path in paths:
+            for i, change in history.entries(path):
+                parents = history.log.parents[i]
+                if len(parents) < 2:
+                    continue
+                key = f"{history.log.shas[i]}:{path}"
+                if key in known:
+                    if not known[key]:
+                        brought.add((i, path))
+                    continue
+                blob = change.new_blob if change.path == path and change.status != "D" \
+                    and set(change.new_blob) != zero else ""
+                asked.append((path, blob, list(parents[1:])))
+                keys.append((i, path))
+        if not asked:
+            return brought
+        made = git.merge_made(self.root, asked)
+        for n, (i, path) in enumerate(keys):
+            known[f"{history.log.shas[i]}:{path}"] = n in made
+            if n not in made:
+                brought.add((i, path))
+        if self._state is not None:
+            keep_merges(self._folder, self._state, known)
+        return brought
 
     def _review_point(self, path: str, history: _History, blobs: git.BlobReader,
                       model_files: set[str]) -> tuple[int | None, str]:
@@ -565,19 +670,19 @@ class Assessment:
 
     def _changed(self, code: str, hits: list[tuple[int, str]], what: str, where: tuple,
                  point: int, history: _History, command: str) -> StaleReason | None:
-        by_commit: dict[int, list[str]] = {}
-        behind_review = history.ancestry(point, few=self.only is not None)
+        found: dict[int, set[str]] = {}  # a set: a commit may touch thousands of paths
+        behind_review = history.ancestry(point, few=self.only is not None or self._few)
+        counted: dict[int, bool] = {}
         for i, path in hits:
-            if not behind_review(i):
-                by_commit.setdefault(i, [])
-                if path not in by_commit[i]:
-                    by_commit[i].append(path)
-        if not by_commit:
+            if i not in counted:
+                counted[i] = not behind_review(i)
+            if counted[i]:
+                found.setdefault(i, set()).add(path)
+        if not found:
             return None
-        order = sorted(by_commit)
+        order = sorted(found)
         commits = [history.commit(i) for i in order]
-        for i in order:
-            by_commit[i].sort()
+        by_commit = {i: sorted(found[i]) for i in order}
         paths = sorted({p for i in order for p in by_commit[i]})
         review = history.commit(point)
         shown = "; ".join(

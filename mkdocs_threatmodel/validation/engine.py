@@ -24,6 +24,7 @@ from .context import Context
 from .controls import check_controls
 from .ownership import check_ownership
 from .ratings import check_ratings
+from .read import read_model_source  # noqa: F401  (also read from here by other commands)
 from .references import ModelIds, check_references, check_repository
 from .schema import check_schema
 from .stride import check_stride
@@ -83,18 +84,6 @@ class _Run:
 
 
 _RUN: _Run | None = None
-
-
-def read_model_source(rel: str, raw: bytes, folder: Path | None) -> SourceFile:
-    """A model file read (from the cache when its bytes were seen before), schema-checked."""
-    src = cache.load(folder, rel, raw) if folder is not None else None
-    if src is None:
-        src = read_source(rel, raw)
-        if src.ok:
-            src.schema_findings = check_schema(src)
-        if folder is not None:
-            cache.store(folder, src)
-    return src
 
 
 def _kept(rel: str) -> Checked | None:

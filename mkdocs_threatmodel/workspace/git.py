@@ -203,6 +203,9 @@ class Log:
     paths: dict[str, list[tuple[int, tuple]]] = field(default_factory=dict)
     gitlinks: set[str] = field(default_factory=set)  # paths that were a submodule
     unchecked: bool = False  # read from a file: each path's changes are checked when used
+    # A merge's changes are against its first parent (with every blob id), not git's
+    # combined diff: see :func:`merge_made`.
+    first_parent: bool = False
 
     def __len__(self) -> int:
         return len(self.shas)
@@ -303,22 +306,32 @@ class History:
     The log is started at once and read in the background, so the caller can
     work while git computes the diffs; a long history is split between
     ``jobs`` git processes (``-n``/``--skip`` slices of one topological order).
-    ``since`` leaves out that commit and its ancestors; ``pathspecs`` limits the
-    log to commits touching them. A merge lists what it changes beyond its parents (a
-    conflict resolution, an edit made while merging): git's combined diff.
+    ``since`` leaves out that commit and its ancestors, ``exclude`` these commits and
+    their ancestors; ``pathspecs`` limits the log to commits touching them (``simplify``:
+    to the simplest history that explains what they hold now, git's default, which need
+    not compare a merge with each of its parents), ``after`` to commits made from that
+    date on. A merge lists what it changes beyond its parents (a
+    conflict resolution, an edit made while merging): git's combined diff; with
+    ``first_parent``, what it changes against its first parent, with every blob id (a
+    combined diff compares a merge with each parent in full, which costs seconds on a
+    history with many long-lived branches; :func:`merge_made` then keeps what the merge
+    itself made).
     """
 
     SPLIT_FROM = 4000  # commits; below this one process is quicker
 
     def __init__(self, root: Path, rev: str = "HEAD", since: str | None = None,
                  pathspecs: list[str] | None = None, jobs: int = 2,
-                 after: str | None = None) -> None:
+                 after: str | None = None, exclude: list[str] | None = None,
+                 simplify: bool = False, first_parent: bool = False) -> None:
         import threading
 
-        revs = [rev] + ([f"^{since}"] if since else [])
+        revs = [rev] + ([f"^{since}"] if since else []) + [f"^{sha}" for sha in exclude or ()]
         window = [f"--since={after}"] if after else []
-        limits = ["--full-history", "--parents"] if pathspecs else []
-        base = ["log", "--topo-order", *limits, "-z", "--raw", "-c", "-M", "--no-abbrev",
+        limits = ([] if simplify else ["--full-history"]) + ["--parents"] if pathspecs else []
+        self.first_parent = first_parent
+        merges = "--diff-merges=first-parent" if first_parent else "-c"
+        base = ["log", "--topo-order", *limits, "-z", "--raw", merges, "-M", "--no-abbrev",
                 "--no-color",
                 "--no-ext-diff", f"--format={_LOG_FORMAT}", "--date=short", *window,
                 "--end-of-options", *revs, "--", *(pathspecs or [])]
@@ -357,9 +370,9 @@ class History:
             pending += chunk
             cut = pending.rfind(b"\x1e")
             if cut > 0:
-                commits += _parse_records(pending[:cut])
+                commits += _parse_records(pending[:cut], self.first_parent)
                 pending = pending[cut:]
-        commits += _parse_records(pending)
+        commits += _parse_records(pending, self.first_parent)
         proc.wait()
         reader.join()
         if proc.returncode != 0:
@@ -372,23 +385,26 @@ class History:
             thread.join()
         if self._errors:
             raise GitError(self._errors[0])
-        return Log.of([row for part in self._outputs for row in part or []])
+        log = Log.of([row for part in self._outputs for row in part or []])
+        log.first_parent = self.first_parent
+        return log
 
 
-def _parse_records(data: bytes) -> list[tuple]:
+def _parse_records(data: bytes, merge_blobs: bool = False) -> list[tuple]:
     """(sha, date, author, subject, parents, changes, submodule paths) of each ``--raw``
-    log record."""
+    log record (``merge_blobs``: a merge's changes keep every blob id)."""
     rows = []
     for record in data.split(b"\x1e")[1:]:
         header, _, rest = record.partition(b"\0")
         fields = header.decode("utf-8", "replace").split("\x1f")
         sha, date, author, subject, parents = (fields + [""] * 5)[:5]
         changes, gitlinks = [], []
+        keep = merge_blobs and " " in parents.strip()
         for change in parse_raw(rest.lstrip(b"\n")):
             status, path, old_path, old_blob, new_blob, gitlink = change
             if gitlink:
                 gitlinks.append(path)
-            if not (path.lower().endswith(MARKDOWN_SUFFIXES)
+            if not (keep or path.lower().endswith(MARKDOWN_SUFFIXES)
                     or (old_path or "").lower().endswith(MARKDOWN_SUFFIXES)):
                 old_blob = new_blob = ""
             changes.append((status, intern(path), old_path and intern(old_path), old_blob,
@@ -396,6 +412,71 @@ def _parse_records(data: bytes) -> list[tuple]:
         rows.append((sha, intern(date), intern(author), subject, tuple(parents.split()),
                      changes, gitlinks))
     return rows
+
+
+def count_commits(root: Path, rev: str, limit: int) -> int:
+    """How many commits ``rev`` reaches, counting no further than ``limit`` (a walk of at
+    most ``limit`` commits)."""
+    out = run(["rev-list", "--count", f"--max-count={limit}", "--end-of-options", rev, "--"],
+              root)
+    return int(out or 0)
+
+
+def common_bases(root: Path, shas: list[str]) -> list[str]:
+    """The best common ancestors of all ``shas``: every commit that is an ancestor of all of
+    them is one of these or an ancestor of one (none when they share no history)."""
+    if len(set(shas)) == 1:
+        return [shas[0]]
+    out = run(["merge-base", "--octopus", "--all", "--end-of-options", *sorted(set(shas))],
+              root, check=False)
+    return out.decode().split()
+
+
+def parents_of(root: Path, shas: list[str]) -> list[str]:
+    """The parents of the commits ``shas`` (none for a root commit)."""
+    if not shas:
+        return []
+    out = run(["rev-parse", *(f"{sha}^@" for sha in shas if sha.isalnum())], root)
+    return list(dict.fromkeys(out.decode().split()))
+
+
+def merge_made(root: Path, asked: list[tuple[str, str, list[str]]]) -> set[int]:
+    """Which of a merge's changes against its first parent the merge made itself.
+
+    ``asked`` holds (path, the merge's blob id of it or ``""`` when it has none, the
+    merge's other parents). A change the merge made is one whose content no other parent
+    has at that path: a conflict resolution, an edit made while merging, or what a subtree
+    merge brings (its branch holds the files under other paths). What another parent has
+    at the same path came from that branch, whose own commits changed it. Answers the
+    indexes into ``asked``, by one ``git cat-file --batch-check``.
+    """
+    lines, owner = [], []
+    made: set[int] = set()
+    for n, (path, _, parents) in enumerate(asked):
+        if "\n" in path or "\r" in path:
+            made.add(n)  # cannot be asked on a line: counted, as before
+            continue
+        for parent in parents:
+            lines.append(f"{parent}:{path}\n")
+            owner.append(n)
+    if not lines:
+        return made
+    env = {**os.environ, **_ENV}
+    try:
+        proc = subprocess.run(["git", "cat-file", "--batch-check=%(objectname)"], cwd=root,
+                              env=env, input="".join(lines).encode("utf-8", "surrogateescape"),
+                              capture_output=True)
+    except FileNotFoundError as exc:
+        raise GitError(NO_GIT) from exc
+    answers = proc.stdout.decode("utf-8", "surrogateescape").split("\n")
+    if proc.returncode != 0 or len(answers) < len(lines):
+        raise GitError(reason(proc.stderr) or "git cat-file failed")
+    same: set[int] = set()
+    for n, answer in zip(owner, answers, strict=False):
+        blob = answer if " " not in answer else ""  # "<asked> missing": no such path
+        if blob == (asked[n][1] or ""):
+            same.add(n)
+    return made | (set(range(len(asked))) - same)
 
 
 def merge_base(root: Path, one: str, other: str) -> str | None:

@@ -1,0 +1,334 @@
+"""Issue 19: on a long history only the part a verdict needs is read. The verdicts, their
+evidence and review points are the same as a reading of the whole history, on histories
+with merges (conflict resolutions, edits made while merging, subtree merges), reverts,
+moves and models added inside a merge. Real repositories; ``LONG_HISTORY`` is lowered so
+that a short history takes the long histories' way."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+
+import pytest
+
+from mkdocs_threatmodel.staleness import judge
+
+from .conftest import Repo
+from .test_hardening_history import (  # noqa: F401  (fixtures, and the cases run bounded)
+    MODEL,
+    PATH,
+    TODAY,
+    at,
+    reviewed,
+    test_a_conflict_resolution_in_a_covered_path_is_evidence,
+    test_a_deleted_model_with_the_same_review_elsewhere_in_history_is_not_taken,
+    test_a_merge_that_edits_a_covered_path_makes_the_model_stale,
+    test_a_model_added_inside_a_merge_is_judged_from_there,
+    test_a_model_moved_over_two_commits_keeps_the_review_point,
+    test_a_model_restored_after_a_later_review_is_judged_from_that_review,
+    test_a_model_restored_by_a_revert_keeps_its_review_point,
+    test_a_model_whose_review_was_removed_is_judged_from_its_addition,
+    test_a_move_git_sees_as_delete_and_add_keeps_the_review_point,
+    test_a_rename_is_still_followed,
+    test_a_review_recorded_inside_a_merge_is_the_review_point,
+    test_an_adr_edited_inside_a_merge_makes_the_model_stale,
+    test_reviewed_model_is_current,
+    test_the_staged_judgement_counts_a_merge_edit_too,
+)
+
+
+@pytest.fixture(autouse=True)
+def bounded(monkeypatch):
+    """Every history here counts as long: the hardening cases above run bounded."""
+    monkeypatch.setattr(judge, "LONG_HISTORY", 1)
+
+
+def report(cli, repo: Repo, *args: str) -> dict:
+    result = cli(repo.root, "stale", "--format", "json", *args, today=TODAY)
+    assert "Traceback" not in result.err and result.code in (0, 1), result.err
+    doc = json.loads(result.out)
+    return {"code": result.code, "models": doc["models"], "findings": doc["findings"]}
+
+
+def same_either_way(cli, repo: Repo, monkeypatch, *args: str) -> dict:
+    """The report of a bounded read (without the cache, and with it: cold, then warm),
+    checked equal to the report of a whole read; returns it."""
+    bounded_run = report(cli, repo, "--no-cache", *args)
+    assert report(cli, repo, *args) == bounded_run
+    assert report(cli, repo, *args) == bounded_run
+    monkeypatch.setattr(judge, "LONG_HISTORY", 10**9)
+    whole = report(cli, repo, "--no-cache", *args)
+    monkeypatch.setattr(judge, "LONG_HISTORY", 1)
+    assert bounded_run == whole
+    return bounded_run
+
+
+def states(doc: dict) -> dict[str, tuple[str, list[str]]]:
+    return {m["path"]: (m["state"], sorted(r["code"] for r in m["reasons"]))
+            for m in doc["models"]}
+
+
+def evidence(doc: dict, path: str) -> list[str]:
+    (model,) = [m for m in doc["models"] if m["path"] == path]
+    return [c["sha"] for r in model["reasons"] if r["code"] == "TM501" for c in r["commits"]]
+
+
+def model(covers: str, reviewed_on: str, name: str = "checkout") -> str:
+    return MODEL.replace("id: checkout", f"id: {name}").replace(
+        "services/checkout/**", covers).replace("2026-06-01", reviewed_on)
+
+
+# -- subtree merges: the git-gui case ------------------------------------------------------------
+@pytest.fixture
+def with_subtree(tmp_path, repo: Repo) -> tuple[Repo, Repo]:
+    """An application that holds another repository's files under ``gui/`` (added with
+    ``git read-tree --prefix``), and a model covering them, reviewed after that."""
+    gui = Repo(tmp_path / "gui")
+    gui.root.mkdir()
+    gui.git("init", "-q", "-b", "main")
+    gui.write("lib/option.tcl", "v1\n")
+    gui.write("po/de.po", "v1\n")
+    gui.commit("gui v1", "2026-04-01")
+    repo.write("services/checkout/api.py", "v1\n")
+    repo.commit("application", "2026-04-02")
+    repo.git("fetch", "-q", str(gui.root), "main:gui")
+    repo.git_env(at("2026-04-03"), "merge", "-q", "-s", "ours", "--no-commit",
+                 "--allow-unrelated-histories", "gui")
+    repo.git("read-tree", "--prefix=gui/", "-u", "gui")
+    repo.commit("add the gui as a subtree", "2026-04-03")
+    repo.write(PATH, model("gui/**", "2026-05-01"))
+    repo.write("docs/tm/po.md", model("gui/po/**", "2026-05-01", "po"))
+    repo.commit("models of the gui", "2026-05-01")
+    return repo, gui
+
+
+def subtree_merge(repo: Repo, gui: Repo, date: str) -> str:
+    repo.git("fetch", "-q", str(gui.root), "main:gui")
+    repo.git_env(at(date), "merge", "-q", "-s", "subtree", "-m", "merge the gui", "gui")
+    return repo.git("rev-parse", "HEAD").strip()
+
+
+def test_changes_a_subtree_merge_brings_make_the_model_stale(with_subtree, cli, monkeypatch):
+    repo, gui = with_subtree
+    gui.write("lib/option.tcl", "v2\n")
+    gui.commit("gui change made before the review, merged after it", "2026-04-20")
+    merge = subtree_merge(repo, gui, "2026-06-10")
+    doc = same_either_way(cli, repo, monkeypatch)
+    assert states(doc) == {PATH: ("stale", ["TM501"]), "docs/tm/po.md": ("current", [])}
+    assert evidence(doc, PATH) == [merge]
+
+
+def test_a_subtree_merge_of_translations_only(with_subtree, cli, monkeypatch):
+    repo, gui = with_subtree
+    gui.write("po/de.po", "v2\n")
+    gui.commit("translation", "2026-06-01")
+    gui.write("po/fr.po", "v1\n")
+    gui.commit("new translation", "2026-06-02")
+    merge = subtree_merge(repo, gui, "2026-06-10")
+    doc = same_either_way(cli, repo, monkeypatch)
+    assert states(doc) == {PATH: ("stale", ["TM501"]), "docs/tm/po.md": ("stale", ["TM501"])}
+    assert evidence(doc, "docs/tm/po.md") == [merge]
+
+
+def test_a_subtree_merge_reviewed_after_it_is_current(with_subtree, cli, monkeypatch):
+    repo, gui = with_subtree
+    gui.write("lib/option.tcl", "v2\n")
+    gui.commit("gui change", "2026-06-01")
+    subtree_merge(repo, gui, "2026-06-10")
+    repo.write(PATH, model("gui/**", "2026-06-11"))
+    repo.write("docs/tm/po.md", model("gui/po/**", "2026-06-11", "po"))
+    repo.commit("review both", "2026-06-11")
+    doc = same_either_way(cli, repo, monkeypatch)
+    assert states(doc) == {PATH: ("current", []), "docs/tm/po.md": ("current", [])}
+
+
+# -- a branch forked long ago, merged after the review --------------------------------------------
+def test_branch_commits_older_than_the_review_count_once_merged(reviewed, cli,  # noqa: F811
+                                                                monkeypatch):
+    reviewed.git("checkout", "-q", "-b", "old-topic", "HEAD~1")  # forked before the review
+    reviewed.write("services/checkout/api.py", "old topic\n")
+    old = reviewed.commit("old topic work", "2026-05-10")
+    reviewed.git("checkout", "-q", "main")
+    reviewed.write("services/other/api.py", "v2\n")
+    reviewed.commit("main moves on", "2026-06-05")
+    reviewed.git_env(at("2026-06-20"), "merge", "-q", "--no-ff", "-m", "merge old topic",
+                     "old-topic")
+    doc = same_either_way(cli, reviewed, monkeypatch)
+    assert states(doc) == {PATH: ("stale", ["TM501"])}
+    assert evidence(doc, PATH) == [old]
+
+
+def test_models_added_on_a_branch_and_partly_reviewed_at_the_merge(repo, cli, monkeypatch):
+    repo.write("services/a/api.py", "v1\n")
+    repo.write("services/b/api.py", "v1\n")
+    repo.commit("code", "2026-01-01")
+    fork = repo.git("rev-parse", "HEAD").strip()
+    repo.git("checkout", "-q", "-b", "models")
+    for n, name in enumerate("ab"):
+        repo.write(f"docs/tm/{name}.md", model(f"services/{name}/**", "2026-01-02", name))
+        repo.commit(f"model {name}", f"2026-01-0{2 + n}")
+    repo.git("checkout", "-q", "main")
+    for day in range(10, 20):
+        repo.write(f"services/{'ab'[day % 2]}/api.py", f"v{day}\n")
+        repo.commit(f"work {day}", f"2026-02-{day}")
+    repo.git_env(at("2026-03-01"), "merge", "-q", "--no-ff", "-m", "merge models", "models")
+    repo.write("docs/tm/a.md", model("services/a/**", "2026-03-02", "a"))
+    repo.commit("review a", "2026-03-02")
+    doc = same_either_way(cli, repo, monkeypatch)
+    assert states(doc) == {"docs/tm/a.md": ("current", []), "docs/tm/b.md": ("stale", ["TM501"])}
+    assert len(evidence(doc, "docs/tm/b.md")) == 5
+    assert fork not in evidence(doc, "docs/tm/b.md")
+
+
+def test_ranges_and_the_staged_commit_judge_the_same(reviewed, cli, monkeypatch):  # noqa: F811
+    base = reviewed.git("rev-parse", "HEAD").strip()
+    reviewed.git("checkout", "-q", "-b", "topic")
+    reviewed.write("services/checkout/api.py", "topic\n")
+    reviewed.commit("topic", "2026-06-05")
+    reviewed.git("checkout", "-q", "main")
+    reviewed.git_env(at("2026-06-06"), "merge", "-q", "--no-ff", "-m", "merge topic", "topic")
+    doc = same_either_way(cli, reviewed, monkeypatch, "--from-ref", base, "--to-ref", "HEAD")
+    assert states(doc) == {PATH: ("stale", ["TM501"])}
+    reviewed.write("services/checkout/api.py", "staged\n")
+    reviewed.git("add", "-A")
+    doc = same_either_way(cli, reviewed, monkeypatch, "--staged")
+    assert states(doc) == {PATH: ("stale", ["TM501"])}
+    assert any(f["code"] == "TM507" for f in doc["findings"])
+
+
+# -- random histories ------------------------------------------------------------------------------
+FILES = ["services/checkout/api.py", "services/checkout/db.py", "services/other/api.py",
+         "libs/common/util.py"]
+MODELS = {"docs/tm/checkout.md": "services/checkout/**", "docs/tm/common.md": "libs/**"}
+
+
+def random_history(repo: Repo, seed: int) -> None:
+    """Seeded: commits to covered and other files, reviews, branches merged (some with an
+    edit made while merging), reverts, model moves and deletions brought back."""
+    rng = random.Random(seed)
+    day = [1]
+
+    def date() -> str:
+        day[0] += 1
+        return f"2026-{1 + day[0] // 28:02d}-{1 + day[0] % 28:02d}"
+
+    for rel in FILES:
+        repo.write(rel, "v0\n")
+    names = dict(MODELS)
+    for rel, glob in names.items():
+        repo.write(rel, model(glob, "2026-01-01", rel.rsplit("/", 1)[1][:-3]))
+    repo.commit("start", date())
+    last = "start"
+    for step in range(24):
+        kind = rng.choice(["edit", "edit", "review", "branch", "revert", "move", "readd"])
+        if kind == "edit":
+            repo.write(rng.choice(FILES), f"edit {step}\n")
+            repo.commit(f"edit {step}", date())
+        elif kind == "review":
+            rel = rng.choice(sorted(names))
+            when = date()
+            text = (repo.root / rel).read_text()
+            old = text.split("reviewed: {date: ", 1)[1][:10]
+            repo.write(rel, text.replace(f"date: {old}", f"date: {when}"))
+            repo.commit(f"review {rel}", when)
+        elif kind == "branch":
+            repo.git("checkout", "-q", "-b", f"topic{step}", f"HEAD~{rng.randint(0, 2)}")
+            for k in range(rng.randint(1, 3)):
+                repo.write(rng.choice(FILES), f"topic {step}.{k}\n")
+                repo.commit(f"topic {step}.{k}", date())
+            repo.git("checkout", "-q", "main")
+            when = date()
+            proc = subprocess.run(["git", "merge", "-q", "--no-ff", "--no-commit",
+                                   f"topic{step}"], cwd=repo.root, capture_output=True,
+                                  env={**os.environ, **at(when)})
+            for rel in FILES:  # resolve any conflict; sometimes edit while merging
+                text = (repo.root / rel).read_text()
+                if "<<<<<<<" in text or (proc.returncode == 0 and rng.random() < 0.2
+                                         and rel == FILES[0]):
+                    repo.write(rel, f"merged {step}\n")
+            repo.commit(f"merge topic{step}", when)
+        elif kind == "revert":
+            if last in ("edit", "review"):
+                repo.git_env(at(date()), "revert", "--no-edit", "HEAD")
+        elif kind == "move":
+            rel = rng.choice(sorted(names))
+            new = rel.replace("docs/tm/", "docs/models/") if "docs/tm/" in rel \
+                else rel.replace("docs/models/", "docs/tm/")
+            (repo.root / new).parent.mkdir(parents=True, exist_ok=True)
+            repo.git("mv", rel, new)
+            repo.commit(f"move {rel}", date())
+            names[new] = names.pop(rel)
+        else:
+            rel = rng.choice(sorted(names))
+            text = (repo.root / rel).read_text()
+            repo.git("rm", "-q", rel)
+            repo.commit(f"drop {rel}", date())
+            repo.write(FILES[rng.randrange(len(FILES))], f"while gone {step}\n")
+            repo.commit(f"change while gone {step}", date())
+            repo.write(rel, text)
+            repo.commit(f"bring back {rel}", date())
+        last = kind
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_histories_judge_the_same_bounded_and_whole(repo, cli, monkeypatch, seed):
+    random_history(repo, seed)
+    doc = same_either_way(cli, repo, monkeypatch)
+    assert len(doc["models"]) == len(MODELS)
+
+
+# -- what is read ----------------------------------------------------------------------------------
+def test_commits_older_than_every_review_are_not_read(repo, cli, monkeypatch):
+    """The oldest commits' objects are removed: reading the whole history fails, the
+    bounded read never needs them."""
+    for n in range(1, 29):
+        repo.write("services/checkout/api.py", f"old {n}\n")
+        repo.commit(f"old {n}", f"2025-01-{n:02d}")
+    gone = repo.git("rev-parse", "HEAD~20").strip()
+    for n in range(1, 10):
+        repo.write("services/other/api.py", f"recent {n}\n")
+        repo.commit(f"recent {n}", f"2026-04-{n:02d}")
+    repo.write(PATH, MODEL.replace("2026-06-01", "2026-05-01"))
+    repo.commit("the model", "2026-05-01")
+    repo.write("services/checkout/api.py", "after the review\n")
+    after = repo.commit("covered change", "2026-06-02")
+    (repo.root / ".git/objects" / gone[:2] / gone[2:]).unlink()
+    doc = report(cli, repo, "--no-cache")
+    assert states(doc) == {PATH: ("stale", ["TM501"])}
+    assert evidence(doc, PATH) == [after]
+    monkeypatch.setattr(judge, "LONG_HISTORY", 10**9)
+    whole = cli(repo.root, "stale", "--no-cache", today=TODAY)
+    assert whole.code != 0 and "threatmodel: error:" in whole.err
+
+
+def test_a_shallow_clone_that_stops_before_the_review_is_unknown(reviewed, cli,  # noqa: F811
+                                                                  monkeypatch, tmp_path):
+    for day in range(10, 13):
+        reviewed.write("services/other/api.py", f"v{day}\n")
+        reviewed.commit(f"other {day}", f"2026-06-{day}")
+    clone = Repo(tmp_path / "clone")
+    subprocess.run(["git", "clone", "-q", "--depth", "2", f"file://{reviewed.root}",
+                    str(clone.root)], check=True, capture_output=True)
+    doc = same_either_way(cli, clone, monkeypatch)
+    assert states(doc) == {PATH: ("unknown", ["TM505"])}
+
+
+def test_what_merges_made_is_kept_and_a_changed_store_is_read_afresh(reviewed, cli,  # noqa: F811
+                                                                     monkeypatch, tmp_path):
+    monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path / "cache"))
+    reviewed.git("checkout", "-q", "-b", "feature")
+    reviewed.write("services/checkout/api.py", "feature\n")
+    reviewed.commit("feature side", "2026-06-05")
+    reviewed.git("checkout", "-q", "main")
+    reviewed.write("services/other/api.py", "main\n")
+    reviewed.commit("main side", "2026-06-06")
+    reviewed.git_env(at("2026-06-10"), "merge", "-q", "--no-ff", "-m", "merge", "feature")
+    first = report(cli, reviewed)
+    (store,) = (tmp_path / "cache" / "merges").glob("*.bin")
+    assert b"services/checkout/api.py" in store.read_bytes()
+    data = store.read_bytes()
+    store.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # one bit of an answer flipped
+    assert report(cli, reviewed) == first
+    assert len(evidence(first, PATH)) == 1  # the branch's commit; the merge only brought it
