@@ -109,11 +109,22 @@ def test_answers_that_no_longer_hold_are_refused(repo, tmp_path):
     assert not ctx.still([["exists"]])  # not an answer this code wrote
 
 
-def test_the_key_changes_with_bytes_and_settings():
-    a = outcome_cache.outcome_key(b"x", (("public",), False, True))
-    assert a != outcome_cache.outcome_key(b"y", (("public",), False, True))
-    assert a != outcome_cache.outcome_key(b"x", (("public",), True, True))
-    assert a == outcome_cache.outcome_key(b"x", (("public",), False, True))
+def test_the_key_changes_with_path_bytes_and_settings():
+    a = outcome_cache.outcome_key("m.md", b"x", (("public",), False, True))
+    assert a != outcome_cache.outcome_key("m.md", b"y", (("public",), False, True))
+    assert a != outcome_cache.outcome_key("m.md", b"x", (("public",), True, True))
+    assert a != outcome_cache.outcome_key("docs/m.md", b"x", (("public",), False, True))
+    assert a == outcome_cache.outcome_key("m.md", b"x", (("public",), False, True))
+
+
+def test_the_same_model_elsewhere_resolves_its_adrs_from_there(repo, cli, tmp_path,
+                                                                monkeypatch):
+    monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path / "c"))
+    install(repo)
+    assert " TM207 " not in _agree(repo, cli).out
+    (repo.root / "docs/models/checkout.md").rename(repo.root / "docs/checkout.md")
+    moved = _agree(repo, cli)
+    assert " TM207 " in moved.out and "looked for 'adr/0007-guest-checkout.md'" in moved.out
 
 
 def test_suggest_warm_says_what_suggest_fresh_says(repo, cli, tmp_path, monkeypatch):
@@ -166,3 +177,15 @@ def test_the_site_build_keeps_its_models_and_reuses_kept_findings(repo, tmp_path
     assert [(f.code, f.position) for f in second.findings] == [
         (f.code, f.position) for f in first.findings]
     assert any(f.code == "TM205" for f in second.findings)
+
+
+def test_suggestions_of_a_moved_model_name_its_new_path(repo, cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path / "c"))
+    install(repo, mutate("  - {rule: TS010, target: checkout-api, rationale: Guests are "
+                         "anonymous by design.}\n", ""))
+    assert '"path": "docs/models/checkout.md"' in cli(repo.root, "suggest", "--format",
+                                                      "json").out
+    (repo.root / "docs/models/checkout.md").rename(repo.root / "docs/checkout.md")
+    moved = cli(repo.root, "suggest", "--format", "json").out
+    assert '"path": "docs/checkout.md"' in moved and "docs/models/" not in moved
+    assert moved == cli(repo.root, "suggest", "--format", "json", "--no-cache").out

@@ -97,7 +97,7 @@ def _run_all(jobs: list[tuple], keep_models: bool) -> list[tuple]:
     done = {}
     for rel, raw, folder_, classifications, _keep in jobs:
         if folder_ is not None and not keep_models:
-            kept = kept_suggestions(raw, folder_, classifications)
+            kept = kept_suggestions(rel, raw, folder_, classifications)
             if kept is not None:
                 done[rel] = (rel, None, None, kept)
     found = iter(_find_all([job for job in jobs if job[0] not in done], keep_models))

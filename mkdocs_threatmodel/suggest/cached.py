@@ -1,6 +1,6 @@
-"""A model file's suggestions, kept in the cache under its bytes and the classifications.
+"""A model file's suggestions, kept in the cache under its path, bytes and the classifications.
 
-Suggestions are a pure function of a model's bytes, the classification order and the
+Suggestions are a pure function of a model's path and bytes, the classification order and the
 rules' code (:func:`~..workspace.cache.derived_key`), so a warm ``suggest`` reads them
 instead of building the model and running every rule again.
 """
@@ -26,9 +26,9 @@ def suggestions_of(rel: str, raw: bytes, folder: Path | None,
     from ..validation.engine import read_model_source
     from .engine import suggest
 
-    name = derived_key("suggest", raw, tuple(classifications)) if folder else None
+    name = _key(rel, raw, classifications) if folder else None
     if name and not keep_model:
-        kept = kept_suggestions(raw, folder, classifications)
+        kept = kept_suggestions(rel, raw, folder, classifications)
         if kept is not None:
             return None, None, kept
     src = read_model_source(rel, raw, folder)
@@ -41,10 +41,15 @@ def suggestions_of(rel: str, raw: bytes, folder: Path | None,
     return None, model, found
 
 
-def kept_suggestions(raw: bytes, folder: Path, classifications: tuple[str, ...]
+def kept_suggestions(rel: str, raw: bytes, folder: Path, classifications: tuple[str, ...]
                      ) -> list[Suggestion] | None:
-    """The cached suggestions of a file's bytes, or ``None`` when there are none kept."""
-    return _decode(load_derived(folder, derived_key("suggest", raw, tuple(classifications))))
+    """The cached suggestions of a file, or ``None`` when there are none kept."""
+    return _decode(load_derived(folder, _key(rel, raw, classifications)))
+
+
+def _key(rel: str, raw: bytes, classifications: tuple[str, ...]) -> str:
+    """Suggestions name their file, so its path is part of the key with its bytes."""
+    return derived_key("suggest", raw, (rel, tuple(classifications)))
 
 
 def _encode(s: Suggestion) -> dict:

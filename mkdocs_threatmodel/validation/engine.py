@@ -89,7 +89,7 @@ _RUN: _Run | None = None
 def _kept(rel: str) -> Checked | None:
     """A wanted file's outcome from the outcome cache, when it still holds."""
     run = _RUN
-    name = outcome_cache.outcome_key(run.raws[rel], run.settings)
+    name = outcome_cache.outcome_key(rel, run.raws[rel], run.settings)
     outcome = outcome_cache.load(run.folder, name, rel, run.ctx)
     if outcome is None:
         return None
@@ -101,7 +101,7 @@ def _check_file(rel: str) -> Checked:
     run = _RUN
     name = kept = None
     if run.folder is not None and rel in run.wanted:
-        name = outcome_cache.outcome_key(run.raws[rel], run.settings)
+        name = outcome_cache.outcome_key(rel, run.raws[rel], run.settings)
         if run.keep_models:  # the typed model is needed anyway; its findings may be kept
             kept = outcome_cache.load(run.folder, name, rel, run.ctx)
     src = read_model_source(rel, run.raws[rel], run.folder)

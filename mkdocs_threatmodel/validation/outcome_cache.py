@@ -2,7 +2,7 @@
 
 A warm ``validate`` spends most of its time building typed models and running the
 rules on files that have not changed. An outcome is a pure function of the file's
-bytes, the settings that change what rules say (classifications, strict STRIDE,
+path and bytes, the settings that change what rules say (classifications, strict STRIDE,
 whether suggestions are on), the code of the rules, and the few questions the
 checks ask the repository (:class:`~.context.Context`: whether a file exists, a test
 file's text, whether a glob matches a file, today's date). So an outcome is kept
@@ -31,9 +31,10 @@ class Outcome:
     draft: bool
 
 
-def outcome_key(raw: bytes, settings: tuple) -> str:
-    """The name of an outcome's entry: the file's bytes, the settings and the code."""
-    return derived_key("outcome", raw, settings)
+def outcome_key(path: str, raw: bytes, settings: tuple) -> str:
+    """The name of an outcome's entry: the file's path (ADR paths are relative to it), its
+    bytes, the settings and the code."""
+    return derived_key("outcome", raw, (path, *settings))
 
 
 def load(folder: Path, name: str, path: str, ctx: Context) -> Outcome | None:
