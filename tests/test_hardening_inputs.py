@@ -366,8 +366,10 @@ def _configuration_is_one_finding(repo, cli, config: str) -> None:
     assert result.code == 1
     assert len(result.out.splitlines()) == 1
     assert result.out.startswith(".threatmodel.yaml:1:") and " TM901 " in result.out
-    stale = cli(repo.root, "stale")
-    assert stale.code in (0, 1) and one_line_each(stale.out)
+    stale = cli(repo.root, "stale")  # says the same of the configuration, and blocks
+    assert stale.code == 1 and one_line_each(stale.out)
+    assert [line for line in stale.out.splitlines() if " TM901 " in line] == result.out.splitlines()
+    assert stale.err.startswith("Blocked: .threatmodel.yaml has 1 problem (TM901 bad-config).")
 
 
 # -- 6. tests and adrs that leave the repository ---------------------------------------------

@@ -67,6 +67,7 @@ def run_stale(start: Path, fmt: str, *, staged: bool = False, since: str | None 
         assessment.run()
         findings += assessment.findings()
     findings = unknown_blocks(findings, configured="TM505" in repo.config.severities)
+    findings += _config_findings(repo)
     results = assessment.results
     _relate_changed_paths(findings, results)
     findings.sort(key=Finding.sort_key)
@@ -77,6 +78,18 @@ def run_stale(start: Path, fmt: str, *, staged: bool = False, since: str | None 
     if fmt in ("text", "github"):
         print(_summary(repo, results, findings, mode), file=sys.stderr)
     return exit_status(any(f.severity is Severity.ERROR for f in findings))
+
+
+def _config_findings(repo: Repository) -> list[Finding]:
+    """What is wrong with ``.threatmodel.yaml`` (TM901), as ``validate`` says it: a setting
+    that cannot be read is never dropped in silence."""
+    out = []
+    for finding in repo.config.findings:
+        severity = repo.config.severity(finding.code)
+        if severity is not None:
+            finding.severity = severity
+            out.append(finding)
+    return out
 
 
 def _relate_changed_paths(findings: list[Finding], results: dict[str, ModelStaleness]) -> None:
@@ -95,18 +108,26 @@ def _summary(repo: Repository, results: dict[str, ModelStaleness], findings: lis
     stale = sum(r.state == "stale" for r in results.values())
     unknown = sum(r.state == "unknown" for r in results.values())
     why: dict[str, set[str]] = {}
+    config = []
     for f in findings:
-        if f.severity is Severity.ERROR:
+        if f.severity is Severity.ERROR and f.code == "TM901":
+            config.append(f)
+        elif f.severity is Severity.ERROR:
             why.setdefault(display_path(repo.root, f.path), set()).add(f.code)
     judged = f"{stale} of {len(results)} model{'s' if len(results) != 1 else ''} stale"
     if unknown:
         judged += f", {unknown} unknown"
+    if config:
+        where = display_path(repo.root, config[0].path)
+        count = f"{len(config)} problem{'s' if len(config) != 1 else ''}"
+        judged = f"Blocked: {where} has {count} (TM901 bad-config). {judged[0].upper()}" \
+                 + judged[1:]
     if mode == "head" and not why:
         return printable(judged + ".")
     where = {"head": "", "staged": " in the history before this commit",
              "range": ""}[mode]
     if not why:
-        return printable(f"Nothing blocks; {judged}{where}.")
+        return printable(f"{judged}{where}." if config else f"Nothing blocks; {judged}{where}.")
     reasons = "; ".join(
         f"{path} ({', '.join(f'{c} {RULES[c].name}' if c in RULES else c for c in sorted(codes))})"
         for path, codes in sorted(why.items()))
