@@ -24,7 +24,7 @@ from typing import Any
 from .. import __version__
 from ..format.source import looks_like_model
 from ..workspace import git
-from ..workspace.cache import read_sealed, seal, write_atomic
+from ..workspace.cache import read_keyed, seal, write_atomic
 
 FORMAT = f"1:{__version__}"  # a new release reads its blobs again
 Declared = tuple[tuple[str, ...], tuple[str, ...]]  # covers, ADRs as written
@@ -75,17 +75,8 @@ _PLAIN = (str, int, float, bool, type(None))
 
 def kept_reviews(root: Path, folder: Path | None) -> dict[str, Any]:
     """Blob id -> ``reviewed`` value, as kept by :func:`keep_reviews` (or nothing)."""
-    place = _place(root, folder, "reviews")
-    payload = read_sealed(place) if place is not None else None
-    if payload is None:
-        return {}
-    try:
-        version, known = marshal.loads(payload)
-    except (ValueError, EOFError, TypeError):
-        return {}
-    if version != FORMAT or type(known) is not dict:
-        return {}
-    if not _types(known) <= {str}:
+    known = read_keyed(_place(root, folder, "reviews"), FORMAT)
+    if known is None:
         return {}
     values = [v for v in known.values() if v is not None]
     maps = [v for v in values if type(v) is dict]  # the usual review: {date, by}
@@ -127,17 +118,11 @@ def keep_reviews(root: Path, folder: Path | None, values: dict[str, Any]) -> Non
 
 def _load(place: Path) -> dict[str, Declared | None]:
     """The kept declarations, or nothing when the file is missing, changed or not plain."""
-    payload = read_sealed(place)
-    if payload is None:
-        return {}
-    try:
-        version, known = marshal.loads(payload)
-    except (ValueError, EOFError, TypeError):
-        return {}
-    if version != FORMAT or type(known) is not dict:
+    known = read_keyed(place, FORMAT)
+    if known is None:
         return {}
     values = [v for v in known.values() if v is not None]  # what declared() returns:
-    if not (_types(known) <= {str} and _types(values) <= {tuple}  # two tuples of strings
+    if not (_types(values) <= {tuple}  # two tuples of strings
             and set(map(len, values)) <= {2}):
         return {}
     parts = list(chain.from_iterable(values))

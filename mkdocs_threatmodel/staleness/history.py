@@ -29,7 +29,7 @@ from itertools import chain
 from pathlib import Path
 
 from ..workspace import git
-from ..workspace.cache import read_sealed, seal, write_atomic
+from ..workspace.cache import read_keyed, read_sealed, seal, write_atomic
 
 FORMAT = 3  # 3: merges' own changes, submodule paths
 SNAPSHOTS_KEPT = 4  # per repository: the branches worked on most recently
@@ -226,18 +226,8 @@ MERGES_KEPT = 200_000  # answers; the oldest are dropped beyond this
 
 def kept_merges(folder: Path | None, state: git.State) -> dict[str, bool]:
     """``"<merge id>:<path>"`` -> whether that merge made the change itself (or nothing)."""
-    place = _merges_place(folder, state)
-    payload = read_sealed(place) if place is not None else None
-    if payload is None:
-        return {}
-    try:
-        version, known = marshal.loads(payload)
-    except (ValueError, EOFError, TypeError):
-        return {}
-    if version != FORMAT or type(known) is not dict or not _types(known) <= {str} \
-            or not _types(known.values()) <= {bool}:
-        return {}
-    return known
+    known = read_keyed(_merges_place(folder, state), FORMAT)
+    return known if known is not None and _types(known.values()) <= {bool} else {}
 
 
 def keep_merges(folder: Path | None, state: git.State, known: dict[str, bool]) -> None:

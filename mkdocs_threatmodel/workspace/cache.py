@@ -70,6 +70,24 @@ def read_sealed(path: Path, context: bytes = b"") -> memoryview | None:
         return None
 
 
+def read_keyed(place: Path | None, version: object) -> dict | None:
+    """The dict of a sealed ``marshal`` file holding ``(version, {str: ...})``, or ``None``
+    (missing, changed, of another version, or not a dict with text keys)."""
+    import marshal
+
+    payload = read_sealed(place) if place is not None else None
+    if payload is None:
+        return None
+    try:
+        kept_version, known = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return None
+    if kept_version != version or type(known) is not dict \
+            or any(type(k) is not str for k in known):
+        return None
+    return known
+
+
 def load(folder: Path, path: str, raw: bytes) -> SourceFile | None:
     """The cached read of ``raw``, or ``None`` (also when the entry is not exactly as kept)."""
     name = key(raw)
