@@ -8,13 +8,13 @@ assumption due for a revisit.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ..findings.finding import Finding, Position
 from ..format.model import Model, Threat
 from ..workspace.repository import repository_path
 from .context import Context
+from .mentions import mentions
 from .references import suggest
 
 
@@ -97,8 +97,6 @@ def _mitigation_tests(model: Model, mitigation, threats: list[Threat],
                       ctx: Context) -> Iterator[Finding]:
     """TM412: each test of a mitigation mentions its id or the id of a threat it closes."""
     ids = [mitigation.id, *dict.fromkeys(t.id for t in threats)]
-    pattern = re.compile("|".join(rf"(?<![A-Za-z0-9_-]){re.escape(i)}(?![A-Za-z0-9_])"
-                                  for i in ids))
     for i, test in enumerate(mitigation.tests):
         def where(i: int = i) -> Position:  # only for a finding: positions parse again
             return model.source.at(mitigation.path + ("tests", i))
@@ -111,7 +109,7 @@ def _mitigation_tests(model: Model, mitigation, threats: list[Threat],
         if text is None:
             yield Finding(model.path, where(), "TM208", f"test file '{test}' does not exist",
                           hint="test paths are relative to the repository root")
-        elif not pattern.search(text):
+        elif not mentions(text, ids):
             yield Finding(model.path, where(), "TM412",
                           f"test file '{test}' mentions neither '{mitigation.id}' nor a "
                           "threat it closes",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 
 from ..findings.finding import Finding
 from ..format.model import Model
 from ..format.spec import ACCEPTANCE_WARNING_DAYS
 from .context import Context
+from .mentions import mentions
 
 EXPIRY_WARNING_DAYS = ACCEPTANCE_WARNING_DAYS
 
@@ -77,10 +77,9 @@ def _tickets(model: Model, t) -> Iterator[Finding]:
 def _tests_cite(model: Model, t, ctx: Context) -> Iterator[Finding]:
     """TM408: each listed test file mentions the threat id."""
     src, path = model.source, model.path
-    pattern = re.compile(rf"(?<![A-Za-z0-9_-]){re.escape(t.id)}(?![A-Za-z0-9_])")
     for i, test in enumerate(t.tests):
         text = ctx.text(test) if ctx.has(test) else None
-        if text is not None and not pattern.search(text):
+        if text is not None and not mentions(text, [t.id]):
             yield Finding(path, src.at(t.path + ("tests", i)), "TM408",
                           f"test file '{test}' does not mention '{t.id}'",
                           hint=f"cite '{t.id}' in the test, in a comment or its name")
