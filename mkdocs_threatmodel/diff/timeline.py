@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -65,6 +65,12 @@ class Timeline:
     commits_read: int = 0
     parsed: int = 0  # blobs parsed by this timeline (the others were parsed before)
 
+    def __post_init__(self) -> None:
+        # The work tree's models by blob id, taken now: a host may drop their bytes later
+        # (the plugin does, to hold less), and they must not be read from git again.
+        self._current = {blob_id(m.source.raw): m for m in self.current if m.source.raw}
+        self.current = []
+
     def entries(self, path: str) -> list[tuple[str, dt.date, str]]:
         """(commit, date, blob id) of each version of ``path``, newest first."""
         if self._entries is None:
@@ -103,11 +109,9 @@ class Timeline:
         not parsed yet are read by one ``git cat-file --batch``."""
         wanted = {b for b in blobs if b and b.strip("0")}
         missing = sorted(b for b in wanted if b not in _PARSED)
-        if missing and self.current:
-            for model in self.current:  # the work tree's models, as the validator read them
-                if model.source.raw:
-                    _PARSED[blob_id(model.source.raw)] = model
-            self.current = []
+        if missing and self._current:  # the work tree's models, as the validator read them
+            _PARSED.update(self._current)
+            self._current = {}
             missing = [b for b in missing if b not in _PARSED]
         if missing:
             raw = git.read_blobs(self.root, missing)
@@ -175,7 +179,11 @@ def _parse(raw: bytes | None, folder: Path | None) -> Model | None:
     if not raw or isinstance(raw, git.Oversized) or not looks_like_model(raw):
         return None
     src = read_model_source("history", raw, folder)
-    return build_model(src) if src.ok else None
+    if not src.ok:
+        return None
+    model = build_model(src)
+    model.source = replace(src, data={}, raw=b"", schema_findings=None)  # typed is enough
+    return model
 
 
 def _rating(threat: Threat) -> str:
