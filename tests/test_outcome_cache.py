@@ -189,3 +189,21 @@ def test_suggestions_of_a_moved_model_name_its_new_path(repo, cli, tmp_path, mon
     moved = cli(repo.root, "suggest", "--format", "json").out
     assert '"path": "docs/checkout.md"' in moved and "docs/models/" not in moved
     assert moved == cli(repo.root, "suggest", "--format", "json", "--no-cache").out
+
+
+def test_a_sealed_suggestion_entry_of_wrong_types_is_read_afresh(repo, cli, tmp_path,
+                                                                  monkeypatch):
+    from mkdocs_threatmodel.suggest import cached
+    from mkdocs_threatmodel.workspace.cache import load_derived, store_derived
+
+    monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path / "c"))
+    rel = install(repo, mutate("  - {rule: TS010, target: checkout-api, rationale: Guests are "
+                               "anonymous by design.}\n", ""))
+    first = cli(repo.root, "suggest", "--format", "json").out
+    name = cached._key(rel, (repo.root / rel).read_bytes(), ("public", "internal",
+                                                             "confidential", "restricted"))
+    entry = load_derived(tmp_path / "c", name)
+    assert entry and entry[0]["dismissed"] is False  # the key is the one suggest used
+    for field, wrong in (("dismissed", "no"), ("references", "CWE-1"), ("title", 7)):
+        store_derived(tmp_path / "c", name, [{**entry[0], field: wrong}, *entry[1:]])
+        assert cli(repo.root, "suggest", "--format", "json").out == first, field

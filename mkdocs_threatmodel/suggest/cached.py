@@ -57,23 +57,25 @@ def _encode(s: Suggestion) -> dict:
 
 
 def _decode(entry: object) -> list[Suggestion] | None:
-    """The kept suggestions, or ``None`` when the entry is not what :func:`_encode` wrote."""
-    if not isinstance(entry, list):
+    """The kept suggestions, or ``None`` when the entry is not what :func:`_encode` wrote.
+
+    Types are tested with ``set(map(type, ...))``, in C: a warm ``suggest`` of 1,000 models
+    decodes 54,000 suggestions, and a test per field took a third of its time."""
+    if type(entry) is not list:
         return None
     out = []
+    text = {str}
     for item in entry:
         try:
-            values = {k: item[k] for k in _FIELDS}
+            values = [item[k] for k in _FIELDS]
             where = tuple(item["target_path"])
         except (KeyError, TypeError):
             return None
-        lists = ("references", "addressed_by")
-        if not (all(isinstance(values[k], str) for k in _FIELDS
-                    if k not in lists and k != "dismissed")
-                and all(isinstance(values[k], list) and all(isinstance(x, str)
-                                                            for x in values[k])
-                        for k in lists)
-                and isinstance(values["dismissed"], bool)):
+        references, addressed_by, dismissed = values[8], values[12], values[13]
+        if not (set(map(type, values[:8])) == text and set(map(type, values[9:12])) == text
+                and type(references) is list and type(addressed_by) is list
+                and set(map(type, references + addressed_by)) <= text
+                and type(dismissed) is bool):
             return None
-        out.append(Suggestion(target_path=where, **values))
+        out.append(Suggestion(*values[:6], where, *values[6:]))
     return out
