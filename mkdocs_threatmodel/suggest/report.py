@@ -13,13 +13,13 @@ JSON_VERSION = 1
 
 
 def as_json(suggestions: list[Suggestion]) -> str:
-    """``{"version": 1, "suggestions": [...]}`` with one suggestion a line: readable, easy
-    to grep and diff, and written by json's C encoder (an indented dump is pure Python and
-    took three quarters of a 1,000-model run)."""
-    items = ",\n".join("    " + json.dumps(s.as_json(), ensure_ascii=False)
-                       for s in suggestions)
-    return (f'{{\n  "version": {JSON_VERSION},\n  "suggestions": ['
-            + (f"\n{items}\n  " if items else "") + "]\n}\n")
+    """``{"version": 1, "suggestions": [...]}`` on one line, written by json's C encoder in
+    one call: an indented dump runs the pure-Python encoder, and one call per suggestion
+    pays the encoder's set-up 54,000 times on a 1,000-model run (measured: three quarters,
+    then a third, of a warm run)."""
+    return json.dumps({"version": JSON_VERSION,
+                       "suggestions": [s.as_json() for s in suggestions]},
+                      ensure_ascii=False) + "\n"
 
 
 def _state(s: Suggestion) -> str:
