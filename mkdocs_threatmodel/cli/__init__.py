@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.required = True
     for command in COMMANDS:
         command.add(sub)
+        made = sub.choices[command.NAME]  # every command's help ends with its examples
+        made.epilog, made.formatter_class = command.EXAMPLE, argparse.RawDescriptionHelpFormatter
     return parser
 
 

@@ -16,9 +16,7 @@ EXAMPLE = """examples:
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("diff", epilog=EXAMPLE,
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       help="what changed in the models between two git refs")
+    p = sub.add_parser("diff", help="what changed in the models between two git refs")
     p.add_argument("base", nargs="?", metavar="BASE",
                    help="default: the merge base of HEAD with main (or master, origin/HEAD)")
     p.add_argument("head", nargs="?", metavar="HEAD", help="default: the working tree")

@@ -17,9 +17,7 @@ EXAMPLE = """examples:
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("export", epilog=EXAMPLE,
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       help="write a model as OTM, Threat Dragon, Threat Composer, "
+    p = sub.add_parser("export", help="write a model as OTM, Threat Dragon, Threat Composer, "
                        "CSV or JSON")
     p.add_argument("models", nargs="+", metavar="MODEL",
                    help="model file (csv takes several and skips files that are not models)")

@@ -31,9 +31,7 @@ EXAMPLE = """examples:
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("import", epilog=EXAMPLE,
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       help="write a Markdown model from an OTM, Threat Dragon, "
+    p = sub.add_parser("import", help="write a Markdown model from an OTM, Threat Dragon, "
                        "pytm, Threagile or Threat Composer file")
     p.add_argument("file", metavar="FILE", help="the file to import")
     p.add_argument("--from", dest="source", choices=IMPORT_FORMATS,

@@ -18,10 +18,8 @@ EXAMPLE = """examples:
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("init-site", epilog=EXAMPLE,
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       help="write the register, mitigations, owners, freshness and risk "
-                       "marker pages into a docs folder")
+    p = sub.add_parser("init-site", help="write the register, mitigations, owners, freshness "
+                       "and risk marker pages into a docs folder")
     p.add_argument("docs", nargs="?", default="docs", metavar="DOCS_DIR",
                    help="the docs folder (default: docs)")
     for kind, flag in (("register", "--register"), ("mitigation-register", "--mitigations"),

@@ -17,9 +17,7 @@ EXAMPLE = """example:
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("new", epilog=EXAMPLE,
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       help="write a new model skeleton")
+    p = sub.add_parser("new", help="write a new model skeleton")
     p.add_argument("path", metavar="PATH", help="the model file to write (.md); never overwritten")
     p.add_argument("--id", required=True, help="the model's id (letters, digits, '.', '_', '-')")
     p.add_argument("--title", required=True, help="the model's title")

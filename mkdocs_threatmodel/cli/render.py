@@ -17,10 +17,8 @@ EXAMPLE = """examples:
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("render", epilog=EXAMPLE,
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       help="write every page with its views as plain Markdown "
-                                      "(Zensical, Hugo, Docusaurus, Sphinx with MyST)")
+    p = sub.add_parser("render", help="write every page with its views as plain Markdown "
+                       "(Zensical, Hugo, Docusaurus, Sphinx with MyST)")
     p.add_argument("docs", nargs="?", default="docs", metavar="DOCS_DIR",
                    help="the docs folder (default: docs)")
     p.add_argument("--out", required=True, metavar="DIR", help="where the pages go")

@@ -16,9 +16,7 @@ EXAMPLE = """examples:
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("review", epilog=EXAMPLE,
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       help="record a review of models (reviewed.date and .by)")
+    p = sub.add_parser("review", help="record a review of models (reviewed.date and .by)")
     p.add_argument("models", nargs="+", metavar="MODEL", help="model files reviewed")
     p.add_argument("--by", metavar="NAME", help="who reviewed (default: git's user.name)")
     p.add_argument("--date", metavar="YYYY-MM-DD[THH:MM]",

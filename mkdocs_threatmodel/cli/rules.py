@@ -15,9 +15,7 @@ EXAMPLE = """examples:
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("rules", epilog=EXAMPLE,
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       help="list every rule code")
+    p = sub.add_parser("rules", help="list every rule code")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text",
                    help="one line per rule, JSON, or a Markdown table (default: text)")
 

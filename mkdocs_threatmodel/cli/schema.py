@@ -15,9 +15,7 @@ EXAMPLE = """examples:
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("schema", epilog=EXAMPLE,
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       help="print the format as JSON Schema or a field reference")
+    p = sub.add_parser("schema", help="print the format as JSON Schema or a field reference")
     p.add_argument("--format", choices=("json", "markdown"), default="json",
                    help="JSON Schema (draft-07) or the field reference in Markdown (default: json)")
 

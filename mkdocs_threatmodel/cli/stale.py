@@ -18,9 +18,7 @@ EXAMPLE = """examples:
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("stale", epilog=EXAMPLE,
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       help="find models whose covered paths or ADRs changed since "
+    p = sub.add_parser("stale", help="find models whose covered paths or ADRs changed since "
                        "their last review, or whose review is overdue")
     p.add_argument("--format", choices=("text", "json", "sarif", "github", "gitlab"),
                    default="text",

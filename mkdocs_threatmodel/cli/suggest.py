@@ -19,9 +19,7 @@ EXAMPLE = """examples:
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("suggest", epilog=EXAMPLE,
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       help="threats found from the models' facts, with reasons")
+    p = sub.add_parser("suggest", help="threats found from the models' facts, with reasons")
     p.add_argument("models", nargs="*", metavar="MODEL",
                    help="model files or model ids (default: every model)")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text",

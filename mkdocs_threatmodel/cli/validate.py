@@ -19,9 +19,7 @@ EXAMPLE = """examples:
 
 def add(sub: argparse._SubParsersAction) -> None:
     """Register the command's options."""
-    p = sub.add_parser("validate", epilog=EXAMPLE,
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       help="check models; with PATHs, only those files")
+    p = sub.add_parser("validate", help="check models; with PATHs, only those files")
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="model files to check (default: every model of the repository)")
     p.add_argument("--format", choices=("text", "json", "sarif", "github", "gitlab"),
