@@ -50,13 +50,18 @@
     });
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(function () { setup(document); });
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { setup(document); });
-  } else {
-    setup(document);
+  /* Run setup(document) on every page: each instant navigation of Material, else once. */
+  function onPage(setup) {
+    if (window.document$ && typeof window.document$.subscribe === "function") {
+      window.document$.subscribe(function () { setup(document); });
+    } else if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", function () { setup(document); });
+    } else {
+      setup(document);
+    }
   }
+  window.threatmodelOnPage = onPage;
+  onPage(setup);
 })();
 
 /* print: folded sections (the elements and flows) are printed open, then folded again. */
@@ -74,7 +79,7 @@
   });
 })();
 
-/* == read17: the register as a tool ======================================================
+/* == the register as a tool =============================================================
    Filters (model, owner, status, STRIDE letter, risk band) hide rows; "Download CSV"
    saves the rows shown, as shown. Sorting is the sortable table's, above. */
 (function () {
@@ -138,11 +143,5 @@
     });
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(function () { setup(document); });
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { setup(document); });
-  } else {
-    setup(document);
-  }
+  window.threatmodelOnPage(setup);
 })();
