@@ -31,6 +31,7 @@ from ..errors import Failure, printable
 from ..findings.finding import Finding, Severity
 from ..findings.reports.text import display_path
 from ..format.model import Model
+from ..render.docs import docs_path, reported_by_site
 from ..validation.engine import Result, validate
 from ..views import ASSET_FILES, ASSETS, backlinks
 from ..views.adr_status import is_adr_status
@@ -43,7 +44,6 @@ from ..views.markdown import first_heading, line_offset, strip_front_matter
 from ..views.page import Composer, generated_page
 from ..views.site import Options, Site, relative_url
 from ..workspace import git
-from ..workspace.discover import MARKDOWN_SUFFIXES
 from ..workspace.repository import Repository, today
 from .config import FAIL_RANK, MERMAID_CDN, ThreatModelConfig
 from .held import HeldViews
@@ -247,15 +247,11 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         return doc_urls, titles
 
     def _docs_path(self, repo_path: str) -> str | None:
-        if not self.prefix:
-            return repo_path
-        return repo_path[len(self.prefix):] if repo_path.startswith(self.prefix) else None
+        return docs_path(self.prefix, repo_path)
 
     def _ours(self, repo_path: str) -> bool:
         """Findings of files in docs_dir, and of the configuration file."""
-        if self._docs_path(repo_path) is not None:
-            return True
-        return "/" not in repo_path and not repo_path.lower().endswith(MARKDOWN_SUFFIXES)
+        return reported_by_site(self.prefix, repo_path)
 
     def _staleness(self, repo: Repository, on: dt.date,
                    paths: list[str]) -> tuple[dict | None, list[Finding]]:

@@ -75,6 +75,20 @@ def markdown_pages(docs_dir: Path) -> list[str]:
     return pages
 
 
+def docs_path(prefix: str, repo_path: str) -> str | None:
+    """A repository path as a path in the docs folder at ``prefix`` (``None`` outside it)."""
+    if not prefix:
+        return repo_path
+    return repo_path[len(prefix):] if repo_path.startswith(prefix) else None
+
+
+def reported_by_site(prefix: str, repo_path: str) -> bool:
+    """Whether a site build reports a file's findings: files in the docs folder, and the
+    configuration file at the repository's root."""
+    if docs_path(prefix, repo_path) is not None:
+        return True
+    return "/" not in repo_path and not repo_path.lower().endswith(MARKDOWN_SUFFIXES)
+
 class DocsSite:
     """One build of a docs folder: validated once, then asked for each page."""
 
@@ -149,15 +163,11 @@ class DocsSite:
 
     def docs_path(self, repo_path: str) -> str | None:
         """A repository path as a path in the docs folder (``None`` when outside it)."""
-        if not self.prefix:
-            return repo_path
-        return repo_path[len(self.prefix):] if repo_path.startswith(self.prefix) else None
+        return docs_path(self.prefix, repo_path)
 
     def ours(self, repo_path: str) -> bool:
         """Findings of files in the docs folder, and of the configuration file."""
-        if self.docs_path(repo_path) is not None:
-            return True
-        return "/" not in repo_path and not repo_path.lower().endswith(MARKDOWN_SUFFIXES)
+        return reported_by_site(self.prefix, repo_path)
 
     def _staleness(self, paths: list[str]) -> tuple[dict | None, list[Finding]]:
         if self.options.staleness == "off" or not self.repo.in_git:
