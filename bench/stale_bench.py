@@ -493,8 +493,11 @@ def repo_facts(root: Path) -> list[str]:
 
 
 
-def run_cli(cmd: list[str], cwd: Path, cache: Path) -> Run:
-    """Run ``cmd`` in ``cwd`` with its own parse cache; wall time includes process start.
+def measured(cmd: list[str], cwd: Path, cache: Path) -> tuple[float, float, float, int,
+                                                                str, str]:
+    """Run ``cmd`` in ``cwd`` with its own cache folder: (wall s, CPU s, peak RSS MiB, exit
+    status, stdout, stderr). Wall time includes process start; CPU time (user and system,
+    of the process and the git processes it waited for) says more on a shared machine.
 
     The peak RSS comes from ``wait4`` on this very process (its own or any of its
     children's, whichever is larger), not from every child this script ever ran.
@@ -505,12 +508,18 @@ def run_cli(cmd: list[str], cwd: Path, cache: Path) -> Run:
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         rss = usage.ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)
-        return Run(seconds, proc.returncode, out.read().decode("utf-8", "replace"),
-                   err.read().decode("utf-8", "replace"), rss)
+        return (seconds, usage.ru_utime + usage.ru_stime, rss,
+                os.waitstatus_to_exitcode(status), out.read().decode("utf-8", "replace"),
+                err.read().decode("utf-8", "replace"))
+
+
+def run_cli(cmd: list[str], cwd: Path, cache: Path) -> Run:
+    """:func:`measured`, as a :class:`Run`."""
+    seconds, _cpu, rss, code, out, err = measured(cmd, cwd, cache)
+    return Run(seconds, code, out, err, rss)
 
 
 def failure(run: Run) -> str | None:

@@ -39,7 +39,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import random
 import resource
 import shutil
@@ -51,7 +50,7 @@ import time
 from pathlib import Path
 
 from bench_common import find_cli, machine_facts
-from stale_bench import clean_env
+from stale_bench import clean_env, measured
 
 COLD_TARGET_S = 1.5  # stale cold on a git/git-sized history, and on mkdocs-material
 STAGED_TARGET_S = 1.0  # stale --staged cold
@@ -165,21 +164,9 @@ def build(source: Path, work: Path, models: int, fork_days: int) -> dict:
 
 def run_cli(cmd: list[str], cwd: Path, cache: Path) -> tuple[float, float, float, int,
                                                                str, str]:
-    """Run ``cmd``: (wall s, CPU s, peak RSS MiB, exit status, stdout, stderr). The CPU
-    time (user and system, of the process and of the git processes it waited for) says
-    more than the wall time on a machine others share; the peak RSS is the largest of
-    that process tree's, from ``wait4``."""
-    env = clean_env(THREATMODEL_CACHE_DIR=str(cache))
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        out.seek(0)
-        err.seek(0)
-        return (seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-                os.waitstatus_to_exitcode(status), out.read().decode("utf-8", "replace"),
-                err.read().decode("utf-8", "replace"))
+    """Run ``cmd``: (wall s, CPU s, peak RSS MiB, exit status, stdout, stderr); see
+    :func:`stale_bench.measured`."""
+    return measured(cmd, cwd, cache)
 
 
 def median_of(runs: int, action) -> tuple[float, float, float]:
