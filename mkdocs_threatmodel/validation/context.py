@@ -73,6 +73,12 @@ class Context:
 
     def text(self, relpath: str) -> str | None:
         """A repository file's text (cached), or ``None`` when it cannot be read."""
+        text = self._read(relpath)
+        if self.answers is not None:
+            self.answers.append(["text", relpath, _digest(text)])
+        return text
+
+    def _read(self, relpath: str) -> str | None:
         if relpath not in self._texts:
             # never a file outside the repository
             real = self.real(relpath) if self.real else inside(self.root, relpath)
@@ -81,10 +87,7 @@ class Context:
                     if real else None
             except Unreadable:
                 self._texts[relpath] = None
-        text = self._texts[relpath]
-        if self.answers is not None:
-            self.answers.append(["text", relpath, _digest(text)])
-        return text
+        return self._texts[relpath]
 
     def still(self, answers: list) -> bool:
         """Whether every noted answer is still what this context answers now."""
@@ -99,7 +102,7 @@ class Context:
                 elif kind == "moved":
                     now = _digest(repr(self._changed(question)))
                 elif kind == "text":
-                    now = _digest(self.text_quiet(question))
+                    now = _digest(self._read(question))
                 else:
                     return False
                 if now != answer:
@@ -107,14 +110,6 @@ class Context:
         except (TypeError, ValueError):
             return False
         return True
-
-    def text_quiet(self, relpath: str) -> str | None:
-        """:meth:`text` without noting the answer."""
-        noting, self.answers = self.answers, None
-        try:
-            return self.text(relpath)
-        finally:
-            self.answers = noting
 
 
 def _digest(text: str | None) -> str | None:
