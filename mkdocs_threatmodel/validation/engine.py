@@ -76,6 +76,7 @@ class _Run:
     keep_models: bool
     suggestions: bool = True  # whether TM601 is on (the suggestion rules cost ms a model)
     keep_trees: bool = True  # kept models keep their YAML tree (``source.data``)
+    names: dict[str, str] = field(default_factory=dict)  # path -> its outcome's cache name
 
     @property
     def settings(self) -> tuple:
@@ -86,11 +87,19 @@ class _Run:
 _RUN: _Run | None = None
 
 
+def _outcome_name(rel: str) -> str:
+    """The cache name of a file's outcome, hashed once per run (workers inherit it)."""
+    run = _RUN
+    name = run.names.get(rel)
+    if name is None:
+        name = run.names[rel] = outcome_cache.outcome_key(rel, run.raws[rel], run.settings)
+    return name
+
+
 def _kept(rel: str) -> Checked | None:
     """A wanted file's outcome from the outcome cache, when it still holds."""
     run = _RUN
-    name = outcome_cache.outcome_key(rel, run.raws[rel], run.settings)
-    outcome = outcome_cache.load(run.folder, name, rel, run.ctx)
+    outcome = outcome_cache.load(run.folder, _outcome_name(rel), rel, run.ctx)
     if outcome is None:
         return None
     return Checked(rel, outcome.findings, ModelIds(rel, outcome.model_id, outcome.threat_ids),
@@ -101,7 +110,7 @@ def _check_file(rel: str) -> Checked:
     run = _RUN
     name = kept = None
     if run.folder is not None and rel in run.wanted:
-        name = outcome_cache.outcome_key(rel, run.raws[rel], run.settings)
+        name = _outcome_name(rel)
         if run.keep_models:  # the typed model is needed anyway; its findings may be kept
             kept = outcome_cache.load(run.folder, name, rel, run.ctx)
     src = read_model_source(rel, run.raws[rel], run.folder)
