@@ -117,3 +117,89 @@ def test_entries_no_build_used_are_dropped():
     assert len(cache) == 2  # 'a' waits one more build, then goes
     cache.begin_build()
     assert len(cache) == 1
+
+
+class Build:
+    """``mkdocs build`` in this process (a new plugin each time), as a CI job runs it."""
+
+    def __init__(self, root: Path, site_dir: Path) -> None:
+        self.root, self.site_dir = root, site_dir
+        self.plugin = None
+
+    def __call__(self):
+        dict(MkDocsConfig._schema)["plugins"].plugin_cache.clear()  # a new process each time
+        config = load_config(str(self.root / "mkdocs.yml"), site_dir=str(self.site_dir))
+        config.plugins.on_startup(command="build", dirty=False)
+        self.plugin = config.plugins["threatmodel"]
+        mkdocs_build(config, dirty=False)
+        return self.plugin.views_cache
+
+    def page(self, rel: str) -> str:
+        return (self.site_dir / rel / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def built(site, tmp_path, monkeypatch):
+    """A plain build of the same site, with a cache folder of its own."""
+    monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path / "build-cache"))
+    return Build(site.root, tmp_path / "built")
+
+
+PAGES = ("models/checkout", "models/payments", "threat-register", "threat-owners", "notes")
+
+
+def test_a_second_build_takes_every_view_from_the_disk_and_makes_the_same_pages(
+        built, tmp_path, monkeypatch):
+    first = built()
+    assert first.made == {"docs/models/checkout.md", "docs/models/payments.md"}
+    pages = {rel: built.page(rel) for rel in PAGES}
+    second = built()
+    assert second.made == set() and second.made_site == 0 and second.reused > 0
+    assert {rel: built.page(rel) for rel in PAGES} == pages
+    monkeypatch.setenv("THREATMODEL_NO_CACHE", "1")  # and the same as with no cache at all
+    assert built().made == {"docs/models/checkout.md", "docs/models/payments.md"}
+    assert {rel: built.page(rel) for rel in PAGES} == pages
+
+
+def test_a_page_citing_a_threat_anew_remakes_that_models_panel(built, repo):
+    built()
+    assert "Cited in" not in _panel(built.page("models/checkout"), "CO-1")
+    repo.write("docs/notes.md", "# Notes\n\nSee [[threat:CO-1]] and [[threat:CO-2]].\n")
+    cache = built()
+    assert "docs/models/checkout.md" in cache.made
+    assert "Notes" in _panel(built.page("models/checkout"), "CO-1")
+
+
+def test_a_new_commit_of_a_model_remakes_its_history(built, repo):
+    built()
+    path = repo.root / "docs/models/checkout.md"
+    path.write_text(path.read_text().replace("status: open", "status: mitigated", 1),
+                    encoding="utf-8")
+    repo.commit("checkout: CO-1 mitigated")
+    cache = built()
+    assert "docs/models/checkout.md" in cache.made
+    # the same bytes as the work tree had a moment ago, now with a commit in their history
+    path.write_text(path.read_text(), encoding="utf-8")
+    again = built()
+    assert again.made == set()
+    assert "checkout: CO-1 mitigated" not in built.page("models/checkout")  # titles not shown
+    assert built.page("models/checkout").count("<time datetime=") >= 2
+
+
+def test_damaged_disk_entries_are_made_again(built, tmp_path):
+    built()
+    pages = {rel: built.page(rel) for rel in PAGES}
+    entries = sorted((tmp_path / "build-cache").glob("views-*.json"))
+    assert entries
+    for entry in entries:
+        data = entry.read_bytes()
+        entry.write_bytes(data[:-20] + b"x" * 20)
+    cache = built()
+    assert cache.made == {"docs/models/checkout.md", "docs/models/payments.md"}
+    assert {rel: built.page(rel) for rel in PAGES} == pages
+
+
+def _panel(page: str, threat_id: str) -> str:
+    start = page.index(f'id="threat-{threat_id}"')
+    end = page.find('<h3 ', start)
+    return page[start:end if end > 0 else None]

@@ -31,6 +31,11 @@ _PARSED: dict[str, Model | None] = {}  # blob id -> model (None: not a readable 
 _PARSED_LIMIT = 20000
 
 
+def forget_versions() -> None:
+    """Drop the versions parsed so far (a host done with every timeline of the process)."""
+    _PARSED.clear()
+
+
 @dataclass(frozen=True)
 class Version:
     """A model file as one commit left it."""

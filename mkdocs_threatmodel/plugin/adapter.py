@@ -22,11 +22,11 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from ..diff.timeline import Timeline
+from ..diff.timeline import Timeline, forget_versions
 from ..errors import Failure, printable
 from ..findings.finding import Finding, Severity
 from ..findings.reports.text import display_path
@@ -36,7 +36,7 @@ from ..validation.engine import Result, validate
 from ..views import ASSET_FILES, ASSETS, backlinks
 from ..views.adr_status import is_adr_status
 from ..views.adr_status import place as place_adr_status
-from ..views.cache import ViewCache
+from ..views.cache import ViewCache, digest_of
 from ..views.citations import citing_pages
 from ..views.diagram import scripts
 from ..views.escape import h
@@ -44,6 +44,7 @@ from ..views.markdown import first_heading, line_offset, strip_front_matter
 from ..views.page import Composer, generated_page
 from ..views.site import Options, Site, relative_url
 from ..workspace import git
+from ..workspace.cache import cache_dir
 from ..workspace.repository import Repository, today
 from .config import FAIL_RANK, MERMAID_CDN, ThreatModelConfig
 from .held import HeldViews
@@ -59,7 +60,7 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
 
     def __init__(self) -> None:
         self.serving = False
-        self.views_cache = ViewCache()  # sections kept between `mkdocs serve` rebuilds
+        self.views_cache = ViewCache()  # sections kept between builds (memory while serving)
         self._stale_key: tuple | None = None
         self._assessment: Any = None
         self._history: tuple[tuple, Timeline] | None = None  # kept while HEAD stays
@@ -75,7 +76,8 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         if getattr(self, "_held", None) is not None:
             self._held.close()
         self._held = HeldViews()  # prepared pages' view HTML, until each page is filled
-        self._texts: dict[str, dict[str, str]] = {}  # a page's search texts, until its HTML
+        self._first_lines: dict[str, int] = {}  # a model page's first body line, once read
+        self._bare: tuple[str, str] | None = None  # a page's content while search reads it
         self._mermaid: tuple[str, str] = ("url", MERMAID_CDN)
 
     # -- configuration -------------------------------------------------------------------
@@ -129,12 +131,12 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         rel = os.path.relpath(docs_dir, repo.root).replace(os.sep, "/")
         self.prefix = "" if rel == "." else rel + "/"
         on = today()
+        # Staleness first: what it reads is freed before the typed models are built, so
+        # the build's memory peaks at the larger of the two, not at their sum.
+        judged, stale_findings = self._staleness(
+            repo, on, sorted({*repo.model_paths(), *repo.problems()}))
         result = validate(repo, keep_models=True, keep_trees=False, on=on)
         models = self._pages_of(result, files)
-        judged, stale_findings = self._staleness(repo, on, result.checked)
-        if not self.serving:  # the views read typed models; only the view cache's keys
-            for model in models:  # (while serving) read their bytes
-                model.source = replace(model.source, raw=b"")
         self._report_all(result.findings, stale_findings)
         self._add_generated(files, config)
         page_urls = {m.path: files.get_file_from_path(d).url for d, m in self._models.items()}
@@ -148,10 +150,18 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         if repo.in_git and self.config.staleness != "off":
             self.site.history = self._timeline(repo, models)
         self.site.cited_by = citing_pages(self._citing_texts(files))
-        cache = self.views_cache if self.serving else None
-        if cache is not None:
-            cache.begin_build()
+        # The views read typed models; their keys read digests of the bytes, noted here
+        # (and the timeline took the work tree's models by blob id): the bytes can go.
+        for model in models:
+            self.site.digests[model.path] = digest_of(model.source.raw)
+            model.source = replace(model.source, raw=b"")
+        cache = self.views_cache
+        cache.folder = cache_dir()
+        cache.keep = self.serving
+        cache.site_id = str(docs_dir)
+        cache.begin_build()
         self.composer = Composer(self.site, cache=cache, late_text=True)
+        repo.forget_contents()  # read: the views need only the typed models from here
         return files
 
     def _timeline(self, repo: Repository, models: list[Model]) -> Timeline:
@@ -304,8 +314,11 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         model = self._models.get(page.file.src_uri)
         if model is None:
             return None
-        body = model.source.body.replace("\r\n", "\n").replace("\r", "\n")
-        return "---\n{}\n---\n" + body
+        body = model.source.body
+        self._first_lines[page.file.src_uri] = (
+            model.source.body_line + len(body) - len(body.lstrip("\r\n")))
+        model.source = replace(model.source, body="")  # read once: the page holds it now
+        return "---\n{}\n---\n" + body.replace("\r\n", "\n").replace("\r", "\n")
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
@@ -315,8 +328,7 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         model = self._models.get(src)
         first_line = 0
         if model is not None:
-            body = model.source.body
-            first_line = model.source.body_line + len(body) - len(body.lstrip("\r\n"))
+            first_line = self._first_lines.pop(src, 1)
         elif src in self._broken:
             markdown = self._broken_notice(src) + strip_front_matter(markdown)
         else:
@@ -339,8 +351,6 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
                 log.warning(printable(f"{display_path(self.repo.root, where)}: {message}"))
         if prepared.slots:
             self._held.put(src, prepared)
-        if prepared.texts:
-            self._texts[src] = prepared.texts
         return prepared.markdown
 
     def _adr_status(self, markdown: str, page: Page, config: MkDocsConfig) -> str:
@@ -355,13 +365,27 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         page.meta["adr_status"] = value
         return place_adr_status(markdown, value)
 
-    @event_priority(50)  # search text in place before other plugins read the page's HTML
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
-                        files: Files) -> str:
-        texts = self._texts.pop(page.file.src_uri, None)
-        if not texts or self.composer is None:
-            return html
-        return self.composer.search_text(html, texts)
+    # The views' search text is in a page's content only while search plugins read it
+    # (they index in on_page_context): MkDocs keeps every page's content to the end of
+    # the build, and the texts would double what it holds of a model page.
+    @event_priority(50)
+    def _search_text_in(self, context: dict, *, page: Page, config: MkDocsConfig,
+                        nav: Any) -> dict:
+        texts = self._held.texts(page.file.src_uri)
+        if texts and self.composer is not None and page.content is not None:
+            self._bare = (page.file.src_uri, page.content)
+            page.content = self.composer.search_text(page.content, texts)
+        return context
+
+    @event_priority(-50)
+    def _search_text_out(self, context: dict, *, page: Page, config: MkDocsConfig,
+                         nav: Any) -> dict:
+        if self._bare is not None and self._bare[0] == page.file.src_uri:
+            page.content = self._bare[1]
+        self._bare = None
+        return context
+
+    on_page_context = CombinedEvent(_search_text_in, _search_text_out)
 
     def _broken_notice(self, src: str) -> str:
         findings = self._broken.get(src, [])
@@ -387,6 +411,19 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
             source = relative_url(path, current)
         init = relative_url(f"{ASSET_DIR}/mermaid-init.js", current)
         return scripts(source, init, self_render=config.theme.name != "material")
+
+    @event_priority(100)  # before search plugins write their index, which takes memory
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Every page is written: the typed models and views of this build are let go (a
+        served site keeps its view cache and the models' history for the next build)."""
+        if not self.config.enabled:
+            return
+        self._held.close()
+        self.site = self.composer = None
+        self._models, self._broken, self._first_lines = {}, {}, {}
+        if not self.serving:
+            self._history = None
+            forget_versions()
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig,
                  builder: Callable) -> LiveReloadServer:

@@ -1,13 +1,20 @@
-"""Views kept between builds of the same site (``mkdocs serve``), keyed by what makes them.
+"""Views kept between builds of the same site, keyed by what makes them.
 
 A model section (its HTML blocks and its search text) is a function of the model's
 bytes, the page it is placed on, the other sections of that model on the page, the
-build's options, the model's staleness verdict and the ADR pages its header links to:
-:func:`model_key` is all of that. Site-wide sections (register, owners, staleness,
-mitigations, backlinks) read every model, so their key is the whole site's
-(:func:`site_key`). A rebuild after one model's edit therefore makes again
-only that model's sections and the site-wide ones; :attr:`ViewCache.made` says which
-models' sections a build made. Entries a build did not use are dropped by the next one.
+build's options, the model's staleness verdict, the ADR pages its header links to, the
+pages citing its threats and the model file's versions in git: :func:`model_key` is all
+of that. Site-wide sections (register, owners, staleness, mitigations, risk, backlinks)
+read every model, so their key is the whole site's (:func:`site_key`). A build after one
+model's edit therefore makes again only that model's sections and the site-wide ones;
+:attr:`ViewCache.made` says which models' sections a build made.
+
+Sections are kept in memory for the builds of one ``mkdocs serve`` session (entries a
+build did not use are dropped by the next one), and on disk in the cache folder, one
+sealed entry per page, so a later ``mkdocs build`` makes only what changed. A disk entry
+is named by the page and the views' code (sizes and times of its source files), and
+holds each section under a hash of its whole key: a changed input is a miss, never a
+wrong page.
 """
 
 from __future__ import annotations
@@ -15,56 +22,117 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Hashable
 from hashlib import blake2b
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 from ..format.model import Model
+from ..workspace.cache import code_stamp, key, load_derived, store_derived
+from .blocks import Block, Heading, Html
 from .site import Site
 
 T = TypeVar("T")
 
+# The packages whose code decides what a view shows.
+VIEW_CODE = ("views", "format", "diff")
+HISTORY_SHOWN = 13  # versions a model's sections read: a panel's 12, and whether more exist
+
 
 def model_key(site: Site, model: Model) -> tuple:
     """Everything a model's own sections read: its bytes, its page, its staleness verdict,
-    the ADR pages it links to, and the build's options (once per model and build)."""
+    the ADR pages it links to, the pages citing its threats, its versions in git history
+    and the build's options (once per model and build)."""
     keys = site.__dict__.setdefault("_view_keys", {})
-    key = keys.get(model.path)
-    if key is None:
+    found = keys.get(model.path)
+    if found is None:
         base = model.path.rsplit("/", 1)[0] + "/" if "/" in model.path else ""
         adrs = []
         for adr in model.adrs:
             target = os.path.normpath(base + adr).replace(os.sep, "/")
             url = site.doc_urls.get(target)
             adrs.append((adr, url, site.titles.get(url) if url else None))
-        key = keys[model.path] = (
-            model.path, blake2b(model.source.raw, digest_size=16).digest(),
-            site.page_urls.get(model.path), repr(site.stale(model)), tuple(adrs),
-            _options(site))
-    return key
+        cited = tuple((t.id, tuple(site.cited_by[t.id])) for t in model.threats
+                      if t.id in site.cited_by)
+        found = keys[model.path] = (
+            model.path, content_digest(site, model), site.page_urls.get(model.path),
+            repr(site.stale(model)), tuple(adrs), cited,
+            _history(site, model.path, HISTORY_SHOWN), _options(site))
+    return found
 
 
 def site_key(site: Site) -> tuple:
-    """Everything a site-wide section reads: every model's key, in the site's order."""
-    key = site.__dict__.get("_view_site_key")
-    if key is None:
-        key = site.__dict__["_view_site_key"] = (
-            tuple(model_key(site, m) for m in site.models), _options(site),
+    """Everything a site-wide section reads: every model's key and whole history, in the
+    site's order."""
+    found = site.__dict__.get("_view_site_key")
+    if found is None:
+        found = site.__dict__["_view_site_key"] = (
+            tuple(model_key(site, m) for m in site.models),
+            tuple(_history(site, m.path, None) for m in site.models), _options(site),
             tuple(sorted(site.doc_urls.items())), tuple(sorted(site.titles.items())))
-    return key
+    return found
+
+
+def content_digest(site: Site, model: Model) -> bytes:
+    """A digest of the model file's bytes: the one the host noted before dropping them
+    (``Site.digests``), else one of ``model.source.raw``."""
+    noted = site.digests.get(model.path)
+    return noted if noted is not None else digest_of(model.source.raw)
+
+
+def digest_of(raw: bytes) -> bytes:
+    return blake2b(raw, digest_size=16).digest()
+
+
+def _history(site: Site, path: str, limit: int | None) -> tuple | None:
+    timeline = site.history
+    if timeline is None:
+        return None
+    rows = timeline.entries(path)
+    return (tuple(rows[:limit]), len(rows), timeline.complete(path))
 
 
 def _options(site: Site) -> str:
     return repr(site.options)
 
 
-class ViewCache:
-    """Rendered sections by key, for the builds of one ``mkdocs serve`` session."""
+def _encode(value: tuple[list[Block], str]) -> list:
+    blocks, text = value
+    return [[["h", b.level, b.text, b.anchor, b.toc] if isinstance(b, Heading)
+             else ["x", b.html, b.search] for b in blocks], text]
 
-    def __init__(self) -> None:
+
+def _decode(item: Any) -> tuple[list[Block], str]:
+    """A section from its disk form; ``TypeError``/``ValueError`` when it is not one."""
+    raw_blocks, text = item
+    if not isinstance(text, str):
+        raise TypeError("not a section")
+    blocks: list[Block] = []
+    for block in raw_blocks:
+        if block[0] == "h" and type(block[1]) is int and isinstance(block[2], str):
+            blocks.append(Heading(block[1], block[2], block[3], bool(block[4])))
+        elif block[0] == "x" and isinstance(block[1], str):
+            blocks.append(Html(block[1], block[2]))
+        else:
+            raise ValueError("not a block")
+    return blocks, text
+
+
+class ViewCache:
+    """Rendered sections by key: in memory for the builds of one ``mkdocs serve``
+    session (``keep``), and on disk in ``folder`` (one entry per page) when given."""
+
+    def __init__(self, folder: Path | None = None, keep: bool = True, site_id: str = "") -> None:
+        self.folder = folder
+        self.keep = keep
+        self.site_id = site_id  # the site's identity (its docs folder) in disk entry names
         self._previous: dict[Hashable, object] = {}
         self._current: dict[Hashable, object] = {}
+        self._page: str | None = None  # the disk entry of the page being prepared
+        self._stored: dict[str, list] = {}  # its sections on disk, by key hash
+        self._used: dict[str, list] = {}  # the sections this page used, by key hash
+        self._page_made = False
         self.made: set[str] = set()  # model paths whose sections this build made
         self.made_site = 0  # site-wide sections this build made
-        self.reused = 0  # sections this build took from the cache
+        self.reused = 0  # sections this build took from the cache (memory or disk)
 
     def begin_build(self) -> None:
         """Start a build: what the last build used is kept, anything older dropped."""
@@ -75,22 +143,72 @@ class ViewCache:
         self.made_site = 0
         self.reused = 0
 
-    def get(self, key: Hashable, make: Callable[[], T], model_path: str | None) -> T:
-        """The section under ``key``, made (and kept) when no build has it."""
-        if key in self._current:
+    def open_page(self, current: str) -> None:
+        """Sections asked for next belong to the page at site URL ``current``."""
+        self._page = None
+        self._used, self._page_made = {}, False
+        if self.folder is None:
+            return
+        stamp = code_stamp(VIEW_CODE)
+        self._page = "views-" + key(stamp + f"\0{self.site_id}\0{current}".encode())
+        entry = load_derived(self.folder, self._page)
+        self._stored = entry if isinstance(entry, dict) else {}
+
+    def close_page(self) -> None:
+        """The page is prepared: its disk entry is written when it changed."""
+        if self._page is not None and (self._page_made or self._used.keys()
+                                       != self._stored.keys()):
+            store_derived(self.folder, self._page, self._used)
+        self._page, self._stored, self._used = None, {}, {}
+
+    def get(self, section: Hashable, make: Callable[[], T], model_path: str | None) -> T:
+        """The section under key ``section``, made (and kept) when no build has it."""
+        if section in self._current:
             self.reused += 1
-            return self._current[key]  # type: ignore[return-value]
-        if key in self._previous:
+            return self._current[section]  # type: ignore[return-value]
+        if section in self._previous:
             self.reused += 1
-            value = self._current[key] = self._previous.pop(key)
+            value = self._current[section] = self._previous.pop(section)
+            self._note(section, value, made=False)
             return value  # type: ignore[return-value]
-        value = make()
-        self._current[key] = value
-        if model_path is None:
-            self.made_site += 1
+        value = self._from_disk(section)
+        if value is not None:
+            self.reused += 1
         else:
-            self.made.add(model_path)
+            value = make()
+            self._note(section, value, made=True)
+            if model_path is None:
+                self.made_site += 1
+            else:
+                self.made.add(model_path)
+        if self.keep:
+            self._current[section] = value
+        return value  # type: ignore[return-value]
+
+    def _hash(self, section: Hashable) -> str:
+        return blake2b(repr(section).encode("utf-8", "surrogatepass"),
+                       digest_size=16).hexdigest()
+
+    def _from_disk(self, section: Hashable) -> Any:
+        if self._page is None:
+            return None
+        name = self._hash(section)
+        item = self._stored.get(name)
+        if item is None:
+            return None
+        try:
+            value = _decode(item)
+        except (TypeError, ValueError, IndexError):  # not an entry this code wrote
+            return None
+        self._used[name] = item
         return value
+
+    def _note(self, section: Hashable, value: Any, made: bool) -> None:
+        """Note a section used by the page, for its disk entry."""
+        if self._page is None:
+            return
+        self._used[self._hash(section)] = _encode(value)
+        self._page_made = self._page_made or made
 
     def __len__(self) -> int:
         return len(self._current) + len(self._previous)

@@ -19,8 +19,12 @@ def _join(parts) -> str:
     return one_line(" ".join(p for p in parts if p))
 
 
-def model_text(name: str, model: Model, site: Site) -> str:
-    """The search text of one section of a model page."""
+def model_text(name: str, model: Model, site: Site,
+               linked: frozenset[str] = frozenset()) -> str:
+    """The search text of one section of a model page; ``linked`` names the sections of
+    the same model on the page. With the threat details there, each threat's panel is
+    searched for its story and mitigation, so the threat table's text is its ids and
+    titles (the index holds each story once)."""
     if name == "header":
         return _join([model.owner, model.reviewed_by])
     if name == "scope":
@@ -59,6 +63,9 @@ def model_text(name: str, model: Model, site: Site) -> str:
                 continue
             parts.append(threat.id)
             if site.options.withheld(threat):
+                continue
+            if name == "threats" and "details" in linked:
+                parts.append(threat.title)
                 continue
             parts += [threat.title, threat.story, threat.mitigation, threat.rationale,
                       threat.severity_reason]

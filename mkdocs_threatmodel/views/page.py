@@ -122,9 +122,13 @@ class Composer:
         # for the whole build): :meth:`search_text` adds it to the page's HTML instead.
         self.late_text = late_text
         self.nonce = nonce or secrets.token_hex(8)
+        nonce = re.escape(self.nonce)
         self._marker = re.compile(
-            rf'<div class="tm-slot" data-tm-slot="{re.escape(self.nonce)}-(\d+)" hidden>'
-            r"[^<]*</div>")
+            rf'<div class="tm-slot" data-tm-slot="{nonce}-(\d+)" hidden>[^<]*</div>')
+        self._filled = re.compile(
+            rf'<div class="tm-slot" data-tm-slot="{nonce}-(\d+)" hidden>[^<]*</div>'
+            rf'|<div class="tm-slot-start" data-tm-slot="{nonce}-(\d+)" hidden></div>.*?'
+            rf'<div class="tm-slot-end" data-tm-slot="{nonce}-\2" hidden></div>', re.S)
 
     # -- Markdown -----------------------------------------------------------------------
     def prepare(self, markdown: str, *, current: str, repo_path: str | None = None,
@@ -135,6 +139,19 @@ class Composer:
 
         ``model`` is the page's own model (a model page); ``repo_path`` the page's file,
         for ADR backlinks; ``first_line`` the file line of the Markdown's first line."""
+        if self.cache is None:
+            return self._prepare(markdown, current, repo_path, model, sections, citations,
+                                 adr_backlinks, first_line)
+        self.cache.open_page(current)
+        try:
+            return self._prepare(markdown, current, repo_path, model, sections, citations,
+                                 adr_backlinks, first_line)
+        finally:
+            self.cache.close_page()
+
+    def _prepare(self, markdown: str, current: str, repo_path: str | None,
+                 model: Model | None, sections: tuple[str, ...], citations: bool,
+                 adr_backlinks: bool, first_line: int) -> Prepared:
         lines = markdown.splitlines()
         flags = code_flags(lines)
         prepared = Prepared("")
@@ -257,25 +274,60 @@ class Composer:
         out = [""]
         if request.auto and request.name in TITLES:
             out += [f"## {TITLES[request.name]}", ""]
+        if self.late_text:
+            return out + self._grouped(blocks, text, prepared)
         for block in blocks:
             if isinstance(block, Heading) and not block.toc:
-                tag = f"h{block.level}"
-                ident = f' id="{h(block.anchor)}"' if block.anchor else ""
-                out += [f'<{tag}{ident} class="tm-html-head">{h(block.text)}</{tag}>', ""]
+                out += [_html_head(block), ""]
             elif isinstance(block, Heading):
-                if block.anchor:
-                    out += [f'<div class="tm-anchor" id="{h(block.anchor)}"></div>', ""]
-                out += [f"{'#' * block.level} {md_text(block.text)}", ""]
+                out += _md_head(block)
             else:
                 key = str(len(prepared.slots))
                 prepared.slots[key] = block.html
                 said = block.search if block.search is not None else text
-                if self.late_text and said:
-                    prepared.texts[key], said = said, ""
-                out += [f'<div class="tm-slot" data-tm-slot="{self.nonce}-{key}" hidden>'
-                        f"{h(said)}</div>", ""]
+                out += [self._slot(key, h(said)), ""]
                 text = ""
         return out
+
+    def _grouped(self, blocks: list[Block], text: str, prepared: Prepared) -> list[str]:
+        """The Markdown of a view's blocks with late search text: one slot per run of HTML
+        blocks and HTML headings (Markdown parses one hidden line for a whole run, not a
+        heading and a slot per threat), whose search text (the headings, and each block's
+        text in a hidden block) :meth:`search_text` puts in the page's HTML."""
+        out: list[str] = []
+        html: list[str] = []
+        said: list[str] = []
+
+        def flush() -> None:
+            if not html:
+                return
+            key = str(len(prepared.slots))
+            prepared.slots[key] = "".join(html)
+            if said:
+                prepared.texts[key] = "".join(said)
+            out.extend([self._slot(key, ""), ""])
+            html.clear()
+            said.clear()
+
+        for block in blocks:
+            if isinstance(block, Heading) and block.toc:
+                flush()
+                out.extend(_md_head(block))
+            elif isinstance(block, Heading):
+                head = _html_head(block)
+                html.append(head)
+                said.append(head)
+            else:
+                html.append(block.html)
+                words = block.search if block.search is not None else text
+                if words:
+                    said.append(f'<div class="tm-slot-text" hidden>{h(words)}</div>')
+                text = ""
+        flush()
+        return out
+
+    def _slot(self, key: str, text: str) -> str:
+        return f'<div class="tm-slot" data-tm-slot="{self.nonce}-{key}" hidden>{text}</div>'
 
     def _made(self, request: _Request, current: str, repo_path: str | None,
               linked: frozenset[str]) -> tuple[list[Block], str]:
@@ -283,14 +335,15 @@ class Composer:
         def make() -> tuple[list[Block], str]:
             blocks = self._blocks(request, current, repo_path, linked)
             model = request.model
-            return blocks, digest.model_text(request.name, model, self.site) if model else ""
+            text = digest.model_text(request.name, model, self.site, linked) if model else ""
+            return blocks, text
 
         if self.cache is None:
             return make()
         model = request.model
         scope = (model_key(self.site, model) if model is not None
                  else (site_key(self.site), repo_path))
-        return self.cache.get((request.name, current, linked, scope), make,
+        return self.cache.get((request.name, current, tuple(sorted(linked)), scope), make,
                               model.path if model is not None else None)
 
     def _blocks(self, request: _Request, current: str, repo_path: str | None,
@@ -335,8 +388,9 @@ class Composer:
 
     # -- HTML -----------------------------------------------------------------------------
     def search_text(self, html: str, texts: dict[str, str]) -> str:
-        """Put the search text of each slot (``Prepared.texts``, made with ``late_text``)
-        in its marker of the page's HTML, before search plugins read the page."""
+        """Put the search text of each slot (``Prepared.texts``, made with ``late_text``:
+        HTML headings and hidden text) after its marker in the page's HTML, closed by an
+        end marker, before search plugins read the page."""
         if not texts:
             return html
 
@@ -344,22 +398,36 @@ class Composer:
             text = texts.get(match[1])
             if text is None:
                 return match[0]
-            return (f'<div class="tm-slot" data-tm-slot="{self.nonce}-{match[1]}" hidden>'
-                    f"{h(text)}</div>")
+            slot = f'data-tm-slot="{self.nonce}-{match[1]}" hidden></div>'
+            return f'<div class="tm-slot-start" {slot}{text}<div class="tm-slot-end" {slot}'
 
         return self._marker.sub(put, html)
 
     def fill(self, html: str, prepared: Prepared, scripts: str = "") -> str:
-        """Put each view's HTML in its slot of the finished page, and ``scripts`` after
-        the first diagram."""
+        """Put each view's HTML in its slot of the finished page (in place of its marker,
+        or of its search text and the markers around it), and ``scripts`` after the first
+        diagram."""
         if not prepared.slots:
             return html
         pending = [scripts]
 
         def put(match: re.Match) -> str:
-            out = prepared.slots.get(match[1], "")
+            out = prepared.slots.get(match[1] or match[2], "")
             if pending[0] and 'class="mermaid"' in out:
                 out, pending[0] = out + pending[0], ""
             return out
 
-        return self._marker.sub(put, html)
+        return self._filled.sub(put, html)
+
+
+def _html_head(block: Heading) -> str:
+    """A heading the table of contents does not list (search still splits the page there)."""
+    tag = f"h{block.level}"
+    ident = f' id="{h(block.anchor)}"' if block.anchor else ""
+    return f'<{tag}{ident} class="tm-html-head">{h(block.text)}</{tag}>'
+
+
+def _md_head(block: Heading) -> list[str]:
+    """A Markdown heading (listed in the table of contents), after our anchor for links."""
+    out = [f'<div class="tm-anchor" id="{h(block.anchor)}"></div>', ""] if block.anchor else []
+    return out + [f"{'#' * block.level} {md_text(block.text)}", ""]

@@ -107,6 +107,9 @@ class Site:
         # Timeline) and the pages citing each threat (threat id -> [(site URL, title)]).
         self.history: Any = None
         self.cited_by: dict[str, list[tuple[str, str]]] = {}
+        # Digests of the model files' bytes (views.cache.digest_of), noted by a host that
+        # drops the bytes to hold less; view keys read them.
+        self.digests: dict[str, bytes] = {}
         self.by_id: dict[str, Model] = {}
         self.threats: dict[str, tuple[Threat, Model]] = {}
         for model in self.models:

@@ -127,12 +127,12 @@ def store(folder: Path, src: SourceFile) -> None:
 _CODE = ("format", "validation", "suggest", "findings", "workspace")
 
 
-@lru_cache(maxsize=1)
-def code_stamp() -> bytes:
+@lru_cache(maxsize=4)
+def code_stamp(packages: tuple[str, ...] = _CODE) -> bytes:
     """Sizes and modification times of the source files derived entries depend on."""
     root = Path(__file__).resolve().parent.parent
     parts = []
-    for package in _CODE:
+    for package in packages:
         try:
             with os.scandir(root / package) as entries:
                 for entry in entries:

@@ -181,6 +181,12 @@ class Repository:
             self._reads.index = git.index(self.root)
         return self._reads.index
 
+    def forget_contents(self) -> None:
+        """Drop the files' bytes read so far: for a holder that keeps this view after it
+        is done reading (the site plugin, for a whole build)."""
+        self._reads.files.clear()
+        self._reads.blobs.clear()
+
     def read(self, relpath: str) -> bytes:
         """A file's bytes: from the index when staged, else from the work tree (a regular
         file within the size limit: else :class:`~.files.Unreadable` is raised)."""
