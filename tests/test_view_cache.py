@@ -203,3 +203,21 @@ def _panel(page: str, threat_id: str) -> str:
     start = page.index(f'id="threat-{threat_id}"')
     end = page.find('<h3 ', start)
     return page[start:end if end > 0 else None]
+
+
+def test_pages_with_views_placed_after_the_build_are_the_same_pages(built, monkeypatch):
+    built()
+    pages = {rel: built.page(rel) for rel in PAGES}
+    from mkdocs_threatmodel.plugin import adapter
+
+    monkeypatch.setattr(adapter, "LATE_BYTES", 1)  # every view of a page with no diagram
+    placed = []
+    place = adapter.HeldViews.place_late
+    monkeypatch.setattr(adapter.HeldViews, "place_late",
+                        lambda self, page, written: (placed.append(page),
+                                                     place(self, page, written)))
+    built()
+    assert "threat-register.md" in placed and "models/checkout.md" not in placed
+    for rel, html in pages.items():
+        assert built.page(rel) == html, rel
+    assert "threatmodel-late" not in built.page("threat-register")

@@ -52,6 +52,9 @@ from .held import HeldViews
 log = logging.getLogger("mkdocs.plugins.threatmodel")
 
 ASSET_DIR = "assets/threatmodel"
+# A view this large (a register of thousands of threats) goes into its page once MkDocs
+# has written it, from the file it is held in, instead of through on_post_page's string.
+LATE_BYTES = 4 << 20
 
 
 class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
@@ -76,6 +79,7 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         if getattr(self, "_held", None) is not None:
             self._held.close()
         self._held = HeldViews()  # prepared pages' view HTML, until each page is filled
+        self._late: list[tuple[str, Path]] = []  # pages with views to place once written
         self._first_lines: dict[str, int] = {}  # a model page's first body line, once read
         self._bare: tuple[str, str] | None = None  # a page's content while search reads it
         self._mermaid: tuple[str, str] = ("url", MERMAID_CDN)
@@ -396,9 +400,11 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
 
     @event_priority(50)  # before plugins that minify or rewrite the finished page
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        prepared = self._held.take(page.file.src_uri)
+        prepared = self._held.take(page.file.src_uri, late_from=LATE_BYTES)
         if prepared is None or self.composer is None:
             return output
+        if self._held.late(page.file.src_uri):
+            self._late.append((page.file.src_uri, Path(page.file.abs_dest_path)))
         extra = self._scripts(page.file.url, config) if prepared.has_diagram else ""
         return self.composer.fill(output, prepared, extra)
 
@@ -418,6 +424,9 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         served site keeps its view cache and the models' history for the next build)."""
         if not self.config.enabled:
             return
+        for src, written in self._late:
+            self._held.place_late(src, written)
+        self._late = []
         self._held.close()
         self.site = self.composer = None
         self._models, self._broken, self._first_lines = {}, {}, {}

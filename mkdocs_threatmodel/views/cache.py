@@ -12,9 +12,9 @@ model's edit therefore makes again only that model's sections and the site-wide 
 Sections are kept in memory for the builds of one ``mkdocs serve`` session (entries a
 build did not use are dropped by the next one), and on disk in the cache folder, one
 sealed entry per page, so a later ``mkdocs build`` makes only what changed. A disk entry
-is named by the page and the views' code (sizes and times of its source files), and
-holds each section under a hash of its whole key: a changed input is a miss, never a
-wrong page.
+is named by the site and the page, and holds each section under a hash of its whole key
+and of the views' code (sizes and times of its source files): a changed input is a
+miss, never a wrong page, and a page's entry is replaced, not joined by another.
 """
 
 from __future__ import annotations
@@ -149,8 +149,7 @@ class ViewCache:
         self._used, self._page_made = {}, False
         if self.folder is None:
             return
-        stamp = code_stamp(VIEW_CODE)
-        self._page = "views-" + key(stamp + f"\0{self.site_id}\0{current}".encode())
+        self._page = "views-" + key(f"{self.site_id}\0{current}".encode())
         entry = load_derived(self.folder, self._page)
         self._stored = entry if isinstance(entry, dict) else {}
 
@@ -186,8 +185,10 @@ class ViewCache:
         return value  # type: ignore[return-value]
 
     def _hash(self, section: Hashable) -> str:
-        return blake2b(repr(section).encode("utf-8", "surrogatepass"),
-                       digest_size=16).hexdigest()
+        """A section's name in its page's entry: its key and the views' code."""
+        digest = blake2b(code_stamp(VIEW_CODE), digest_size=16)
+        digest.update(repr(section).encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
 
     def _from_disk(self, section: Hashable) -> Any:
         if self._page is None:

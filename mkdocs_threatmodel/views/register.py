@@ -142,6 +142,6 @@ def render(site: Site, current: str) -> list[Block]:
     rows = [_row(e, m, site, current, band, i == 0 or ordered[i - 1][2] != band)
             for i, (e, m, band) in enumerate(ordered)]
     blocks.append(Heading(2, "All threats", "tm-register-all"))
-    blocks.append(Html(_tools(site, ordered)
-                       + table(head, rows, "tm-register", sortable=True)))
+    blocks.append(Html(table(head, rows, "tm-register", sortable=True,
+                             before=_tools(site, ordered))))
     return blocks

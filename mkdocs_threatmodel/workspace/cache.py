@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from functools import lru_cache
 from hashlib import blake2b
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -61,13 +63,22 @@ def unseal(data: bytes, context: bytes = b"") -> memoryview | None:
     return payload if digest.digest() == data[len(_SEAL):start] else None
 
 
-def read_sealed(path: Path, context: bytes = b"") -> memoryview | None:
-    """The payload of a sealed cache file, or ``None`` (missing, unreadable or changed)."""
+def read_sealed(path: Path, context: bytes = b"") -> bytes | None:
+    """The payload of a sealed cache file, or ``None`` (missing, unreadable or changed).
+
+    The seal is read apart from the payload, so a large entry is held once, not twice."""
+    start = len(_SEAL) + _DIGEST
     try:
         with open(path, "rb") as handle:
-            return unseal(handle.read(), context)
+            head = handle.read(start)
+            payload = handle.read()
     except OSError:
         return None
+    if len(head) < start or not head.startswith(_SEAL):
+        return None
+    digest = blake2b(context, digest_size=_DIGEST)
+    digest.update(payload)
+    return payload if digest.digest() == head[len(_SEAL):] else None
 
 
 def read_keyed(place: Path | None, version: object) -> dict | None:
@@ -95,7 +106,7 @@ def load(folder: Path, path: str, raw: bytes) -> SourceFile | None:
     if payload is None:
         return None
     try:
-        entry = json.loads(bytes(payload))
+        entry = json.loads(payload)
         data, body, line, newline = (entry["data"], entry["body"], entry["body_line"],
                                      entry["newline"])
     except (ValueError, KeyError, TypeError):
@@ -156,7 +167,7 @@ def load_derived(folder: Path, name: str) -> Any:
     if payload is None:
         return None
     try:
-        return json.loads(bytes(payload))
+        return json.loads(payload)
     except ValueError:
         return None
 
@@ -164,14 +175,29 @@ def load_derived(folder: Path, name: str) -> Any:
 def store_derived(folder: Path, name: str, value: Any) -> None:
     """Keep a derived entry; silently nothing when it cannot."""
     try:
-        data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     except (ValueError, TypeError):
         return
-    write_atomic(folder / f"{name}.json", seal(data, name.encode()))
+    # Encoded a piece at a time, twice (the seal comes first): a large entry (a register
+    # of thousands of threats) is never held as a second whole copy.
+    pieces = range(0, len(text), _PIECE)
+    digest = blake2b(name.encode(), digest_size=_DIGEST)
+    try:
+        for start in pieces:
+            digest.update(text[start:start + _PIECE].encode("utf-8"))
+    except UnicodeEncodeError:  # a lone surrogate: not kept
+        return
+    write_atomic(folder / f"{name}.json", chain(
+        [_SEAL, digest.digest()], (text[start:start + _PIECE].encode("utf-8")
+                                   for start in pieces)))
 
 
-def write_atomic(target: Path, data: bytes) -> bool:
-    """Write a cache file whole or not at all (readers never see half of it)."""
+_PIECE = 1 << 20  # characters of a derived entry encoded at a time
+
+
+def write_atomic(target: Path, data: bytes | Iterable[bytes]) -> bool:
+    """Write a cache file (its bytes, or their parts in order) whole or not at all
+    (readers never see half of it)."""
     import tempfile  # only when writing: it is slow to import
 
     try:
@@ -179,7 +205,8 @@ def write_atomic(target: Path, data: bytes) -> bool:
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                for part in [data] if isinstance(data, bytes) else data:
+                    handle.write(part)
             os.replace(tmp, target)
         except OSError:
             os.unlink(tmp)
