@@ -189,7 +189,7 @@ def test_a_new_commit_of_a_model_remakes_its_history(built, repo):
 def test_damaged_disk_entries_are_made_again(built, tmp_path):
     built()
     pages = {rel: built.page(rel) for rel in PAGES}
-    entries = sorted((tmp_path / "build-cache").glob("views-*.json"))
+    entries = sorted((tmp_path / "build-cache").glob("views-*.bin"))
     assert entries
     for entry in entries:
         data = entry.read_bytes()

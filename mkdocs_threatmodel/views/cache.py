@@ -11,7 +11,9 @@ model's edit therefore makes again only that model's sections and the site-wide 
 
 Sections are kept in memory for the builds of one ``mkdocs serve`` session (entries a
 build did not use are dropped by the next one), and on disk in the cache folder, one
-sealed entry per page, so a later ``mkdocs build`` makes only what changed. A disk entry
+sealed ``marshal`` entry per page (a site-wide view can be tens of MB: marshal reads
+and writes it with one copy, where JSON takes three), so a later ``mkdocs build`` makes
+only what changed. A disk entry
 is named by the site and the page, and holds each section under a hash of its whole key
 and of the views' code (sizes and times of its source files): a changed input is a
 miss, never a wrong page, and a page's entry is replaced, not joined by another.
@@ -26,7 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..format.model import Model
-from ..workspace.cache import code_stamp, key, load_derived, store_derived
+from ..workspace.cache import code_stamp, key, read_keyed, write_sealed
 from .blocks import Block, Heading, Html
 from .site import Site
 
@@ -34,6 +36,7 @@ T = TypeVar("T")
 
 # The packages whose code decides what a view shows.
 VIEW_CODE = ("views", "format", "diff")
+ENTRY_FORMAT = 1  # of a page's entry: (format, {section hash: [blocks, search text]})
 HISTORY_SHOWN = 13  # versions a model's sections read: a panel's 12, and whether more exist
 
 
@@ -150,14 +153,16 @@ class ViewCache:
         if self.folder is None:
             return
         self._page = "views-" + key(f"{self.site_id}\0{current}".encode())
-        entry = load_derived(self.folder, self._page)
-        self._stored = entry if isinstance(entry, dict) else {}
+        self._stored = read_keyed(self.folder / f"{self._page}.bin", ENTRY_FORMAT) or {}
 
     def close_page(self) -> None:
         """The page is prepared: its disk entry is written when it changed."""
         if self._page is not None and (self._page_made or self._used.keys()
                                        != self._stored.keys()):
-            store_derived(self.folder, self._page, self._used)
+            import marshal
+
+            write_sealed(self.folder / f"{self._page}.bin",
+                         marshal.dumps((ENTRY_FORMAT, self._used)))
         self._page, self._stored, self._used = None, {}, {}
 
     def get(self, section: Hashable, make: Callable[[], T], model_path: str | None) -> T:

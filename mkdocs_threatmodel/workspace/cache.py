@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
 from functools import lru_cache
 from hashlib import blake2b
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -175,27 +173,20 @@ def load_derived(folder: Path, name: str) -> Any:
 def store_derived(folder: Path, name: str, value: Any) -> None:
     """Keep a derived entry; silently nothing when it cannot."""
     try:
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     except (ValueError, TypeError):
         return
-    # Encoded a piece at a time, twice (the seal comes first): a large entry (a register
-    # of thousands of threats) is never held as a second whole copy.
-    pieces = range(0, len(text), _PIECE)
-    digest = blake2b(name.encode(), digest_size=_DIGEST)
-    try:
-        for start in pieces:
-            digest.update(text[start:start + _PIECE].encode("utf-8"))
-    except UnicodeEncodeError:  # a lone surrogate: not kept
-        return
-    write_atomic(folder / f"{name}.json", chain(
-        [_SEAL, digest.digest()], (text[start:start + _PIECE].encode("utf-8")
-                                   for start in pieces)))
+    write_sealed(folder / f"{name}.json", data, name.encode())
 
 
-_PIECE = 1 << 20  # characters of a derived entry encoded at a time
+def write_sealed(target: Path, data: bytes, context: bytes = b"") -> bool:
+    """Write ``data`` sealed as :func:`seal` seals it, without a second copy of it."""
+    digest = blake2b(context, digest_size=_DIGEST)
+    digest.update(data)
+    return write_atomic(target, [_SEAL, digest.digest(), data])
 
 
-def write_atomic(target: Path, data: bytes | Iterable[bytes]) -> bool:
+def write_atomic(target: Path, data: bytes | list[bytes]) -> bool:
     """Write a cache file (its bytes, or their parts in order) whole or not at all
     (readers never see half of it)."""
     import tempfile  # only when writing: it is slow to import
