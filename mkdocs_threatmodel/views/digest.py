@@ -22,9 +22,9 @@ def _join(parts) -> str:
 def model_text(name: str, model: Model, site: Site,
                linked: frozenset[str] = frozenset()) -> str:
     """The search text of one section of a model page; ``linked`` names the sections of
-    the same model on the page. With the threat details there, each threat's panel is
-    searched for its story and mitigation, so the threat table's text is its ids and
-    titles (the index holds each story once)."""
+    the same model on the page. With the threat details there, each threat is searched in
+    its panel (its id, title, story and mitigation, under its own heading), so the threat
+    table adds no text (the index holds each story once)."""
     if name == "header":
         return _join([model.owner, model.reviewed_by])
     if name == "scope":
@@ -54,6 +54,8 @@ def model_text(name: str, model: Model, site: Site,
         for a in model.assumptions:
             parts += [a.id, a.text, a.owner]
         return _join(parts)
+    if name == "threats" and "details" in linked:
+        return ""  # each threat is searched in its panel, under its own heading
     if name in ("threats", "triage", "residual"):
         parts = []
         for threat in model.threats:
@@ -63,9 +65,6 @@ def model_text(name: str, model: Model, site: Site,
                 continue
             parts.append(threat.id)
             if site.options.withheld(threat):
-                continue
-            if name == "threats" and "details" in linked:
-                parts.append(threat.title)
                 continue
             parts += [threat.title, threat.story, threat.mitigation, threat.rationale,
                       threat.severity_reason]

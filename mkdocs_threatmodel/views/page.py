@@ -293,7 +293,7 @@ class Composer:
         """The Markdown of a view's blocks with late search text: one slot per run of HTML
         blocks and HTML headings (Markdown parses one hidden line for a whole run, not a
         heading and a slot per threat), whose search text (the headings, and each block's
-        text in a hidden block) :meth:`search_text` puts in the page's HTML."""
+        text) :meth:`search_text` puts in the page's HTML while search plugins read it."""
         out: list[str] = []
         html: list[str] = []
         said: list[str] = []
@@ -321,7 +321,7 @@ class Composer:
                 html.append(block.html)
                 words = block.search if block.search is not None else text
                 if words:
-                    said.append(f'<div class="tm-slot-text" hidden>{h(words)}</div>')
+                    said.append(h(words))  # bare text: taken out again once search read it
                 text = ""
         flush()
         return out

@@ -6,15 +6,21 @@ an open suggestion names a weakness no threat covers yet.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..format.model import Model
-from ..suggest.engine import Suggestion, suggest
 from .badges import model_link, plural, table
 from .escape import h
 from .site import Site
 
+if TYPE_CHECKING:
+    from ..suggest.engine import Suggestion
+
 
 def open_suggestions(model: Model, site: Site) -> list[Suggestion]:
     """The model's suggestions that no threat addresses and the model does not dismiss."""
+    from ..suggest.engine import suggest  # only when made: a kept page needs no rules
+
     cache = site.__dict__.setdefault("_open_suggestions", {})
     if model.path not in cache:
         classes = site.options.classifications
