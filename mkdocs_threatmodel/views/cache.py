@@ -35,7 +35,7 @@ from .site import Site
 T = TypeVar("T")
 
 # The packages whose code decides what a view shows.
-VIEW_CODE = ("views", "format", "diff")
+VIEW_CODE = ("views", "format", "diff", "suggest")
 ENTRY_FORMAT = 1  # of a page's entry: (format, {section hash: [blocks, search text]})
 HISTORY_SHOWN = 13  # versions a model's sections read: a panel's 12, and whether more exist
 
