@@ -69,10 +69,16 @@ class Options:
         return None
 
 
-@lru_cache(maxsize=65536)
 def relative_url(target: str, current: str) -> str:
     """``target`` (a site URL, maybe with ``#fragment``) as seen from the page at ``current``."""
     path, hashmark, fragment = target.partition("#")
+    return _relative_path(path, current) + (hashmark + fragment if hashmark else "")
+
+
+@lru_cache(maxsize=65536)
+def _relative_path(path: str, current: str) -> str:
+    """A page's URL as seen from the page at ``current`` (one per pair of pages, not per
+    anchor: a register links thousands of anchors on a few hundred pages)."""
     base = current if current.endswith("/") else posixpath.dirname(current)
     base = base.strip("/")
     if base in ("", "."):
@@ -85,7 +91,7 @@ def relative_url(target: str, current: str) -> str:
         rel += "/"
     if rel == ".":
         rel = "./"
-    return rel + (hashmark + fragment if hashmark else "")
+    return rel
 
 
 class Site:
