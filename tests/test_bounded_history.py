@@ -13,7 +13,8 @@ import subprocess
 
 import pytest
 
-from mkdocs_threatmodel.staleness import judge
+from mkdocs_threatmodel.staleness import history, judge
+from mkdocs_threatmodel.workspace.cache import read_sealed
 
 from .conftest import Repo
 from .test_hardening_history import (  # noqa: F401  (fixtures, and the cases run bounded)
@@ -332,3 +333,78 @@ def test_what_merges_made_is_kept_and_a_changed_store_is_read_afresh(reviewed, c
     store.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # one bit of an answer flipped
     assert report(cli, reviewed) == first
     assert len(evidence(first, PATH)) == 1  # the branch's commit; the merge only brought it
+
+
+# -- the kept bounded reads ------------------------------------------------------------------------
+def test_a_commit_after_a_warm_run_is_read_and_changes_the_verdict(reviewed, cli,  # noqa: F811
+                                                                     monkeypatch, tmp_path):
+    """A warm run takes both reads from the cache; a new commit is asked of git alone
+    (the range's older part is kept), and makes the model stale; a rewritten branch is read
+    afresh. Every report is the one of a run without the cache."""
+    monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path / "cache"))
+    reads: list[tuple[bool, str | None]] = []
+    real = history.Bounds.read
+
+    def read(self, root, head, since=None):
+        reads.append((bool(self.pathspecs), since))
+        return real(self, root, head, since)
+
+    monkeypatch.setattr(history.Bounds, "read", read)
+    reviewed.git("checkout", "-q", "-b", "feature")
+    reviewed.write("services/other/api.py", "feature\n")
+    reviewed.commit("feature side", "2026-06-05")
+    reviewed.git("checkout", "-q", "main")
+    reviewed.git_env(at("2026-06-10"), "merge", "-q", "--no-ff", "-m", "merge", "feature")
+    first = report(cli, reviewed)
+    assert states(first) == {PATH: ("current", [])}
+    assert len(list((tmp_path / "cache" / "ranges").glob("*/*.log"))) == 2
+    reads.clear()
+    assert report(cli, reviewed) == first
+    assert reads == []  # both reads kept
+    before = reviewed.git("rev-parse", "HEAD").strip()
+    reviewed.write("services/checkout/api.py", "after the warm run\n")
+    after = reviewed.commit("covered change", "2026-06-20")
+    reads.clear()
+    doc = report(cli, reviewed)
+    assert states(doc) == {PATH: ("stale", ["TM501"])}
+    assert evidence(doc, PATH) == [after]
+    assert reads == [(True, None), (False, before)]  # the range: only the new commit
+    assert doc == report(cli, reviewed, "--no-cache")
+    reviewed.git("reset", "-q", "--hard", before)  # the branch rewritten: read afresh
+    reviewed.write("services/other/api.py", "elsewhere\n")
+    reviewed.commit("another change", "2026-06-21")
+    reads.clear()
+    doc = report(cli, reviewed)
+    assert states(doc) == {PATH: ("current", [])}
+    assert reads == [(True, None), (False, None)]
+    assert doc == report(cli, reviewed, "--no-cache")
+
+
+def test_a_new_review_after_a_warm_run_is_the_review_point(reviewed, cli,  # noqa: F811
+                                                           monkeypatch, tmp_path):
+    monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path / "cache"))
+    reviewed.write("services/checkout/api.py", "v2\n")
+    reviewed.commit("covered change", "2026-06-05")
+    assert states(report(cli, reviewed)) == {PATH: ("stale", ["TM501"])}
+    reviewed.write(PATH, MODEL.replace("2026-06-01", "2026-06-10"))
+    review = reviewed.commit("review again", "2026-06-10")
+    doc = report(cli, reviewed)
+    assert states(doc) == {PATH: ("current", [])}
+    (model,) = doc["models"]
+    assert model["review_point"]["sha"] == review
+    assert doc == report(cli, reviewed, "--no-cache")
+
+
+def test_a_changed_kept_read_is_read_afresh(reviewed, cli, monkeypatch,  # noqa: F811
+                                            tmp_path):
+    monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path / "cache"))
+    reviewed.write("services/checkout/api.py", "v2\n")
+    reviewed.commit("covered change", "2026-06-05")
+    first = report(cli, reviewed)
+    kept = sorted((tmp_path / "cache" / "ranges").glob("*/*.log"))
+    assert len(kept) == 2
+    for path in kept:
+        data = path.read_bytes()
+        path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    assert report(cli, reviewed) == first
+    assert all(read_sealed(path, path.stem.encode()) is not None for path in kept)  # kept anew

@@ -24,6 +24,7 @@ import marshal
 import os
 import re
 from collections.abc import Callable
+from dataclasses import astuple, dataclass
 from hashlib import blake2b
 from itertools import chain
 from pathlib import Path
@@ -149,14 +150,18 @@ def _load(path: Path, head: str, boundary: tuple[str, ...]) -> git.Log | None:
     differently. Its columns are checked here; the changes of a path when they are first
     used (:func:`check_changes`), since a judgement uses few of them."""
     payload = read_sealed(path, head.encode())
-    if payload is None:
-        return None
+    kept = _decode(payload) if payload is not None else None
+    return kept[1] if kept is not None and kept[0] == (FORMAT, head, boundary) else None
+
+
+def _decode(payload: memoryview) -> tuple[tuple, git.Log] | None:
+    """(version, head, what bounds the read) and the commits of a kept log, or ``None``
+    when it does not hold the columns a log is made of (each path's changes are checked
+    when used)."""
     try:
-        version, snap_head, snap_boundary, shas, dates, authors, subjects, parents, \
+        version, head, bounds, shas, dates, authors, subjects, parents, \
             paths, gitlinks = marshal.loads(payload)
     except (ValueError, EOFError, TypeError):
-        return None
-    if (version, snap_head, snap_boundary) != (FORMAT, head, boundary):
         return None
     columns = (shas, dates, authors, subjects, parents)
     text = {str}
@@ -167,8 +172,8 @@ def _load(path: Path, head: str, boundary: tuple[str, ...]) -> git.Log | None:
             and _types(gitlinks) <= text and _types(paths) <= text
             and _types(paths.values()) <= {list}):
         return None
-    return git.Log(shas, dates, authors, subjects, parents, paths, set(gitlinks),
-                   unchecked=True)
+    return (version, head, bounds), git.Log(shas, dates, authors, subjects, parents, paths,
+                                            set(gitlinks), unchecked=True)
 
 
 def _types(values) -> set[type]:
@@ -214,6 +219,91 @@ def _touch(path: Path) -> None:
     """Mark a snapshot as just used, so it is kept over older ones."""
     try:
         os.utime(path)
+    except OSError:
+        pass
+
+
+# -- bounded reads ---------------------------------------------------------------------------------
+# A long history is read in parts (see :meth:`..judge.Assessment._bounded`): the Markdown files'
+# history, then a range of commits. Each read is kept in ``ranges/<repository>/``, one file per
+# way of reading (its pathspecs, window, excluded commits, shallow boundary), named by a hash of
+# that and holding the commit it was read at.
+RANGES_KEPT = 8  # per repository: the ways of reading used most recently
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """What a bounded read reads, besides its commit: ``git.History``'s arguments."""
+
+    exclude: tuple[str, ...] = ()
+    pathspecs: tuple[str, ...] = ()
+    after: str | None = None
+    simplify: bool = False
+    first_parent: bool = False
+
+    def read(self, root: Path, head: str, since: str | None = None) -> git.Log:
+        """Ask git (``since``: only the commits that commit does not reach)."""
+        return git.History(root, head, since=since, pathspecs=list(self.pathspecs) or None,
+                           after=self.after, exclude=list(self.exclude),
+                           simplify=self.simplify, first_parent=self.first_parent,
+                           jobs=1).log()
+
+
+def read_range(root: Path, head: str, state: git.State, folder: Path | None,
+               bounds: Bounds) -> git.Log:
+    """The commits ``bounds`` selects from ``head``, kept between runs.
+
+    The same read at the same commit is not asked of git again. A read of every path (no
+    pathspecs, no window) whose kept commit is an ancestor of ``head`` asks git only for
+    the commits since (``head ^<kept commit> ^<excluded>``): those before are the same. A
+    path-limited read is kept for its commit only, since git simplifies its history as a
+    whole. Kept changes are checked in full here for a path-limited read (it holds few
+    paths), else when a path is first used (:func:`check_changes`).
+    """
+    place = _place(folder, state)
+    if place is None:
+        return bounds.read(root, head)
+    ident = (FORMAT, *astuple(bounds), tuple(sorted(state.boundary)))
+    name = blake2b(repr(ident).encode(), digest_size=12).hexdigest()
+    target = place.parent.parent / "ranges" / place.name / f"{name}.log"
+    payload = read_sealed(target, name.encode())
+    kept = _decode(payload) if payload is not None else None
+    log = None
+    if kept is not None and kept[0][0] == FORMAT and kept[0][2] == ident:
+        kept_head, older = kept[0][1], kept[1]
+        older.first_parent = bounds.first_parent
+        if bounds.pathspecs:
+            try:
+                for path in older.paths:
+                    check_changes(older, path)
+            except Doubt:
+                older = None
+        if older is not None and kept_head == head:
+            _touch(target)
+            return older
+        if older is not None and not bounds.pathspecs and bounds.after is None \
+                and git.merge_base(root, kept_head, head) == kept_head:
+            log = bounds.read(root, head, since=kept_head).then(older)
+            log.first_parent = bounds.first_parent
+    if log is None:
+        log = bounds.read(root, head)
+    _save_range(target, name, ident, head, log)
+    return log
+
+
+def _save_range(target: Path, name: str, ident: tuple, head: str, log: git.Log) -> None:
+    """Keep a bounded read; drop the ways of reading not used lately. Never fails the run."""
+    try:
+        data = marshal.dumps((FORMAT, head, ident, log.shas, log.dates, log.authors,
+                              log.subjects, log.parents, log.paths, sorted(log.gitlinks)))
+    except ValueError:
+        return
+    if not write_atomic(target, seal(data, name.encode())):
+        return
+    try:
+        for entry in sorted(os.scandir(target.parent), key=lambda e: e.stat().st_mtime,
+                            reverse=True)[RANGES_KEPT:]:
+            os.unlink(entry.path)
     except OSError:
         pass
 

@@ -36,7 +36,15 @@ from ..workspace.repository import Repository, today
 from .adr import superseded_by
 from .commands import review_command
 from .declarations import declared, keep_reviews, kept_reviews
-from .history import Doubt, check_changes, keep_merges, kept_merges, read_log
+from .history import (
+    Bounds,
+    Doubt,
+    check_changes,
+    keep_merges,
+    kept_merges,
+    read_log,
+    read_range,
+)
 
 # Review points are looked for in the history of Markdown files from this many days before
 # the oldest recorded review date (in all of it when one is not found in that window).
@@ -416,8 +424,8 @@ class Assessment:
             after = (min(dates) - dt.timedelta(days=REVIEW_WINDOW_SLACK_DAYS)).isoformat()
         for window in dict.fromkeys([after, None]):
             self._deletions = None
-            markdown = _History(git.History(self.root, head, pathspecs=MARKDOWN_SPECS,
-                                            after=window, simplify=True).log())
+            markdown = _History(read_range(self.root, head, state, self._folder, Bounds(
+                pathspecs=tuple(MARKDOWN_SPECS), after=window, simplify=True)))
             self._prefetch(infos, markdown, blobs)
             found = {info.path: self._review_point(info.path, markdown, blobs, model_files)
                      for info in infos}
@@ -436,8 +444,8 @@ class Assessment:
             exclude = git.parents_of(self.root, bases)
         # Every path, even for a few models: a path-limited log compares every commit (and
         # each merge with each parent) to prune, which costs more than a log of all changes.
-        history = _History(git.History(self.root, head, exclude=exclude, first_parent=True,
-                                       jobs=1).log())
+        history = _History(read_range(self.root, head, state, self._folder,
+                                      Bounds(exclude=tuple(exclude), first_parent=True)))
         points: _Points = {}
         for path, sha in shas.items():
             index = history.index.get(sha)
