@@ -22,7 +22,10 @@ from .test_hardening_history import (  # noqa: F401  (fixtures, and the cases ru
     PATH,
     TODAY,
     at,
+    cache_folder,
+    corrupt,
     reviewed,
+    sealed,
     test_a_conflict_resolution_in_a_covered_path_is_evidence,
     test_a_deleted_model_with_the_same_review_elsewhere_in_history_is_not_taken,
     test_a_merge_that_edits_a_covered_path_makes_the_model_stale,
@@ -408,3 +411,34 @@ def test_a_changed_kept_read_is_read_afresh(reviewed, cli, monkeypatch,  # noqa:
         path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
     assert report(cli, reviewed) == first
     assert all(read_sealed(path, path.stem.encode()) is not None for path in kept)  # kept anew
+
+
+# -- what each model blob declares, kept -----------------------------------------------------------
+def test_what_a_model_declares_is_kept_and_a_changed_store_is_read_afresh(
+        reviewed, cli, cache_folder):  # noqa: F811
+    reviewed.write("services/checkout/api.py", "v2\n")
+    reviewed.commit("covered change", "2026-06-05")
+    first = report(cli, reviewed)
+    assert states(first) == {PATH: ("stale", ["TM501"])}
+    (store,) = cache_folder.glob("facts/*.bin")
+    assert b"services/checkout/**" in store.read_bytes()
+    corrupt([store], b"services/checkout/**", b"services/elsewher/**")
+    assert report(cli, reviewed) == first
+    assert b"services/checkout/**" in store.read_bytes()  # kept anew
+    reviewed.write(PATH, MODEL.replace("services/checkout/**", "services/other/**"))
+    reviewed.commit("the model covers another folder", "2026-06-06")  # a new blob: read
+    assert states(report(cli, reviewed)) == {PATH: ("current", [])}
+
+
+@pytest.mark.parametrize("value", [
+    ("x",), (None, {"covers": "a"}), (None, {"covers": [], "adrs": [], "reviewed": {3}}),
+    ({1}, {"covers": [], "adrs": []})])
+def test_a_facts_store_with_wrong_types_is_read_afresh(reviewed, cli, cache_folder,  # noqa: F811
+                                                       value):
+    first = report(cli, reviewed)
+    (store,) = cache_folder.glob("facts/*.bin")
+    (version, known), replace = sealed(store)
+    replace((version, {sha: value for sha in known}))
+    assert report(cli, reviewed) == first
+    (_, again), _ = sealed(store)
+    assert again and all(type(v) is tuple and len(v) == 2 for v in again.values())

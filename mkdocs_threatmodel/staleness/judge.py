@@ -27,7 +27,6 @@ from typing import Any
 from ..findings.finding import Finding, Severity
 from ..format.model import parse_date, parse_duration
 from ..format.source import HEAD_BYTES, SourceFile, locate, looks_like_model, read_source
-from ..validation.read import read_model_source
 from ..workspace import cache, git
 from ..workspace.discover import MARKDOWN_SUFFIXES, candidate_files
 from ..workspace.files import Unreadable, read_file, read_start
@@ -35,7 +34,7 @@ from ..workspace.globs import GlobIndex, matches_inside
 from ..workspace.repository import Repository, today
 from .adr import superseded_by
 from .commands import review_command
-from .declarations import declared, keep_reviews, kept_reviews
+from .declarations import declared, facts_of, keep_facts, keep_reviews, kept_facts, kept_reviews
 from .history import (
     Bounds,
     Doubt,
@@ -115,8 +114,9 @@ def review_of_source(src: SourceFile) -> Any:
     return src.data.get("reviewed") if src.ok and not src.findings else None
 
 
-def _info(rel: str, src: SourceFile) -> Info:
-    data = src.data if src.ok and isinstance(src.data, dict) else {}
+def _info(rel: str, data: dict[str, Any]) -> Info:
+    """A model's :class:`Info` from its front matter (what :func:`.declarations.facts_of`
+    keeps of it)."""
     reviewed = data.get("reviewed") if isinstance(data.get("reviewed"), dict) else {}
     covers, adrs = declared(data)
     by = reviewed.get("by")
@@ -298,7 +298,7 @@ class Assessment:
         self.today = on or today()
         self.use_cache = use_cache
         self.results: dict[str, ModelStaleness] = {}
-        self.sources: dict[str, SourceFile] = {}
+        self._blob_of: dict[str, str] = {}  # model path -> its blob id at rev
         self.shallow = False
         self._adr_status: dict[str, str | None] = {}
         self._reviewed: dict[str, Any] = {}
@@ -370,21 +370,30 @@ class Assessment:
 
     def _read_models(self, tree: dict[str, str], blobs: git.BlobReader,
                      folder: Path | None) -> list[Info]:
-        """The judged models of ``tree``, read once per blob (copies share one), by path."""
+        """The judged models of ``tree``, by path: what each blob declares is kept between
+        runs (:func:`.declarations.kept_facts`), so only blobs not seen before are read."""
         infos = []
         wanted: dict[str, list[str]] = {}  # blob id -> paths
         for rel, sha in tree.items():
             if (rel.lower().endswith(MARKDOWN_SUFFIXES) and not self.repo.config.excluded(rel)
                     and (self.only is None or rel in self.only)):
                 wanted.setdefault(sha, []).append(rel)
-        for sha, raw in blobs.each(list(wanted)):
-            if raw and looks_like_model(raw):
-                for rel in wanted[sha]:
-                    src = read_model_source(rel, raw, folder)
-                    self.sources[rel] = src
-                    self._reviewed[sha] = self._targets[rel] = review_of_source(src)
-                    self._used.add(sha)
-                    infos.append(_info(rel, src))
+        known = kept_facts(self.root, folder) if folder is not None else {}
+        missing = [sha for sha in wanted if sha not in known]
+        for sha, raw in blobs.each(missing):
+            known[sha] = facts_of(raw or b"")
+        if missing and folder is not None:
+            keep_facts(self.root, folder, known, set(wanted))
+        for sha, paths in wanted.items():
+            facts = known.get(sha)
+            if facts is None:
+                continue
+            self._reviewed[sha], data = facts
+            self._used.add(sha)
+            for rel in paths:
+                self._targets[rel] = facts[0]
+                self._blob_of[rel] = sha
+                infos.append(_info(rel, data))
         infos.sort(key=lambda info: info.path)
         return infos
 
@@ -733,5 +742,5 @@ class Assessment:
         try:
             return read_file(self.root / rel, follow=False)
         except Unreadable:
-            src = self.sources.get(rel)
-            return src.raw if src is not None else b""
+            sha = self._blob_of.get(rel)
+            return git.read_blobs(self.root, [sha]).get(sha, b"") if sha else b""
