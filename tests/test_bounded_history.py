@@ -164,6 +164,27 @@ def test_branch_commits_older_than_the_review_count_once_merged(reviewed, cli,  
     assert evidence(doc, PATH) == [old]
 
 
+def test_branch_commits_older_than_the_window_count_once_merged(repo, cli, monkeypatch):
+    """The review points are found in a log from a month before the oldest review date; a
+    branch's commits older than that, merged after the review, are read all the same."""
+    repo.write("services/checkout/api.py", "v1\n")
+    repo.commit("application", "2026-01-01")
+    repo.git("checkout", "-q", "-b", "old-topic")
+    repo.write("services/checkout/api.py", "old topic\n")
+    old = repo.commit("old topic work, months before the review", "2026-02-01")
+    repo.write("services/other/api.py", "old topic\n")
+    older_than_window = repo.commit("more old topic work", "2026-02-02")
+    repo.git("checkout", "-q", "main")
+    repo.write(PATH, MODEL)
+    repo.commit("the model, reviewed", "2026-06-01")
+    repo.git_env(at("2026-06-20"), "merge", "-q", "--no-ff", "-m", "merge old topic",
+                 "old-topic")
+    doc = same_either_way(cli, repo, monkeypatch)
+    assert states(doc) == {PATH: ("stale", ["TM501"])}
+    assert evidence(doc, PATH) == [old]
+    assert older_than_window != old
+
+
 def test_models_added_on_a_branch_and_partly_reviewed_at_the_merge(repo, cli, monkeypatch):
     repo.write("services/a/api.py", "v1\n")
     repo.write("services/b/api.py", "v1\n")
@@ -345,11 +366,11 @@ def test_a_commit_after_a_warm_run_is_read_and_changes_the_verdict(reviewed, cli
     (the range's older part is kept), and makes the model stale; a rewritten branch is read
     afresh. Every report is the one of a run without the cache."""
     monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path / "cache"))
-    reads: list[tuple[bool, str | None]] = []
+    reads: list[tuple[str, str | None]] = []
     real = history.Bounds.read
 
     def read(self, root, head, since=None):
-        reads.append((bool(self.pathspecs), since))
+        reads.append(("window" if self.after else "range", since))
         return real(self, root, head, since)
 
     monkeypatch.setattr(history.Bounds, "read", read)
@@ -371,7 +392,7 @@ def test_a_commit_after_a_warm_run_is_read_and_changes_the_verdict(reviewed, cli
     doc = report(cli, reviewed)
     assert states(doc) == {PATH: ("stale", ["TM501"])}
     assert evidence(doc, PATH) == [after]
-    assert reads == [(True, None), (False, before)]  # the range: only the new commit
+    assert reads == [("window", None), ("range", before)]  # the range: the new commit
     assert doc == report(cli, reviewed, "--no-cache")
     reviewed.git("reset", "-q", "--hard", before)  # the branch rewritten: read afresh
     reviewed.write("services/other/api.py", "elsewhere\n")
@@ -379,7 +400,7 @@ def test_a_commit_after_a_warm_run_is_read_and_changes_the_verdict(reviewed, cli
     reads.clear()
     doc = report(cli, reviewed)
     assert states(doc) == {PATH: ("current", [])}
-    assert reads == [(True, None), (False, None)]
+    assert reads == [("window", None)]  # the range taken from it
     assert doc == report(cli, reviewed, "--no-cache")
 
 

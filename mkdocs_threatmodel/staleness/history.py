@@ -250,7 +250,8 @@ class Bounds:
 
 
 def read_range(root: Path, head: str, state: git.State, folder: Path | None,
-               bounds: Bounds) -> git.Log:
+               bounds: Bounds, fresh: bool = False,
+               build: Callable[[], git.Log] | None = None) -> git.Log:
     """The commits ``bounds`` selects from ``head``, kept between runs.
 
     The same read at the same commit is not asked of git again. A read of every path (no
@@ -258,16 +259,18 @@ def read_range(root: Path, head: str, state: git.State, folder: Path | None,
     the commits since (``head ^<kept commit> ^<excluded>``): those before are the same. A
     path-limited read is kept for its commit only, since git simplifies its history as a
     whole. Kept changes are checked in full here for a path-limited read (it holds few
-    paths), else when a path is first used (:func:`check_changes`).
+    paths), else when a path is first used (:func:`check_changes`). ``fresh``: nothing kept
+    is used; ``build``: how the commits are had when nothing kept is (else from git).
     """
+    read = build or (lambda: bounds.read(root, head))
     place = _place(folder, state)
     if place is None:
-        return bounds.read(root, head)
+        return read()
     ident = (FORMAT, *astuple(bounds), tuple(sorted(state.boundary)))
     name = blake2b(repr(ident).encode(), digest_size=12).hexdigest()
     target = place.parent.parent / "ranges" / place.name / f"{name}.log"
     payload = read_sealed(target, name.encode())
-    kept = _decode(payload) if payload is not None else None
+    kept = _decode(payload) if payload is not None and not fresh else None
     log = None
     if kept is not None and kept[0][0] == FORMAT and kept[0][2] == ident:
         kept_head, older = kept[0][1], kept[1]
@@ -286,9 +289,30 @@ def read_range(root: Path, head: str, state: git.State, folder: Path | None,
             log = bounds.read(root, head, since=kept_head).then(older)
             log.first_parent = bounds.first_parent
     if log is None:
-        log = bounds.read(root, head)
+        log = read()
     _save_range(target, name, ident, head, log)
     return log
+
+
+def within(root: Path, head: str, exclude: list[str], log: git.Log) -> git.Log:
+    """The commits ``head`` reaches and ``exclude`` does not, from ``log`` where it holds
+    them (a log of the same kind), else from git; in the order of ``git rev-list``."""
+    if log.unchecked:
+        for path in log.paths:
+            check_changes(log, path)
+    order = git.rev_list(root, head, exclude)
+    rows = {row[0]: row for row in log.rows()}
+    missing = [sha for sha in order if sha not in rows]
+    gitlinks = set(log.gitlinks)
+    if missing:
+        extra = git.History(root, commits=missing, first_parent=log.first_parent).log()
+        rows.update((row[0], row) for row in extra.rows())
+        gitlinks |= extra.gitlinks
+        if any(sha not in rows for sha in missing):
+            raise git.GitError("git log did not list every commit it was asked for")
+    picked = git.Log.of([rows[sha] for sha in order])
+    picked.gitlinks, picked.first_parent = gitlinks, log.first_parent
+    return picked
 
 
 def _save_range(target: Path, name: str, ident: tuple, head: str, log: git.Log) -> None:

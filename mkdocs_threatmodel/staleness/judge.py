@@ -43,6 +43,7 @@ from .history import (
     kept_merges,
     read_log,
     read_range,
+    within,
 )
 
 # Review points are looked for in the history of Markdown files from this many days before
@@ -416,45 +417,53 @@ class Assessment:
                  ) -> tuple[_History, _Points] | None:
         """Read only the history the verdicts need, or ``None`` when that is not known.
 
-        First the review points, from the history of Markdown files alone (the models,
-        their moves and deletions), from a month before the oldest recorded review date
-        (all of it when a review is not found there). Then every change of the commits
-        that are not ancestors of all review points: ``HEAD ^<parents of their common
-        bases>``; the changes of any other commit are behind every review point. A merge's
-        branch commits are in that range whatever their dates, as they should be.
+        When every model records a review date, one log of every change from a month before
+        the oldest of them: the review points are found in its Markdown changes (a merge's
+        as git's combined diff has them), and the range below is taken from it. Else the
+        review points come from the history of Markdown files alone (the models, their
+        moves and deletions), from that date on or in all of it. Then every change of the
+        commits that are not ancestors of all review points: ``HEAD ^<parents of their
+        common bases>``; the changes of any other commit are behind every review point. A
+        merge's branch commits are in that range whatever their dates, as they should be.
         """
         if not infos:
             return _History(git.Log()), {}
+        try:
+            return self._bounded_read(infos, blobs, state, fresh=False)
+        except Doubt:  # a kept read held something else than a history: read it afresh
+            return self._bounded_read(infos, blobs, state, fresh=True)
+
+    def _bounded_read(self, infos: list[Info], blobs: git.BlobReader, state: git.State,
+                      fresh: bool) -> tuple[_History, _Points] | None:
         head = state.head if self.rev == "HEAD" else self.rev
         model_files = {info.path for info in infos}
         dates = [info.reviewed for info in infos if self._targets.get(info.path) is not None]
-        after = None
+        wide = None
+        found = None
         if len(dates) == len(infos) and None not in dates:
             after = (min(dates) - dt.timedelta(days=REVIEW_WINDOW_SLACK_DAYS)).isoformat()
-        for window in dict.fromkeys([after, None]):
-            self._deletions = None
+            wide = read_range(self.root, head, state, self._folder,
+                              Bounds(after=after, first_parent=True), fresh)
+            markdown = _History(self._combined(wide))
+            found = self._points(infos, markdown, blobs, model_files)
+        if found is None:  # a review before the window, or none recorded: all of it
+            wide = None
             markdown = _History(read_range(self.root, head, state, self._folder, Bounds(
-                pathspecs=tuple(MARKDOWN_SPECS), after=window, simplify=True)))
-            self._prefetch(infos, markdown, blobs)
-            found = {info.path: self._review_point(info.path, markdown, blobs, model_files)
-                     for info in infos}
-            if all(index is not None for index, _ in found.values()):
-                break
-        else:
-            return None  # a review the history does not hold: judged from all of it
+                pathspecs=tuple(MARKDOWN_SPECS), simplify=True), fresh))
+            found = self._points(infos, markdown, blobs, model_files)
+            if found is None:
+                return None  # a review the history does not hold: judged from all of it
         shas = {path: markdown.log.shas[index] for path, (index, _) in found.items()}
         if set(shas.values()) & state.boundary:
             return None  # at a shallow clone's boundary: judged from all of it
-        exclude: list[str] = []
-        if shas:
-            bases = git.common_bases(self.root, _earliest(markdown, set(shas.values())))
-            if not bases:
-                return None
-            exclude = git.parents_of(self.root, bases)
-        # Every path, even for a few models: a path-limited log compares every commit (and
-        # each merge with each parent) to prune, which costs more than a log of all changes.
+        bases = git.common_bases(self.root, _earliest(markdown, set(shas.values())))
+        if not bases:
+            return None
+        exclude = git.parents_of(self.root, bases)
+        build = None if wide is None else (lambda: within(self.root, head, exclude, wide))
         history = _History(read_range(self.root, head, state, self._folder,
-                                      Bounds(exclude=tuple(exclude), first_parent=True)))
+                                      Bounds(exclude=tuple(exclude), first_parent=True),
+                                      fresh, build))
         points: _Points = {}
         for path, sha in shas.items():
             index = history.index.get(sha)
@@ -465,6 +474,59 @@ class Assessment:
         self._model_files = model_files
         self._few = True
         return history, points
+
+    def _points(self, infos: list[Info], markdown: _History, blobs: git.BlobReader,
+                model_files: set[str]) -> dict[str, tuple[int, str]] | None:
+        """Each model's review point in ``markdown``, or ``None`` when one is not there."""
+        self._deletions = None
+        self._prefetch(infos, markdown, blobs)
+        found = {info.path: self._review_point(info.path, markdown, blobs, model_files)
+                 for info in infos}
+        return found if all(index is not None for index, _ in found.values()) else None
+
+    def _combined(self, log: git.Log) -> git.Log:
+        """``log`` (a log of every change, merges against their first parent) with each
+        merge's changes of Markdown files as git's combined diff has them, as the review
+        points are found in: only what differs from every parent, with a blob id per
+        parent (asked of git: one ``cat-file``)."""
+        last = len(log) - 1
+        todo: list[tuple[str, int, int, tuple]] = []  # (path, position, commit, change)
+        for path, entries in log.paths.items():
+            if not path.lower().endswith(MARKDOWN_SUFFIXES):
+                continue
+            if log.unchecked:
+                check_changes(log, path)
+            for k, (age, change) in enumerate(entries):
+                if len(log.parents[last - age]) > 1:
+                    todo.append((path, k, last - age, change))
+        if not todo:
+            return log
+        pairs = [(parent, path) for path, _, i, _ in todo for parent in log.parents[i]]
+        found = iter(git.blobs_at(self.root, pairs))
+        paths = dict(log.paths)
+        dropped: dict[str, set[int]] = {}
+        for path, k, i, change in todo:
+            zero = "0" * len(log.shas[i])
+            olds = [next(found) for _ in log.parents[i]]
+            if None in olds:  # cannot be asked: kept as it is
+                continue
+            olds = [blob or zero for blob in olds]
+            new = change[4] if change[1] == path and change[0] != "D" else zero
+            entries = paths[path] = list(paths[path]) if paths[path] is log.paths[path] \
+                else paths[path]
+            if new in olds:  # as one parent has it: not in a combined diff
+                dropped.setdefault(path, set()).add(k)
+                continue
+            status = "A" if set(olds) == {zero} else "D" if new == zero else "M"
+            entries[k] = (entries[k][0], (status, path, None, ",".join(olds), new))
+        for path, gone in dropped.items():
+            kept = [entry for k, entry in enumerate(paths[path]) if k not in gone]
+            if kept:
+                paths[path] = kept
+            else:
+                del paths[path]
+        return git.Log(log.shas, log.dates, log.authors, log.subjects, log.parents, paths,
+                       log.gitlinks, log.unchecked, log.first_parent)
 
     def _new_commits(self, history: _History) -> set[int]:
         """The commits of since..rev, by number (of a bounded history, a commit it does not

@@ -248,6 +248,18 @@ class Log:
                     paths.setdefault(change[2], []).append((age, change))
         return log
 
+    def rows(self) -> list[tuple]:
+        """The commits as the records :meth:`of` takes (with no submodule paths: those are
+        in :attr:`gitlinks`)."""
+        last = len(self) - 1
+        changes: list[list[tuple]] = [[] for _ in self.shas]
+        for path, entries in self.paths.items():
+            for age, change in entries:
+                if change[1] == path:  # a rename is listed under its old path too
+                    changes[last - age].append(change)
+        return [(self.shas[i], self.dates[i], self.authors[i], self.subjects[i],
+                 self.parents[i], changes[i], ()) for i in range(len(self))]
+
     def then(self, older: Log) -> Log:
         """This log followed by ``older``, none of whose commits descends from one of ours.
 
@@ -315,7 +327,8 @@ class History:
     ``first_parent``, what it changes against its first parent, with every blob id (a
     combined diff compares a merge with each parent in full, which costs seconds on a
     history with many long-lived branches; :func:`merge_made` then keeps what the merge
-    itself made).
+    itself made). ``commits``: those commits alone (in no particular order), not their
+    ancestors.
     """
 
     SPLIT_FROM = 4000  # commits; below this one process is quicker
@@ -323,10 +336,14 @@ class History:
     def __init__(self, root: Path, rev: str = "HEAD", since: str | None = None,
                  pathspecs: list[str] | None = None, jobs: int = 2,
                  after: str | None = None, exclude: list[str] | None = None,
-                 simplify: bool = False, first_parent: bool = False) -> None:
+                 simplify: bool = False, first_parent: bool = False,
+                 commits: list[str] | None = None) -> None:
         import threading
 
         revs = [rev] + ([f"^{since}"] if since else []) + [f"^{sha}" for sha in exclude or ()]
+        walk = []
+        if commits is not None:  # these commits only, not their ancestors
+            revs, walk = [], ["--no-walk=unsorted", "--stdin"]
         window = [f"--since={after}"] if after else []
         limits = ([] if simplify else ["--full-history"]) + ["--parents"] if pathspecs else []
         self.first_parent = first_parent
@@ -334,9 +351,9 @@ class History:
         base = ["log", "--topo-order", *limits, "-z", "--raw", merges, "-M", "--no-abbrev",
                 "--no-color",
                 "--no-ext-diff", f"--format={_LOG_FORMAT}", "--date=short", *window,
-                "--end-of-options", *revs, "--", *(pathspecs or [])]
+                *walk, "--end-of-options", *revs, "--", *(pathspecs or [])]
         slices = [base]
-        if jobs > 1 and not pathspecs:
+        if jobs > 1 and not pathspecs and commits is None:
             total = int(run(["rev-list", "--count", "--end-of-options", *revs, "--"], root)
                         or 0)
             if total >= self.SPLIT_FROM:
@@ -349,7 +366,12 @@ class History:
         env = {**os.environ, **_ENV}
         for k, args in enumerate(slices):
             proc = subprocess.Popen(["git", *args], cwd=root, env=env, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE)
+                                    stderr=subprocess.PIPE, stdin=subprocess.PIPE)
+            try:  # git reads every revision before it writes anything
+                proc.stdin.write("".join(f"{sha}\n" for sha in commits or ()).encode())
+                proc.stdin.close()
+            except OSError:
+                pass
             thread = threading.Thread(target=self._collect, args=(k, proc), daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -450,17 +472,28 @@ def merge_made(root: Path, asked: list[tuple[str, str, list[str]]]) -> set[int]:
     at the same path came from that branch, whose own commits changed it. Answers the
     indexes into ``asked``, by one ``git cat-file --batch-check``.
     """
-    lines, owner = [], []
-    made: set[int] = set()
+    pairs, owner = [], []
     for n, (path, _, parents) in enumerate(asked):
-        if "\n" in path or "\r" in path:
-            made.add(n)  # cannot be asked on a line: counted, as before
-            continue
         for parent in parents:
-            lines.append(f"{parent}:{path}\n")
+            pairs.append((parent, path))
             owner.append(n)
+    found = blobs_at(root, pairs)
+    made = {n for n, blob in zip(owner, found, strict=True) if blob is None}
+    same = {n for n, blob in zip(owner, found, strict=True) if blob == (asked[n][1] or "")}
+    return made | (set(range(len(asked))) - same)
+
+
+def blobs_at(root: Path, pairs: list[tuple[str, str]]) -> list[str | None]:
+    """The blob id at each (commit, path): ``""`` when the commit has no such path, ``None``
+    when a path cannot be asked (it holds a line break). One ``git cat-file --batch-check``."""
+    lines, asked = [], []
+    answers: list[str | None] = [None] * len(pairs)
+    for n, (rev, path) in enumerate(pairs):
+        if "\n" not in path and "\r" not in path:
+            lines.append(f"{rev}:{path}\n")
+            asked.append(n)
     if not lines:
-        return made
+        return answers
     env = {**os.environ, **_ENV}
     try:
         proc = subprocess.run(["git", "cat-file", "--batch-check=%(objectname)"], cwd=root,
@@ -468,15 +501,19 @@ def merge_made(root: Path, asked: list[tuple[str, str, list[str]]]) -> set[int]:
                               capture_output=True)
     except FileNotFoundError as exc:
         raise GitError(NO_GIT) from exc
-    answers = proc.stdout.decode("utf-8", "surrogateescape").split("\n")
-    if proc.returncode != 0 or len(answers) < len(lines):
+    out = proc.stdout.decode("utf-8", "surrogateescape").split("\n")
+    if proc.returncode != 0 or len(out) < len(lines):
         raise GitError(reason(proc.stderr) or "git cat-file failed")
-    same: set[int] = set()
-    for n, answer in zip(owner, answers, strict=False):
-        blob = answer if " " not in answer else ""  # "<asked> missing": no such path
-        if blob == (asked[n][1] or ""):
-            same.add(n)
-    return made | (set(range(len(asked))) - same)
+    for n, answer in zip(asked, out, strict=False):
+        answers[n] = answer if " " not in answer else ""  # "<asked> missing": no such path
+    return answers
+
+
+def rev_list(root: Path, rev: str, exclude: list[str]) -> list[str]:
+    """The commits ``rev`` reaches and none of ``exclude`` does, children before parents."""
+    out = run(["rev-list", "--topo-order", "--end-of-options", rev,
+               *(f"^{sha}" for sha in exclude), "--"], root)
+    return out.decode().split()
 
 
 def merge_base(root: Path, one: str, other: str) -> str | None:
