@@ -442,9 +442,17 @@ class Assessment:
         found = None
         if len(dates) == len(infos) and None not in dates:
             after = (min(dates) - dt.timedelta(days=REVIEW_WINDOW_SLACK_DAYS)).isoformat()
-            wide = read_range(self.root, head, state, self._folder,
-                              Bounds(after=after, first_parent=True), fresh)
-            markdown = _History(self._combined(wide))
+            read: list[git.Log] = []
+
+            def combined() -> git.Log:
+                read.append(Bounds(after=after, first_parent=True).read(self.root, head))
+                return self._combined(read[0])
+
+            # What is kept of that log is its Markdown changes: the range is kept apart.
+            markdown = _History(read_range(self.root, head, state, self._folder, Bounds(
+                pathspecs=tuple(MARKDOWN_SPECS), after=after, first_parent=True), fresh,
+                combined))
+            wide = read[0] if read else None
             found = self._points(infos, markdown, blobs, model_files)
         if found is None:  # a review before the window, or none recorded: all of it
             wide = None
@@ -485,25 +493,22 @@ class Assessment:
         return found if all(index is not None for index, _ in found.values()) else None
 
     def _combined(self, log: git.Log) -> git.Log:
-        """``log`` (a log of every change, merges against their first parent) with each
-        merge's changes of Markdown files as git's combined diff has them, as the review
-        points are found in: only what differs from every parent, with a blob id per
-        parent (asked of git: one ``cat-file``)."""
+        """The Markdown changes of ``log`` (a log of every change, merges against their
+        first parent), a merge's as git's combined diff has them, as the review points are
+        found in: only what differs from every parent, with a blob id per parent (asked of
+        git: one ``cat-file``)."""
         last = len(log) - 1
         todo: list[tuple[str, int, int, tuple]] = []  # (path, position, commit, change)
+        paths = {}
         for path, entries in log.paths.items():
             if not path.lower().endswith(MARKDOWN_SUFFIXES):
                 continue
-            if log.unchecked:
-                check_changes(log, path)
+            paths[path] = list(entries)
             for k, (age, change) in enumerate(entries):
                 if len(log.parents[last - age]) > 1:
                     todo.append((path, k, last - age, change))
-        if not todo:
-            return log
         pairs = [(parent, path) for path, _, i, _ in todo for parent in log.parents[i]]
-        found = iter(git.blobs_at(self.root, pairs))
-        paths = dict(log.paths)
+        found = iter(git.blobs_at(self.root, pairs) if pairs else ())
         dropped: dict[str, set[int]] = {}
         for path, k, i, change in todo:
             zero = "0" * len(log.shas[i])
@@ -512,8 +517,7 @@ class Assessment:
                 continue
             olds = [blob or zero for blob in olds]
             new = change[4] if change[1] == path and change[0] != "D" else zero
-            entries = paths[path] = list(paths[path]) if paths[path] is log.paths[path] \
-                else paths[path]
+            entries = paths[path]
             if new in olds:  # as one parent has it: not in a combined diff
                 dropped.setdefault(path, set()).add(k)
                 continue
@@ -526,7 +530,7 @@ class Assessment:
             else:
                 del paths[path]
         return git.Log(log.shas, log.dates, log.authors, log.subjects, log.parents, paths,
-                       log.gitlinks, log.unchecked, log.first_parent)
+                       set(), first_parent=log.first_parent)
 
     def _new_commits(self, history: _History) -> set[int]:
         """The commits of since..rev, by number (of a bounded history, a commit it does not
