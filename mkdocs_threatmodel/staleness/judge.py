@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -586,7 +587,24 @@ class Assessment:
                 owners = owners | inside_owners(globs, path)
             if owners or citing:
                 depended.append((path, owners, citing))
-        brought = self._brought_by_merges(history, [path for path, _, _ in depended])
+        few = self.only is not None or self._few
+        tests: dict[int, Any] = {}
+
+        def behind_all(i: int, models: set[int]) -> bool:
+            """Whether commit ``i`` is behind the review point of each of ``models``."""
+            for n in models:
+                index = points[infos[n].path][0]
+                if index is None:
+                    return False
+                if index not in tests:
+                    tests[index] = history.ancestry(index, few=few)
+                if not tests[index](i):
+                    return False
+            return True
+
+        brought = self._brought_by_merges(
+            history, [(path, {*owners, *citing}) for path, owners, citing in depended],
+            behind_all)
         for path, owners, citing in depended:
             hits = [(i, path) for i in history.numbers(path) if (i, path) not in brought]
             for n in owners:
@@ -597,15 +615,19 @@ class Assessment:
             self.results[info.path] = self._one(info, points[info.path], covered[n], cited[n],
                                                 history, tree, blobs, boundary)
 
-    def _brought_by_merges(self, history: _History, paths: list[str]) -> set[tuple[int, str]]:
+    def _brought_by_merges(self, history: _History, paths: list[tuple[str, set[int]]],
+                           behind_all: Callable[[int, set[int]], bool]
+                           ) -> set[tuple[int, str]]:
         """(merge, path) changes of a first-parent history that a merge only brought from
-        its branch (whose own commits are counted): not the merge's own change."""
+        its branch (whose own commits are counted): not the merge's own change. ``paths``
+        holds each path with the models that depend on it; a merge behind the review point
+        of each of them is not asked about (none of its changes counts)."""
         if not history.log.first_parent:
             return set()
         known = kept_merges(self._folder, self._state) if self._state is not None else {}
         asked, keys, brought = [], [], set()
         zero = {"0"}
-        for path in paths:
+        for path, models in paths:
             for i, change in history.entries(path):
                 parents = history.log.parents[i]
                 if len(parents) < 2:
@@ -614,6 +636,8 @@ class Assessment:
                 if key in known:
                     if not known[key]:
                         brought.add((i, path))
+                    continue
+                if behind_all(i, models):
                     continue
                 blob = change.new_blob if change.path == path and change.status != "D" \
                     and set(change.new_blob) != zero else ""
