@@ -45,24 +45,28 @@ class Doubt(Exception):
 
 
 def read_log(root: Path, head: str, state: git.State, folder: Path | None,
-             fresh: bool = False, read_whole: Callable[[], bool] | None = None
+             fresh: bool = False, read_whole: Callable[[], int | None] | None = None
              ) -> git.Log | None:
     """Every commit reachable from ``head`` with its changes: from a snapshot when possible
     (``fresh``: never, and the snapshot is written again).
 
     Without a snapshot, ``read_whole`` (when given) decides whether git is asked for the
-    whole history; when it says no, the answer is ``None``.
+    whole history: it answers the number of commits to read (``None``: not read, and the
+    answer is ``None``).
     """
     place = _place(folder, state)
-    if place is None:
-        return git.History(root, head).log() if read_whole is None or read_whole() else None
+    log = None
     branch = _branch_key(state.branch)
     boundary = tuple(sorted(state.boundary))
-    log = None if fresh else _from_snapshot(root, head, place, branch, boundary)
+    if place is not None and not fresh:
+        log = _from_snapshot(root, head, place, branch, boundary)
     if log is None:
-        if read_whole is not None and not read_whole():
+        total = read_whole() if read_whole is not None else None
+        if read_whole is not None and total is None:
             return None
-        log = git.History(root, head).log()
+        log = git.History(root, head, total=total).log()
+        if place is None:
+            return log
         _save(place, branch, head, boundary, log)
     return log
 

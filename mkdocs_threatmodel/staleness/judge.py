@@ -365,8 +365,9 @@ class Assessment:
         """
         head = state.head if self.rev == "HEAD" else self.rev
 
-        def short() -> bool:
-            return git.count_commits(self.root, head, LONG_HISTORY) < LONG_HISTORY
+        def short() -> int | None:
+            count = git.count_commits(self.root, head, LONG_HISTORY)
+            return count if count < LONG_HISTORY else None
 
         return _Pending(lambda: read_log(self.root, head, state, folder, read_whole=short))
 

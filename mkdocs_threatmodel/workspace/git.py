@@ -328,7 +328,8 @@ class History:
     combined diff compares a merge with each parent in full, which costs seconds on a
     history with many long-lived branches; :func:`merge_made` then keeps what the merge
     itself made). ``commits``: those commits alone (in no particular order), not their
-    ancestors.
+    ancestors. ``total``: how many commits the log holds, when known (else it is counted
+    to decide whether to split it).
     """
 
     SPLIT_FROM = 4000  # commits; below this one process is quicker
@@ -337,7 +338,7 @@ class History:
                  pathspecs: list[str] | None = None, jobs: int = 2,
                  after: str | None = None, exclude: list[str] | None = None,
                  simplify: bool = False, first_parent: bool = False,
-                 commits: list[str] | None = None) -> None:
+                 commits: list[str] | None = None, total: int | None = None) -> None:
         import threading
 
         revs = [rev] + ([f"^{since}"] if since else []) + [f"^{sha}" for sha in exclude or ()]
@@ -354,8 +355,9 @@ class History:
                 *walk, "--end-of-options", *revs, "--", *(pathspecs or [])]
         slices = [base]
         if jobs > 1 and not pathspecs and commits is None:
-            total = int(run(["rev-list", "--count", "--end-of-options", *revs, "--"], root)
-                        or 0)
+            if total is None:
+                total = int(run(["rev-list", "--count", "--end-of-options", *revs, "--"],
+                                root) or 0)
             if total >= self.SPLIT_FROM:
                 size = -(-total // jobs)
                 slices = [[*base[:1], f"--max-count={size}", f"--skip={size * k}", *base[1:]]
