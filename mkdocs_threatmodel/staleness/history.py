@@ -24,10 +24,10 @@ import marshal
 import os
 import re
 from collections.abc import Callable
-from dataclasses import astuple, dataclass
 from hashlib import blake2b
 from itertools import chain
 from pathlib import Path
+from typing import NamedTuple
 
 from ..workspace import git
 from ..workspace.cache import read_keyed, read_sealed, seal, write_atomic
@@ -235,8 +235,7 @@ def _touch(path: Path) -> None:
 RANGES_KEPT = 8  # per repository: the ways of reading used most recently
 
 
-@dataclass(frozen=True)
-class Bounds:
+class Bounds(NamedTuple):
     """What a bounded read reads, besides its commit: ``git.History``'s arguments."""
 
     exclude: tuple[str, ...] = ()
@@ -270,7 +269,7 @@ def read_range(root: Path, head: str, state: git.State, folder: Path | None,
     place = _place(folder, state)
     if place is None:
         return read()
-    ident = (FORMAT, *astuple(bounds), tuple(sorted(state.boundary)))
+    ident = (FORMAT, *bounds, tuple(sorted(state.boundary)))
     name = blake2b(repr(ident).encode(), digest_size=12).hexdigest()
     target = place.parent.parent / "ranges" / place.name / f"{name}.log"
     payload = read_sealed(target, name.encode())
