@@ -392,7 +392,7 @@ def test_a_commit_after_a_warm_run_is_read_and_changes_the_verdict(reviewed, cli
     doc = report(cli, reviewed)
     assert states(doc) == {PATH: ("stale", ["TM501"])}
     assert evidence(doc, PATH) == [after]
-    assert reads == [("window", None), ("range", before)]  # the range: the new commit
+    assert reads == [("window", before), ("range", before)]  # only the new commit
     assert doc == report(cli, reviewed, "--no-cache")
     reviewed.git("reset", "-q", "--hard", before)  # the branch rewritten: read afresh
     reviewed.write("services/other/api.py", "elsewhere\n")
@@ -402,6 +402,30 @@ def test_a_commit_after_a_warm_run_is_read_and_changes_the_verdict(reviewed, cli
     assert states(doc) == {PATH: ("current", [])}
     assert reads == [("window", None)]  # the range taken from it
     assert doc == report(cli, reviewed, "--no-cache")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_kept_reads_followed_commit_by_commit_judge_as_fresh_ones(repo, cli, monkeypatch,
+                                                                 tmp_path, seed):
+    """A random history judged at each of its last first-parent commits in turn, with the
+    cache (each run adds the commits since the kept reads to them), reports what a run
+    without the cache does."""
+    monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path / "cache"))
+    asked: list[str | None] = []
+    real = history.Bounds.read
+
+    def read(self, root, head, since=None):
+        asked.append(since)
+        return real(self, root, head, since)
+
+    monkeypatch.setattr(history.Bounds, "read", read)
+    random_history(repo, seed)
+    steps = repo.git("rev-list", "--first-parent", "--max-count=8", "HEAD").split()[::-1]
+    repo.git("checkout", "-q", "--detach")
+    for sha in steps:
+        repo.git("checkout", "-q", sha)
+        assert report(cli, repo) == report(cli, repo, "--no-cache"), sha
+    assert any(asked)  # some runs read only the commits since the kept ones
 
 
 def test_a_new_review_after_a_warm_run_is_the_review_point(reviewed, cli,  # noqa: F811

@@ -254,18 +254,22 @@ class Bounds(NamedTuple):
 
 def read_range(root: Path, head: str, state: git.State, folder: Path | None,
                bounds: Bounds, fresh: bool = False,
-               build: Callable[[], git.Log] | None = None) -> git.Log:
+               build: Callable[[], git.Log] | None = None,
+               newer: Callable[[str], git.Log] | None = None) -> git.Log:
     """The commits ``bounds`` selects from ``head``, kept between runs.
 
-    The same read at the same commit is not asked of git again. A read of every path (no
-    pathspecs, no window) whose kept commit is an ancestor of ``head`` asks git only for
-    the commits since (``head ^<kept commit> ^<excluded>``): those before are the same. A
-    path-limited read is kept for its commit only, since git simplifies its history as a
-    whole. Kept changes are checked in full here for a path-limited read (it holds few
+    The same read at the same commit is not asked of git again. When the kept commit is
+    an ancestor of ``head``, a read of every path (no pathspecs, no window) asks git only
+    for the commits since (``head ^<kept commit> ^<excluded>``): those before are the
+    same; so does any read given ``newer`` (how the commits since a kept commit are had).
+    Else a read is kept for its commit only (git simplifies a path-limited history as a
+    whole). Kept changes are checked in full here for a path-limited read (it holds few
     paths), else when a path is first used (:func:`check_changes`). ``fresh``: nothing kept
     is used; ``build``: how the commits are had when nothing kept is (else from git).
     """
     read = build or (lambda: bounds.read(root, head))
+    if newer is None and not bounds.pathspecs and bounds.after is None:
+        newer = lambda since: bounds.read(root, head, since=since)  # noqa: E731
     place = _place(folder, state)
     if place is None:
         return read()
@@ -287,9 +291,9 @@ def read_range(root: Path, head: str, state: git.State, folder: Path | None,
         if older is not None and kept_head == head:
             _touch(target)
             return older
-        if older is not None and not bounds.pathspecs and bounds.after is None \
+        if older is not None and newer is not None \
                 and git.merge_base(root, kept_head, head) == kept_head:
-            log = bounds.read(root, head, since=kept_head).then(older)
+            log = newer(kept_head).then(older)
             log.first_parent = bounds.first_parent
     if log is None:
         log = read()

@@ -445,15 +445,19 @@ class Assessment:
         if len(dates) == len(infos) and None not in dates:
             after = (min(dates) - dt.timedelta(days=REVIEW_WINDOW_SLACK_DAYS)).isoformat()
             read: list[git.Log] = []
+            window = Bounds(after=after, first_parent=True)
 
             def combined() -> git.Log:
-                read.append(Bounds(after=after, first_parent=True).read(self.root, head))
+                read.append(window.read(self.root, head))
                 return self._combined(read[0])
+
+            def newer(since: str) -> git.Log:  # the commits since a kept read: the same
+                return self._combined(window.read(self.root, head, since))  # window
 
             # What is kept of that log is its Markdown changes: the range is kept apart.
             markdown = _History(read_range(self.root, head, state, self._folder, Bounds(
                 pathspecs=tuple(MARKDOWN_SPECS), after=after, first_parent=True), fresh,
-                combined))
+                combined, newer))
             wide = read[0] if read else None
             found = self._points(infos, markdown, blobs, model_files)
         if found is None:  # a review before the window, or none recorded: all of it
