@@ -185,6 +185,30 @@ def test_branch_commits_older_than_the_window_count_once_merged(repo, cli, monke
     assert older_than_window != old
 
 
+def test_models_with_the_same_review_moved_together_keep_their_review_points(
+        repo, cli, monkeypatch):
+    """The bounded read finds renames only where a Markdown file is added or deleted: two
+    models recording the same review, moved in one commit, are each followed to their own
+    earlier path (an addition and a deletion could be paired either way)."""
+    repo.write("services/checkout/api.py", "v1\n")
+    repo.write("docs/tm/a.md", model("services/checkout/**", "2026-06-01", "a"))
+    repo.write("docs/tm/b.md", model("services/checkout/**", "2026-05-01", "b"))
+    repo.commit("models", "2026-05-01")
+    repo.write("services/checkout/api.py", "v2\n")
+    change = repo.commit("covered change", "2026-05-15")
+    repo.write("docs/tm/b.md", model("services/checkout/**", "2026-06-01", "b"))
+    repo.commit("review b", "2026-06-01")
+    repo.git("mv", "docs/tm", "docs/models")
+    repo.write("services/checkout/renamed.py", "v1\n")  # a rename that is no model's move
+    repo.git("rm", "-q", "services/checkout/api.py")
+    repo.commit("move the models", "2026-06-10")
+    doc = same_either_way(cli, repo, monkeypatch)
+    assert states(doc) == {"docs/models/a.md": ("stale", ["TM501"]),
+                           "docs/models/b.md": ("stale", ["TM501"])}
+    assert evidence(doc, "docs/models/a.md")[-1] == change
+    assert change not in evidence(doc, "docs/models/b.md")
+
+
 def test_models_added_on_a_branch_and_partly_reviewed_at_the_merge(repo, cli, monkeypatch):
     repo.write("services/a/api.py", "v1\n")
     repo.write("services/b/api.py", "v1\n")

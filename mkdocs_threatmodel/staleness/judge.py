@@ -552,7 +552,8 @@ class Assessment:
         if self.rev != "HEAD" or self.only is not None:
             return []
         config = self.repo.config
-        return [rel for rel in candidate_files(self.root, True)
+        markdown = git.list_files(self.root, MARKDOWN_SPECS)  # a large tree: not all of it
+        return [rel for rel in candidate_files(self.root, True, markdown)
                 if rel not in tree and not config.excluded(rel)
                 and looks_like_model(_file_start(self.root / rel))]
 

@@ -93,10 +93,11 @@ def repository_above(start: Path) -> Path | None:
     return None
 
 
-def list_files(root: Path) -> list[str]:
-    """Files git tracks, plus untracked files it does not ignore (repository-relative)."""
+def list_files(root: Path, pathspecs: list[str] | None = None) -> list[str]:
+    """Files git tracks, plus untracked files it does not ignore (repository-relative; only
+    those ``pathspecs`` match, when given)."""
     out = run(["ls-files", "-z", "--cached", "--others", "--exclude-standard",
-               "--deduplicate", "--"], root)
+               "--deduplicate", "--", *(pathspecs or [])], root)
     return [os.fsdecode(p) for p in out.split(b"\0") if p]
 
 
@@ -349,7 +350,12 @@ class History:
         limits = ([] if simplify else ["--full-history"]) + ["--parents"] if pathspecs else []
         self.first_parent = first_parent
         merges = "--diff-merges=first-parent" if first_parent else "-c"
-        base = ["log", "--topo-order", *limits, "-z", "--raw", merges, "-M", "--no-abbrev",
+        # With first_parent, renames are found afterwards, only where a Markdown file is
+        # added or deleted (see _with_renames): on commits that add thousands of files
+        # (icon sets), rename detection is most of git's work.
+        renames = "--no-renames" if first_parent else "-M"
+        self._root = root
+        base = ["log", "--topo-order", *limits, "-z", "--raw", merges, renames, "--no-abbrev",
                 "--no-color",
                 "--no-ext-diff", f"--format={_LOG_FORMAT}", "--date=short", *window,
                 *walk, "--end-of-options", *revs, "--", *(pathspecs or [])]
@@ -409,7 +415,10 @@ class History:
             thread.join()
         if self._errors:
             raise GitError(self._errors[0])
-        log = Log.of([row for part in self._outputs for row in part or []])
+        rows = [row for part in self._outputs for row in part or []]
+        if self.first_parent:
+            rows = _with_renames(self._root, rows, True)
+        log = Log.of(rows)
         log.first_parent = self.first_parent
         return log
 
@@ -422,19 +431,60 @@ def _parse_records(data: bytes, merge_blobs: bool = False) -> list[tuple]:
         header, _, rest = record.partition(b"\0")
         fields = header.decode("utf-8", "replace").split("\x1f")
         sha, date, author, subject, parents = (fields + [""] * 5)[:5]
-        changes, gitlinks = [], []
-        keep = merge_blobs and " " in parents.strip()
-        for change in parse_raw(rest.lstrip(b"\n")):
-            status, path, old_path, old_blob, new_blob, gitlink = change
-            if gitlink:
-                gitlinks.append(path)
-            if not (keep or path.lower().endswith(MARKDOWN_SUFFIXES)
-                    or (old_path or "").lower().endswith(MARKDOWN_SUFFIXES)):
-                old_blob = new_blob = ""
-            changes.append((status, intern(path), old_path and intern(old_path), old_blob,
-                            new_blob))
+        changes, gitlinks = _changes(rest, merge_blobs and " " in parents.strip())
         rows.append((sha, intern(date), intern(author), subject, tuple(parents.split()),
                      changes, gitlinks))
+    return rows
+
+
+def _changes(raw: bytes, keep: bool) -> tuple[list[tuple], list[str]]:
+    """The change tuples of a record's ``--raw`` part (blob ids of Markdown files only,
+    unless ``keep``), and its submodule paths."""
+    changes, gitlinks = [], []
+    for change in parse_raw(raw.lstrip(b"\n")):
+        status, path, old_path, old_blob, new_blob, gitlink = change
+        if gitlink:
+            gitlinks.append(path)
+        if not (keep or path.lower().endswith(MARKDOWN_SUFFIXES)
+                or (old_path or "").lower().endswith(MARKDOWN_SUFFIXES)):
+            old_blob = new_blob = ""
+        changes.append((status, intern(path), old_path and intern(old_path), old_blob,
+                        new_blob))
+    return changes, gitlinks
+
+
+def _with_renames(root: Path, rows: list[tuple], merge_blobs: bool) -> list[tuple]:
+    """``rows`` read without rename detection, with the changes of each commit that adds or
+    deletes a Markdown file read again with it (``git diff-tree -M``, against the first
+    parent): a model's moves are what a log with ``-M`` says. Any other rename stays a
+    deletion and an addition, which name the same paths."""
+    again = {n: row for n, row in enumerate(rows)
+             if any(change[0] in "AD" and change[1].lower().endswith(MARKDOWN_SUFFIXES)
+                    for change in row[5])}
+    if not again:
+        return rows
+    lines = "".join(f"{row[0]} {row[4][0]}\n" if row[4] else f"{row[0]}\n"
+                    for row in again.values())
+    env = {**os.environ, **_ENV}
+    try:
+        proc = subprocess.run(["git", "diff-tree", "--stdin", "-r", "-z", "--raw", "-M",
+                               "--no-abbrev", "--no-color", "--no-ext-diff", "--root",
+                               "--format=%x1e%H", "--"], cwd=root, env=env,
+                              input=lines.encode(), capture_output=True)
+    except FileNotFoundError as exc:
+        raise GitError(NO_GIT) from exc
+    if proc.returncode != 0:
+        raise GitError(reason(proc.stderr) or "git diff-tree failed")
+    found = {}
+    for record in proc.stdout.split(b"\x1e")[1:]:
+        sha, _, rest = record.partition(b"\0")
+        found[sha.decode().strip()] = rest
+    rows = list(rows)
+    for n, row in again.items():
+        if row[0] not in found:
+            raise GitError(f"git diff-tree did not answer for {row[0]}")
+        changes, gitlinks = _changes(found[row[0]], merge_blobs and len(row[4]) > 1)
+        rows[n] = (*row[:5], changes, gitlinks)
     return rows
 
 
