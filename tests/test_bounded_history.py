@@ -13,7 +13,8 @@ import subprocess
 
 import pytest
 
-from mkdocs_threatmodel.staleness import judge
+from mkdocs_threatmodel.staleness import history, judge
+from mkdocs_threatmodel.workspace.cache import read_sealed
 
 from .conftest import Repo
 from .test_hardening_history import (  # noqa: F401  (fixtures, and the cases run bounded)
@@ -21,7 +22,10 @@ from .test_hardening_history import (  # noqa: F401  (fixtures, and the cases ru
     PATH,
     TODAY,
     at,
+    cache_folder,
+    corrupt,
     reviewed,
+    sealed,
     test_a_conflict_resolution_in_a_covered_path_is_evidence,
     test_a_deleted_model_with_the_same_review_elsewhere_in_history_is_not_taken,
     test_a_merge_that_edits_a_covered_path_makes_the_model_stale,
@@ -158,6 +162,51 @@ def test_branch_commits_older_than_the_review_count_once_merged(reviewed, cli,  
     doc = same_either_way(cli, reviewed, monkeypatch)
     assert states(doc) == {PATH: ("stale", ["TM501"])}
     assert evidence(doc, PATH) == [old]
+
+
+def test_branch_commits_older_than_the_window_count_once_merged(repo, cli, monkeypatch):
+    """The review points are found in a log from a month before the oldest review date; a
+    branch's commits older than that, merged after the review, are read all the same."""
+    repo.write("services/checkout/api.py", "v1\n")
+    repo.commit("application", "2026-01-01")
+    repo.git("checkout", "-q", "-b", "old-topic")
+    repo.write("services/checkout/api.py", "old topic\n")
+    old = repo.commit("old topic work, months before the review", "2026-02-01")
+    repo.write("services/other/api.py", "old topic\n")
+    older_than_window = repo.commit("more old topic work", "2026-02-02")
+    repo.git("checkout", "-q", "main")
+    repo.write(PATH, MODEL)
+    repo.commit("the model, reviewed", "2026-06-01")
+    repo.git_env(at("2026-06-20"), "merge", "-q", "--no-ff", "-m", "merge old topic",
+                 "old-topic")
+    doc = same_either_way(cli, repo, monkeypatch)
+    assert states(doc) == {PATH: ("stale", ["TM501"])}
+    assert evidence(doc, PATH) == [old]
+    assert older_than_window != old
+
+
+def test_models_with_the_same_review_moved_together_keep_their_review_points(
+        repo, cli, monkeypatch):
+    """The bounded read finds renames only where a Markdown file is added or deleted: two
+    models recording the same review, moved in one commit, are each followed to their own
+    earlier path (an addition and a deletion could be paired either way)."""
+    repo.write("services/checkout/api.py", "v1\n")
+    repo.write("docs/tm/a.md", model("services/checkout/**", "2026-06-01", "a"))
+    repo.write("docs/tm/b.md", model("services/checkout/**", "2026-05-01", "b"))
+    repo.commit("models", "2026-05-01")
+    repo.write("services/checkout/api.py", "v2\n")
+    change = repo.commit("covered change", "2026-05-15")
+    repo.write("docs/tm/b.md", model("services/checkout/**", "2026-06-01", "b"))
+    repo.commit("review b", "2026-06-01")
+    repo.git("mv", "docs/tm", "docs/models")
+    repo.write("services/checkout/renamed.py", "v1\n")  # a rename that is no model's move
+    repo.git("rm", "-q", "services/checkout/api.py")
+    repo.commit("move the models", "2026-06-10")
+    doc = same_either_way(cli, repo, monkeypatch)
+    assert states(doc) == {"docs/models/a.md": ("stale", ["TM501"]),
+                           "docs/models/b.md": ("stale", ["TM501"])}
+    assert evidence(doc, "docs/models/a.md")[-1] == change
+    assert change not in evidence(doc, "docs/models/b.md")
 
 
 def test_models_added_on_a_branch_and_partly_reviewed_at_the_merge(repo, cli, monkeypatch):
@@ -332,3 +381,133 @@ def test_what_merges_made_is_kept_and_a_changed_store_is_read_afresh(reviewed, c
     store.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # one bit of an answer flipped
     assert report(cli, reviewed) == first
     assert len(evidence(first, PATH)) == 1  # the branch's commit; the merge only brought it
+
+
+# -- the kept bounded reads ------------------------------------------------------------------------
+def test_a_commit_after_a_warm_run_is_read_and_changes_the_verdict(reviewed, cli,  # noqa: F811
+                                                                     monkeypatch, tmp_path):
+    """A warm run takes both reads from the cache; a new commit is asked of git alone
+    (the range's older part is kept), and makes the model stale; a rewritten branch is read
+    afresh. Every report is the one of a run without the cache."""
+    monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path / "cache"))
+    reads: list[tuple[str, str | None]] = []
+    real = history.Bounds.read
+
+    def read(self, root, head, since=None):
+        reads.append(("window" if self.after else "range", since))
+        return real(self, root, head, since)
+
+    monkeypatch.setattr(history.Bounds, "read", read)
+    reviewed.git("checkout", "-q", "-b", "feature")
+    reviewed.write("services/other/api.py", "feature\n")
+    reviewed.commit("feature side", "2026-06-05")
+    reviewed.git("checkout", "-q", "main")
+    reviewed.git_env(at("2026-06-10"), "merge", "-q", "--no-ff", "-m", "merge", "feature")
+    first = report(cli, reviewed)
+    assert states(first) == {PATH: ("current", [])}
+    assert len(list((tmp_path / "cache" / "ranges").glob("*/*.log"))) == 2
+    reads.clear()
+    assert report(cli, reviewed) == first
+    assert reads == []  # both reads kept
+    before = reviewed.git("rev-parse", "HEAD").strip()
+    reviewed.write("services/checkout/api.py", "after the warm run\n")
+    after = reviewed.commit("covered change", "2026-06-20")
+    reads.clear()
+    doc = report(cli, reviewed)
+    assert states(doc) == {PATH: ("stale", ["TM501"])}
+    assert evidence(doc, PATH) == [after]
+    assert reads == [("window", before), ("range", before)]  # only the new commit
+    assert doc == report(cli, reviewed, "--no-cache")
+    reviewed.git("reset", "-q", "--hard", before)  # the branch rewritten: read afresh
+    reviewed.write("services/other/api.py", "elsewhere\n")
+    reviewed.commit("another change", "2026-06-21")
+    reads.clear()
+    doc = report(cli, reviewed)
+    assert states(doc) == {PATH: ("current", [])}
+    assert reads == [("window", None)]  # the range taken from it
+    assert doc == report(cli, reviewed, "--no-cache")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_kept_reads_followed_commit_by_commit_judge_as_fresh_ones(repo, cli, monkeypatch,
+                                                                 tmp_path, seed):
+    """A random history judged at each of its last first-parent commits in turn, with the
+    cache (each run adds the commits since the kept reads to them), reports what a run
+    without the cache does."""
+    monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path / "cache"))
+    asked: list[str | None] = []
+    real = history.Bounds.read
+
+    def read(self, root, head, since=None):
+        asked.append(since)
+        return real(self, root, head, since)
+
+    monkeypatch.setattr(history.Bounds, "read", read)
+    random_history(repo, seed)
+    steps = repo.git("rev-list", "--first-parent", "--max-count=8", "HEAD").split()[::-1]
+    repo.git("checkout", "-q", "--detach")
+    for sha in steps:
+        repo.git("checkout", "-q", sha)
+        assert report(cli, repo) == report(cli, repo, "--no-cache"), sha
+    assert any(asked)  # some runs read only the commits since the kept ones
+
+
+def test_a_new_review_after_a_warm_run_is_the_review_point(reviewed, cli,  # noqa: F811
+                                                           monkeypatch, tmp_path):
+    monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path / "cache"))
+    reviewed.write("services/checkout/api.py", "v2\n")
+    reviewed.commit("covered change", "2026-06-05")
+    assert states(report(cli, reviewed)) == {PATH: ("stale", ["TM501"])}
+    reviewed.write(PATH, MODEL.replace("2026-06-01", "2026-06-10"))
+    review = reviewed.commit("review again", "2026-06-10")
+    doc = report(cli, reviewed)
+    assert states(doc) == {PATH: ("current", [])}
+    (model,) = doc["models"]
+    assert model["review_point"]["sha"] == review
+    assert doc == report(cli, reviewed, "--no-cache")
+
+
+def test_a_changed_kept_read_is_read_afresh(reviewed, cli, monkeypatch,  # noqa: F811
+                                            tmp_path):
+    monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path / "cache"))
+    reviewed.write("services/checkout/api.py", "v2\n")
+    reviewed.commit("covered change", "2026-06-05")
+    first = report(cli, reviewed)
+    kept = sorted((tmp_path / "cache" / "ranges").glob("*/*.log"))
+    assert len(kept) == 2
+    for path in kept:
+        data = path.read_bytes()
+        path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    assert report(cli, reviewed) == first
+    assert all(read_sealed(path, path.stem.encode()) is not None for path in kept)  # kept anew
+
+
+# -- what each model blob declares, kept -----------------------------------------------------------
+def test_what_a_model_declares_is_kept_and_a_changed_store_is_read_afresh(
+        reviewed, cli, cache_folder):  # noqa: F811
+    reviewed.write("services/checkout/api.py", "v2\n")
+    reviewed.commit("covered change", "2026-06-05")
+    first = report(cli, reviewed)
+    assert states(first) == {PATH: ("stale", ["TM501"])}
+    (store,) = cache_folder.glob("facts/*.bin")
+    assert b"services/checkout/**" in store.read_bytes()
+    corrupt([store], b"services/checkout/**", b"services/elsewher/**")
+    assert report(cli, reviewed) == first
+    assert b"services/checkout/**" in store.read_bytes()  # kept anew
+    reviewed.write(PATH, MODEL.replace("services/checkout/**", "services/other/**"))
+    reviewed.commit("the model covers another folder", "2026-06-06")  # a new blob: read
+    assert states(report(cli, reviewed)) == {PATH: ("current", [])}
+
+
+@pytest.mark.parametrize("value", [
+    ("x",), (None, {"covers": "a"}), (None, {"covers": [], "adrs": [], "reviewed": {3}}),
+    ({1}, {"covers": [], "adrs": []})])
+def test_a_facts_store_with_wrong_types_is_read_afresh(reviewed, cli, cache_folder,  # noqa: F811
+                                                       value):
+    first = report(cli, reviewed)
+    (store,) = cache_folder.glob("facts/*.bin")
+    (version, known), replace = sealed(store)
+    replace((version, {sha: value for sha in known}))
+    assert report(cli, reviewed) == first
+    (_, again), _ = sealed(store)
+    assert again and all(type(v) is tuple and len(v) == 2 for v in again.values())

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from mkdocs_threatmodel.workspace.globs import (
+    GlobIndex,
     glob_match,
     same_meaning_as_before,
     same_meaning_both_ways,
@@ -39,6 +40,21 @@ def test_the_table_is_there():
                          ids=[f"{p} {q}" for p, q, _, _ in EXAMPLES])
 def test_covers_matches_as_the_table_says(pattern, path, covered, _git):
     assert glob_match(pattern, path) is (covered == "yes")
+
+
+def test_a_glob_index_finds_every_owner_one_by_one_matching_finds():
+    """The index tries only the prefixes a path starts with (folders at each ``/``, other
+    prefixes by length): the owners are those of every table pattern matching alone."""
+    patterns = sorted({pattern for pattern, _, _, _ in EXAMPLES} | {
+        "src/foo*", "src/foo/**", "s*", "src/", "/src/foo.py", "**/foo.py", "src/f?o.py"})
+    paths = sorted({path for _, path, _, _ in EXAMPLES} | {
+        "src/foo.py", "src/foobar/x.py", "src/foo/bar.py", "sa", "src", "foo.py"})
+    index = GlobIndex()
+    for n, pattern in enumerate(patterns):
+        index.add(pattern, n)
+    for path in paths:
+        assert index.owners(path) == {n for n, pattern in enumerate(patterns)
+                                      if glob_match(pattern, path)}, path
 
 
 def _ignored(repo, pattern: str, paths: list[str]) -> set[str]:

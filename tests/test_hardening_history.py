@@ -352,10 +352,12 @@ def test_a_corrupted_model_index_is_not_trusted(reviewed, cli, cache_folder):
 
 
 def test_a_corrupted_parse_cache_entry_is_not_trusted_by_stale(reviewed, cli, cache_folder):
+    """(stale keeps what each model blob declares in ``facts/``, not in the parse cache)"""
     reviewed.write(PATH, MODEL.replace("365d", "20d"))
     reviewed.commit("review every 20 days", "2026-06-01")
     assert verdict(cli, reviewed) == ("stale", ["TM504"])  # due 2026-06-21
-    corrupt(list(cache_folder.glob("*.json")), b"2026-06-01", b"2026-06-29")
+    corrupt([*cache_folder.glob("*.json"), *cache_folder.glob("facts/*.bin")], b"2026-06-01",
+            b"2026-06-29")
     assert verdict(cli, reviewed) == ("stale", ["TM504"])
 
 

@@ -39,22 +39,70 @@ def declared(data: Any) -> Declared:
             tuple(a for a in adrs if isinstance(a, str)) if isinstance(adrs, list) else ())
 
 
+# What staleness needs of a model version (a blob): its ``reviewed`` value as validate reads
+# it (``None`` when it does not read it cleanly), and the front matter keys a judgement uses.
+Facts = tuple[Any, dict[str, Any]]
+FACT_KEYS = ("reviewed", "review_every")
+FACTS_KEPT = 20_000  # blobs; beyond this only the ones a run used are kept
+
+
+def facts_of(raw: bytes) -> Facts | None:
+    """What staleness needs of a model's bytes, or ``None`` when they are no model. Only the
+    front matter is read: the schema check validate runs says nothing a judgement needs."""
+    from ..format.source import read_source
+
+    if not raw or not looks_like_model(raw):
+        return None
+    src = read_source("", raw)
+    data = src.data if src.ok and isinstance(src.data, dict) else {}
+    covers, adrs = declared(data)
+    kept = {key: data[key] for key in FACT_KEYS if key in data}
+    kept["covers"], kept["adrs"] = list(covers), list(adrs)
+    return (data.get("reviewed") if src.ok and not src.findings else None), kept
+
+
+def kept_facts(root: Path, folder: Path | None) -> dict[str, Facts | None]:
+    """Blob id -> :func:`facts_of` its bytes, as kept by :func:`keep_facts` (or nothing)."""
+    known = read_keyed(_place(root, folder, "facts"), FORMAT)
+    if known is None:
+        return {}
+    values = [v for v in known.values() if v is not None]
+    if all(type(v) is tuple and len(v) == 2 and type(v[1]) is dict and _plain_value(v[0])
+           and _plain_value(v[1]) and type(v[1].get("covers")) is list
+           and type(v[1].get("adrs")) is list for v in values):
+        return known
+    return {}
+
+
+def keep_facts(root: Path, folder: Path | None, known: dict[str, Facts | None],
+               used: set[str]) -> None:
+    """Keep what the blobs declare: those ``used`` and, up to :data:`FACTS_KEPT`, the rest
+    (a hook run reads only a few models); silently nothing on failure."""
+    place = _place(root, folder, "facts")
+    if place is None:
+        return
+    room = max(FACTS_KEPT - len(used), 0)
+    others = [sha for sha in known if sha not in used][-room:] if room else []
+    try:
+        data = marshal.dumps((FORMAT, {sha: known[sha] for sha in [*others, *used]
+                                       if sha in known}))
+    except ValueError:  # not plain data: nothing is kept
+        return
+    write_atomic(place, seal(data))
+
+
 def staged_declarations(root: Path, blobs: dict[str, str], folder: Path | None
                         ) -> dict[str, Declared]:
     """For each model among ``blobs`` (path -> blob id of Markdown files): what it declares."""
-    from ..validation.read import read_model_source
-
     place = _place(root, folder, "models")
     known = _load(place) if place is not None else {}
     missing = sorted({sha for sha in blobs.values() if sha not in known})
     if missing:
         raws = git.read_blobs(root, missing)
         for sha in missing:
-            raw = raws.get(sha, b"")
-            known[sha] = None
-            if looks_like_model(raw):
-                src = read_model_source(sha, raw, folder)
-                known[sha] = declared(src.data if src.ok else None)
+            facts = facts_of(raws.get(sha, b""))
+            known[sha] = None if facts is None else \
+                (tuple(facts[1]["covers"]), tuple(facts[1]["adrs"]))
         if place is not None:
             wanted = set(blobs.values())
             write_atomic(place, seal(marshal.dumps(

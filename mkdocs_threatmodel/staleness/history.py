@@ -27,6 +27,7 @@ from collections.abc import Callable
 from hashlib import blake2b
 from itertools import chain
 from pathlib import Path
+from typing import NamedTuple
 
 from ..workspace import git
 from ..workspace.cache import read_keyed, read_sealed, seal, write_atomic
@@ -44,24 +45,28 @@ class Doubt(Exception):
 
 
 def read_log(root: Path, head: str, state: git.State, folder: Path | None,
-             fresh: bool = False, read_whole: Callable[[], bool] | None = None
+             fresh: bool = False, read_whole: Callable[[], int | None] | None = None
              ) -> git.Log | None:
     """Every commit reachable from ``head`` with its changes: from a snapshot when possible
     (``fresh``: never, and the snapshot is written again).
 
     Without a snapshot, ``read_whole`` (when given) decides whether git is asked for the
-    whole history; when it says no, the answer is ``None``.
+    whole history: it answers the number of commits to read (``None``: not read, and the
+    answer is ``None``).
     """
     place = _place(folder, state)
-    if place is None:
-        return git.History(root, head).log() if read_whole is None or read_whole() else None
+    log = None
     branch = _branch_key(state.branch)
     boundary = tuple(sorted(state.boundary))
-    log = None if fresh else _from_snapshot(root, head, place, branch, boundary)
+    if place is not None and not fresh:
+        log = _from_snapshot(root, head, place, branch, boundary)
     if log is None:
-        if read_whole is not None and not read_whole():
+        total = read_whole() if read_whole is not None else None
+        if read_whole is not None and total is None:
             return None
-        log = git.History(root, head).log()
+        log = git.History(root, head, total=total).log()
+        if place is None:
+            return log
         _save(place, branch, head, boundary, log)
     return log
 
@@ -149,14 +154,18 @@ def _load(path: Path, head: str, boundary: tuple[str, ...]) -> git.Log | None:
     differently. Its columns are checked here; the changes of a path when they are first
     used (:func:`check_changes`), since a judgement uses few of them."""
     payload = read_sealed(path, head.encode())
-    if payload is None:
-        return None
+    kept = _decode(payload) if payload is not None else None
+    return kept[1] if kept is not None and kept[0] == (FORMAT, head, boundary) else None
+
+
+def _decode(payload: memoryview) -> tuple[tuple, git.Log] | None:
+    """(version, head, what bounds the read) and the commits of a kept log, or ``None``
+    when it does not hold the columns a log is made of (each path's changes are checked
+    when used)."""
     try:
-        version, snap_head, snap_boundary, shas, dates, authors, subjects, parents, \
+        version, head, bounds, shas, dates, authors, subjects, parents, \
             paths, gitlinks = marshal.loads(payload)
     except (ValueError, EOFError, TypeError):
-        return None
-    if (version, snap_head, snap_boundary) != (FORMAT, head, boundary):
         return None
     columns = (shas, dates, authors, subjects, parents)
     text = {str}
@@ -167,8 +176,8 @@ def _load(path: Path, head: str, boundary: tuple[str, ...]) -> git.Log | None:
             and _types(gitlinks) <= text and _types(paths) <= text
             and _types(paths.values()) <= {list}):
         return None
-    return git.Log(shas, dates, authors, subjects, parents, paths, set(gitlinks),
-                   unchecked=True)
+    return (version, head, bounds), git.Log(shas, dates, authors, subjects, parents, paths,
+                                            set(gitlinks), unchecked=True)
 
 
 def _types(values) -> set[type]:
@@ -214,6 +223,118 @@ def _touch(path: Path) -> None:
     """Mark a snapshot as just used, so it is kept over older ones."""
     try:
         os.utime(path)
+    except OSError:
+        pass
+
+
+# -- bounded reads ---------------------------------------------------------------------------------
+# A long history is read in parts (see :meth:`..judge.Assessment._bounded`): the Markdown files'
+# history, then a range of commits. Each read is kept in ``ranges/<repository>/``, one file per
+# way of reading (its pathspecs, window, excluded commits, shallow boundary), named by a hash of
+# that and holding the commit it was read at.
+RANGES_KEPT = 8  # per repository: the ways of reading used most recently
+
+
+class Bounds(NamedTuple):
+    """What a bounded read reads, besides its commit: ``git.History``'s arguments."""
+
+    exclude: tuple[str, ...] = ()
+    pathspecs: tuple[str, ...] = ()
+    after: str | None = None
+    simplify: bool = False
+    first_parent: bool = False
+
+    def read(self, root: Path, head: str, since: str | None = None) -> git.Log:
+        """Ask git (``since``: only the commits that commit does not reach)."""
+        return git.History(root, head, since=since, pathspecs=list(self.pathspecs) or None,
+                           after=self.after, exclude=list(self.exclude),
+                           simplify=self.simplify, first_parent=self.first_parent,
+                           jobs=1).log()
+
+
+def read_range(root: Path, head: str, state: git.State, folder: Path | None,
+               bounds: Bounds, fresh: bool = False,
+               build: Callable[[], git.Log] | None = None,
+               newer: Callable[[str], git.Log] | None = None) -> git.Log:
+    """The commits ``bounds`` selects from ``head``, kept between runs.
+
+    The same read at the same commit is not asked of git again. When the kept commit is
+    an ancestor of ``head``, a read of every path (no pathspecs, no window) asks git only
+    for the commits since (``head ^<kept commit> ^<excluded>``): those before are the
+    same; so does any read given ``newer`` (how the commits since a kept commit are had).
+    Else a read is kept for its commit only (git simplifies a path-limited history as a
+    whole). Kept changes are checked in full here for a path-limited read (it holds few
+    paths), else when a path is first used (:func:`check_changes`). ``fresh``: nothing kept
+    is used; ``build``: how the commits are had when nothing kept is (else from git).
+    """
+    read = build or (lambda: bounds.read(root, head))
+    if newer is None and not bounds.pathspecs and bounds.after is None:
+        newer = lambda since: bounds.read(root, head, since=since)  # noqa: E731
+    place = _place(folder, state)
+    if place is None:
+        return read()
+    ident = (FORMAT, *bounds, tuple(sorted(state.boundary)))
+    name = blake2b(repr(ident).encode(), digest_size=12).hexdigest()
+    target = place.parent.parent / "ranges" / place.name / f"{name}.log"
+    payload = read_sealed(target, name.encode())
+    kept = _decode(payload) if payload is not None and not fresh else None
+    log = None
+    if kept is not None and kept[0][0] == FORMAT and kept[0][2] == ident:
+        kept_head, older = kept[0][1], kept[1]
+        older.first_parent = bounds.first_parent
+        if bounds.pathspecs:
+            try:
+                for path in older.paths:
+                    check_changes(older, path)
+            except Doubt:
+                older = None
+        if older is not None and kept_head == head:
+            _touch(target)
+            return older
+        if older is not None and newer is not None \
+                and git.merge_base(root, kept_head, head) == kept_head:
+            log = newer(kept_head).then(older)
+            log.first_parent = bounds.first_parent
+    if log is None:
+        log = read()
+    _save_range(target, name, ident, head, log)
+    return log
+
+
+def within(root: Path, head: str, exclude: list[str], log: git.Log) -> git.Log:
+    """The commits ``head`` reaches and ``exclude`` does not, from ``log`` where it holds
+    them (a log of the same kind), else from git; in the order of ``git rev-list``."""
+    if log.unchecked:
+        for path in log.paths:
+            check_changes(log, path)
+    order = git.rev_list(root, head, exclude)
+    rows = {row[0]: row for row in log.rows()}
+    missing = [sha for sha in order if sha not in rows]
+    gitlinks = set(log.gitlinks)
+    if missing:
+        extra = git.History(root, commits=missing, first_parent=log.first_parent).log()
+        rows.update((row[0], row) for row in extra.rows())
+        gitlinks |= extra.gitlinks
+        if any(sha not in rows for sha in missing):
+            raise git.GitError("git log did not list every commit it was asked for")
+    picked = git.Log.of([rows[sha] for sha in order])
+    picked.gitlinks, picked.first_parent = gitlinks, log.first_parent
+    return picked
+
+
+def _save_range(target: Path, name: str, ident: tuple, head: str, log: git.Log) -> None:
+    """Keep a bounded read; drop the ways of reading not used lately. Never fails the run."""
+    try:
+        data = marshal.dumps((FORMAT, head, ident, log.shas, log.dates, log.authors,
+                              log.subjects, log.parents, log.paths, sorted(log.gitlinks)))
+    except ValueError:
+        return
+    if not write_atomic(target, seal(data, name.encode())):
+        return
+    try:
+        for entry in sorted(os.scandir(target.parent), key=lambda e: e.stat().st_mtime,
+                            reverse=True)[RANGES_KEPT:]:
+            os.unlink(entry.path)
     except OSError:
         pass
 

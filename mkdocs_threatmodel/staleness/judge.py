@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,6 @@ from typing import Any
 from ..findings.finding import Finding, Severity
 from ..format.model import parse_date, parse_duration
 from ..format.source import HEAD_BYTES, SourceFile, locate, looks_like_model, read_source
-from ..validation.read import read_model_source
 from ..workspace import cache, git
 from ..workspace.discover import MARKDOWN_SUFFIXES, candidate_files
 from ..workspace.files import Unreadable, read_file, read_start
@@ -35,8 +35,17 @@ from ..workspace.globs import GlobIndex, matches_inside
 from ..workspace.repository import Repository, today
 from .adr import superseded_by
 from .commands import review_command
-from .declarations import declared, keep_reviews, kept_reviews
-from .history import Doubt, check_changes, keep_merges, kept_merges, read_log
+from .declarations import declared, facts_of, keep_facts, keep_reviews, kept_facts, kept_reviews
+from .history import (
+    Bounds,
+    Doubt,
+    check_changes,
+    keep_merges,
+    kept_merges,
+    read_log,
+    read_range,
+    within,
+)
 
 # Review points are looked for in the history of Markdown files from this many days before
 # the oldest recorded review date (in all of it when one is not found in that window).
@@ -107,8 +116,9 @@ def review_of_source(src: SourceFile) -> Any:
     return src.data.get("reviewed") if src.ok and not src.findings else None
 
 
-def _info(rel: str, src: SourceFile) -> Info:
-    data = src.data if src.ok and isinstance(src.data, dict) else {}
+def _info(rel: str, data: dict[str, Any]) -> Info:
+    """A model's :class:`Info` from its front matter (what :func:`.declarations.facts_of`
+    keeps of it)."""
     reviewed = data.get("reviewed") if isinstance(data.get("reviewed"), dict) else {}
     covers, adrs = declared(data)
     by = reviewed.get("by")
@@ -290,7 +300,7 @@ class Assessment:
         self.today = on or today()
         self.use_cache = use_cache
         self.results: dict[str, ModelStaleness] = {}
-        self.sources: dict[str, SourceFile] = {}
+        self._blob_of: dict[str, str] = {}  # model path -> its blob id at rev
         self.shallow = False
         self._adr_status: dict[str, str | None] = {}
         self._reviewed: dict[str, Any] = {}
@@ -355,28 +365,38 @@ class Assessment:
         """
         head = state.head if self.rev == "HEAD" else self.rev
 
-        def short() -> bool:
-            return git.count_commits(self.root, head, LONG_HISTORY) < LONG_HISTORY
+        def short() -> int | None:
+            count = git.count_commits(self.root, head, LONG_HISTORY)
+            return count if count < LONG_HISTORY else None
 
         return _Pending(lambda: read_log(self.root, head, state, folder, read_whole=short))
 
     def _read_models(self, tree: dict[str, str], blobs: git.BlobReader,
                      folder: Path | None) -> list[Info]:
-        """The judged models of ``tree``, read once per blob (copies share one), by path."""
+        """The judged models of ``tree``, by path: what each blob declares is kept between
+        runs (:func:`.declarations.kept_facts`), so only blobs not seen before are read."""
         infos = []
         wanted: dict[str, list[str]] = {}  # blob id -> paths
         for rel, sha in tree.items():
             if (rel.lower().endswith(MARKDOWN_SUFFIXES) and not self.repo.config.excluded(rel)
                     and (self.only is None or rel in self.only)):
                 wanted.setdefault(sha, []).append(rel)
-        for sha, raw in blobs.each(list(wanted)):
-            if raw and looks_like_model(raw):
-                for rel in wanted[sha]:
-                    src = read_model_source(rel, raw, folder)
-                    self.sources[rel] = src
-                    self._reviewed[sha] = self._targets[rel] = review_of_source(src)
-                    self._used.add(sha)
-                    infos.append(_info(rel, src))
+        known = kept_facts(self.root, folder) if folder is not None else {}
+        missing = [sha for sha in wanted if sha not in known]
+        for sha, raw in blobs.each(missing):
+            known[sha] = facts_of(raw or b"")
+        if missing and folder is not None:
+            keep_facts(self.root, folder, known, set(wanted))
+        for sha, paths in wanted.items():
+            facts = known.get(sha)
+            if facts is None:
+                continue
+            self._reviewed[sha], data = facts
+            self._used.add(sha)
+            for rel in paths:
+                self._targets[rel] = facts[0]
+                self._blob_of[rel] = sha
+                infos.append(_info(rel, data))
         infos.sort(key=lambda info: info.path)
         return infos
 
@@ -399,45 +419,65 @@ class Assessment:
                  ) -> tuple[_History, _Points] | None:
         """Read only the history the verdicts need, or ``None`` when that is not known.
 
-        First the review points, from the history of Markdown files alone (the models,
-        their moves and deletions), from a month before the oldest recorded review date
-        (all of it when a review is not found there). Then every change of the commits
-        that are not ancestors of all review points: ``HEAD ^<parents of their common
-        bases>``; the changes of any other commit are behind every review point. A merge's
-        branch commits are in that range whatever their dates, as they should be.
+        When every model records a review date, one log of every change from a month before
+        the oldest of them: the review points are found in its Markdown changes (a merge's
+        as git's combined diff has them), and the range below is taken from it. Else the
+        review points come from the history of Markdown files alone (the models, their
+        moves and deletions), from that date on or in all of it. Then every change of the
+        commits that are not ancestors of all review points: ``HEAD ^<parents of their
+        common bases>``; the changes of any other commit are behind every review point. A
+        merge's branch commits are in that range whatever their dates, as they should be.
         """
         if not infos:
             return _History(git.Log()), {}
+        try:
+            return self._bounded_read(infos, blobs, state, fresh=False)
+        except Doubt:  # a kept read held something else than a history: read it afresh
+            return self._bounded_read(infos, blobs, state, fresh=True)
+
+    def _bounded_read(self, infos: list[Info], blobs: git.BlobReader, state: git.State,
+                      fresh: bool) -> tuple[_History, _Points] | None:
         head = state.head if self.rev == "HEAD" else self.rev
         model_files = {info.path for info in infos}
         dates = [info.reviewed for info in infos if self._targets.get(info.path) is not None]
-        after = None
+        wide = None
+        found = None
         if len(dates) == len(infos) and None not in dates:
             after = (min(dates) - dt.timedelta(days=REVIEW_WINDOW_SLACK_DAYS)).isoformat()
-        for window in dict.fromkeys([after, None]):
-            self._deletions = None
-            markdown = _History(git.History(self.root, head, pathspecs=MARKDOWN_SPECS,
-                                            after=window, simplify=True).log())
-            self._prefetch(infos, markdown, blobs)
-            found = {info.path: self._review_point(info.path, markdown, blobs, model_files)
-                     for info in infos}
-            if all(index is not None for index, _ in found.values()):
-                break
-        else:
-            return None  # a review the history does not hold: judged from all of it
+            read: list[git.Log] = []
+            window = Bounds(after=after, first_parent=True)
+
+            def combined() -> git.Log:
+                read.append(window.read(self.root, head))
+                return self._combined(read[0])
+
+            def newer(since: str) -> git.Log:  # the commits since a kept read: the same
+                return self._combined(window.read(self.root, head, since))  # window
+
+            # What is kept of that log is its Markdown changes: the range is kept apart.
+            markdown = _History(read_range(self.root, head, state, self._folder, Bounds(
+                pathspecs=tuple(MARKDOWN_SPECS), after=after, first_parent=True), fresh,
+                combined, newer))
+            wide = read[0] if read else None
+            found = self._points(infos, markdown, blobs, model_files)
+        if found is None:  # a review before the window, or none recorded: all of it
+            wide = None
+            markdown = _History(read_range(self.root, head, state, self._folder, Bounds(
+                pathspecs=tuple(MARKDOWN_SPECS), simplify=True), fresh))
+            found = self._points(infos, markdown, blobs, model_files)
+            if found is None:
+                return None  # a review the history does not hold: judged from all of it
         shas = {path: markdown.log.shas[index] for path, (index, _) in found.items()}
         if set(shas.values()) & state.boundary:
             return None  # at a shallow clone's boundary: judged from all of it
-        exclude: list[str] = []
-        if shas:
-            bases = git.common_bases(self.root, _earliest(markdown, set(shas.values())))
-            if not bases:
-                return None
-            exclude = git.parents_of(self.root, bases)
-        # Every path, even for a few models: a path-limited log compares every commit (and
-        # each merge with each parent) to prune, which costs more than a log of all changes.
-        history = _History(git.History(self.root, head, exclude=exclude, first_parent=True,
-                                       jobs=1).log())
+        bases = git.common_bases(self.root, _earliest(markdown, set(shas.values())))
+        if not bases:
+            return None
+        exclude = git.parents_of(self.root, bases)
+        build = None if wide is None else (lambda: within(self.root, head, exclude, wide))
+        history = _History(read_range(self.root, head, state, self._folder,
+                                      Bounds(exclude=tuple(exclude), first_parent=True),
+                                      fresh, build))
         points: _Points = {}
         for path, sha in shas.items():
             index = history.index.get(sha)
@@ -448,6 +488,55 @@ class Assessment:
         self._model_files = model_files
         self._few = True
         return history, points
+
+    def _points(self, infos: list[Info], markdown: _History, blobs: git.BlobReader,
+                model_files: set[str]) -> dict[str, tuple[int, str]] | None:
+        """Each model's review point in ``markdown``, or ``None`` when one is not there."""
+        self._deletions = None
+        self._prefetch(infos, markdown, blobs)
+        found = {info.path: self._review_point(info.path, markdown, blobs, model_files)
+                 for info in infos}
+        return found if all(index is not None for index, _ in found.values()) else None
+
+    def _combined(self, log: git.Log) -> git.Log:
+        """The Markdown changes of ``log`` (a log of every change, merges against their
+        first parent), a merge's as git's combined diff has them, as the review points are
+        found in: only what differs from every parent, with a blob id per parent (asked of
+        git: one ``cat-file``)."""
+        last = len(log) - 1
+        todo: list[tuple[str, int, int, tuple]] = []  # (path, position, commit, change)
+        paths = {}
+        for path, entries in log.paths.items():
+            if not path.lower().endswith(MARKDOWN_SUFFIXES):
+                continue
+            paths[path] = list(entries)
+            for k, (age, change) in enumerate(entries):
+                if len(log.parents[last - age]) > 1:
+                    todo.append((path, k, last - age, change))
+        pairs = [(parent, path) for path, _, i, _ in todo for parent in log.parents[i]]
+        found = iter(git.blobs_at(self.root, pairs) if pairs else ())
+        dropped: dict[str, set[int]] = {}
+        for path, k, i, change in todo:
+            zero = "0" * len(log.shas[i])
+            olds = [next(found) for _ in log.parents[i]]
+            if None in olds:  # cannot be asked: kept as it is
+                continue
+            olds = [blob or zero for blob in olds]
+            new = change[4] if change[1] == path and change[0] != "D" else zero
+            entries = paths[path]
+            if new in olds:  # as one parent has it: not in a combined diff
+                dropped.setdefault(path, set()).add(k)
+                continue
+            status = "A" if set(olds) == {zero} else "D" if new == zero else "M"
+            entries[k] = (entries[k][0], (status, path, None, ",".join(olds), new))
+        for path, gone in dropped.items():
+            kept = [entry for k, entry in enumerate(paths[path]) if k not in gone]
+            if kept:
+                paths[path] = kept
+            else:
+                del paths[path]
+        return git.Log(log.shas, log.dates, log.authors, log.subjects, log.parents, paths,
+                       set(), first_parent=log.first_parent)
 
     def _new_commits(self, history: _History) -> set[int]:
         """The commits of since..rev, by number (of a bounded history, a commit it does not
@@ -463,7 +552,8 @@ class Assessment:
         if self.rev != "HEAD" or self.only is not None:
             return []
         config = self.repo.config
-        return [rel for rel in candidate_files(self.root, True)
+        markdown = git.list_files(self.root, MARKDOWN_SPECS)  # a large tree: not all of it
+        return [rel for rel in candidate_files(self.root, True, markdown)
                 if rel not in tree and not config.excluded(rel)
                 and looks_like_model(_file_start(self.root / rel))]
 
@@ -503,7 +593,24 @@ class Assessment:
                 owners = owners | inside_owners(globs, path)
             if owners or citing:
                 depended.append((path, owners, citing))
-        brought = self._brought_by_merges(history, [path for path, _, _ in depended])
+        few = self.only is not None or self._few
+        tests: dict[int, Any] = {}
+
+        def behind_all(i: int, models: set[int]) -> bool:
+            """Whether commit ``i`` is behind the review point of each of ``models``."""
+            for n in models:
+                index = points[infos[n].path][0]
+                if index is None:
+                    return False
+                if index not in tests:
+                    tests[index] = history.ancestry(index, few=few)
+                if not tests[index](i):
+                    return False
+            return True
+
+        brought = self._brought_by_merges(
+            history, [(path, {*owners, *citing}) for path, owners, citing in depended],
+            behind_all)
         for path, owners, citing in depended:
             hits = [(i, path) for i in history.numbers(path) if (i, path) not in brought]
             for n in owners:
@@ -514,15 +621,19 @@ class Assessment:
             self.results[info.path] = self._one(info, points[info.path], covered[n], cited[n],
                                                 history, tree, blobs, boundary)
 
-    def _brought_by_merges(self, history: _History, paths: list[str]) -> set[tuple[int, str]]:
+    def _brought_by_merges(self, history: _History, paths: list[tuple[str, set[int]]],
+                           behind_all: Callable[[int, set[int]], bool]
+                           ) -> set[tuple[int, str]]:
         """(merge, path) changes of a first-parent history that a merge only brought from
-        its branch (whose own commits are counted): not the merge's own change."""
+        its branch (whose own commits are counted): not the merge's own change. ``paths``
+        holds each path with the models that depend on it; a merge behind the review point
+        of each of them is not asked about (none of its changes counts)."""
         if not history.log.first_parent:
             return set()
         known = kept_merges(self._folder, self._state) if self._state is not None else {}
         asked, keys, brought = [], [], set()
         zero = {"0"}
-        for path in paths:
+        for path, models in paths:
             for i, change in history.entries(path):
                 parents = history.log.parents[i]
                 if len(parents) < 2:
@@ -531,6 +642,8 @@ class Assessment:
                 if key in known:
                     if not known[key]:
                         brought.add((i, path))
+                    continue
+                if behind_all(i, models):
                     continue
                 blob = change.new_blob if change.path == path and change.status != "D" \
                     and set(change.new_blob) != zero else ""
@@ -725,5 +838,5 @@ class Assessment:
         try:
             return read_file(self.root / rel, follow=False)
         except Unreadable:
-            src = self.sources.get(rel)
-            return src.raw if src is not None else b""
+            sha = self._blob_of.get(rel)
+            return git.read_blobs(self.root, [sha]).get(sha, b"") if sha else b""

@@ -93,10 +93,11 @@ def repository_above(start: Path) -> Path | None:
     return None
 
 
-def list_files(root: Path) -> list[str]:
-    """Files git tracks, plus untracked files it does not ignore (repository-relative)."""
+def list_files(root: Path, pathspecs: list[str] | None = None) -> list[str]:
+    """Files git tracks, plus untracked files it does not ignore (repository-relative; only
+    those ``pathspecs`` match, when given)."""
     out = run(["ls-files", "-z", "--cached", "--others", "--exclude-standard",
-               "--deduplicate", "--"], root)
+               "--deduplicate", "--", *(pathspecs or [])], root)
     return [os.fsdecode(p) for p in out.split(b"\0") if p]
 
 
@@ -248,6 +249,18 @@ class Log:
                     paths.setdefault(change[2], []).append((age, change))
         return log
 
+    def rows(self) -> list[tuple]:
+        """The commits as the records :meth:`of` takes (with no submodule paths: those are
+        in :attr:`gitlinks`)."""
+        last = len(self) - 1
+        changes: list[list[tuple]] = [[] for _ in self.shas]
+        for path, entries in self.paths.items():
+            for age, change in entries:
+                if change[1] == path:  # a rename is listed under its old path too
+                    changes[last - age].append(change)
+        return [(self.shas[i], self.dates[i], self.authors[i], self.subjects[i],
+                 self.parents[i], changes[i], ()) for i in range(len(self))]
+
     def then(self, older: Log) -> Log:
         """This log followed by ``older``, none of whose commits descends from one of ours.
 
@@ -315,7 +328,9 @@ class History:
     ``first_parent``, what it changes against its first parent, with every blob id (a
     combined diff compares a merge with each parent in full, which costs seconds on a
     history with many long-lived branches; :func:`merge_made` then keeps what the merge
-    itself made).
+    itself made). ``commits``: those commits alone (in no particular order), not their
+    ancestors. ``total``: how many commits the log holds, when known (else it is counted
+    to decide whether to split it).
     """
 
     SPLIT_FROM = 4000  # commits; below this one process is quicker
@@ -323,22 +338,32 @@ class History:
     def __init__(self, root: Path, rev: str = "HEAD", since: str | None = None,
                  pathspecs: list[str] | None = None, jobs: int = 2,
                  after: str | None = None, exclude: list[str] | None = None,
-                 simplify: bool = False, first_parent: bool = False) -> None:
+                 simplify: bool = False, first_parent: bool = False,
+                 commits: list[str] | None = None, total: int | None = None) -> None:
         import threading
 
         revs = [rev] + ([f"^{since}"] if since else []) + [f"^{sha}" for sha in exclude or ()]
+        walk = []
+        if commits is not None:  # these commits only, not their ancestors
+            revs, walk = [], ["--no-walk=unsorted", "--stdin"]
         window = [f"--since={after}"] if after else []
         limits = ([] if simplify else ["--full-history"]) + ["--parents"] if pathspecs else []
         self.first_parent = first_parent
         merges = "--diff-merges=first-parent" if first_parent else "-c"
-        base = ["log", "--topo-order", *limits, "-z", "--raw", merges, "-M", "--no-abbrev",
+        # With first_parent, renames are found afterwards, only where a Markdown file is
+        # added or deleted (see _with_renames): on commits that add thousands of files
+        # (icon sets), rename detection is most of git's work.
+        renames = "--no-renames" if first_parent else "-M"
+        self._root = root
+        base = ["log", "--topo-order", *limits, "-z", "--raw", merges, renames, "--no-abbrev",
                 "--no-color",
                 "--no-ext-diff", f"--format={_LOG_FORMAT}", "--date=short", *window,
-                "--end-of-options", *revs, "--", *(pathspecs or [])]
+                *walk, "--end-of-options", *revs, "--", *(pathspecs or [])]
         slices = [base]
-        if jobs > 1 and not pathspecs:
-            total = int(run(["rev-list", "--count", "--end-of-options", *revs, "--"], root)
-                        or 0)
+        if jobs > 1 and not pathspecs and commits is None:
+            if total is None:
+                total = int(run(["rev-list", "--count", "--end-of-options", *revs, "--"],
+                                root) or 0)
             if total >= self.SPLIT_FROM:
                 size = -(-total // jobs)
                 slices = [[*base[:1], f"--max-count={size}", f"--skip={size * k}", *base[1:]]
@@ -349,7 +374,12 @@ class History:
         env = {**os.environ, **_ENV}
         for k, args in enumerate(slices):
             proc = subprocess.Popen(["git", *args], cwd=root, env=env, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE)
+                                    stderr=subprocess.PIPE, stdin=subprocess.PIPE)
+            try:  # git reads every revision before it writes anything
+                proc.stdin.write("".join(f"{sha}\n" for sha in commits or ()).encode())
+                proc.stdin.close()
+            except OSError:
+                pass
             thread = threading.Thread(target=self._collect, args=(k, proc), daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -385,7 +415,10 @@ class History:
             thread.join()
         if self._errors:
             raise GitError(self._errors[0])
-        log = Log.of([row for part in self._outputs for row in part or []])
+        rows = [row for part in self._outputs for row in part or []]
+        if self.first_parent:
+            rows = _with_renames(self._root, rows, True)
+        log = Log.of(rows)
         log.first_parent = self.first_parent
         return log
 
@@ -398,19 +431,60 @@ def _parse_records(data: bytes, merge_blobs: bool = False) -> list[tuple]:
         header, _, rest = record.partition(b"\0")
         fields = header.decode("utf-8", "replace").split("\x1f")
         sha, date, author, subject, parents = (fields + [""] * 5)[:5]
-        changes, gitlinks = [], []
-        keep = merge_blobs and " " in parents.strip()
-        for change in parse_raw(rest.lstrip(b"\n")):
-            status, path, old_path, old_blob, new_blob, gitlink = change
-            if gitlink:
-                gitlinks.append(path)
-            if not (keep or path.lower().endswith(MARKDOWN_SUFFIXES)
-                    or (old_path or "").lower().endswith(MARKDOWN_SUFFIXES)):
-                old_blob = new_blob = ""
-            changes.append((status, intern(path), old_path and intern(old_path), old_blob,
-                            new_blob))
+        changes, gitlinks = _changes(rest, merge_blobs and " " in parents.strip())
         rows.append((sha, intern(date), intern(author), subject, tuple(parents.split()),
                      changes, gitlinks))
+    return rows
+
+
+def _changes(raw: bytes, keep: bool) -> tuple[list[tuple], list[str]]:
+    """The change tuples of a record's ``--raw`` part (blob ids of Markdown files only,
+    unless ``keep``), and its submodule paths."""
+    changes, gitlinks = [], []
+    for change in parse_raw(raw.lstrip(b"\n")):
+        status, path, old_path, old_blob, new_blob, gitlink = change
+        if gitlink:
+            gitlinks.append(path)
+        if not (keep or path.lower().endswith(MARKDOWN_SUFFIXES)
+                or (old_path or "").lower().endswith(MARKDOWN_SUFFIXES)):
+            old_blob = new_blob = ""
+        changes.append((status, intern(path), old_path and intern(old_path), old_blob,
+                        new_blob))
+    return changes, gitlinks
+
+
+def _with_renames(root: Path, rows: list[tuple], merge_blobs: bool) -> list[tuple]:
+    """``rows`` read without rename detection, with the changes of each commit that adds or
+    deletes a Markdown file read again with it (``git diff-tree -M``, against the first
+    parent): a model's moves are what a log with ``-M`` says. Any other rename stays a
+    deletion and an addition, which name the same paths."""
+    again = {n: row for n, row in enumerate(rows)
+             if any(change[0] in "AD" and change[1].lower().endswith(MARKDOWN_SUFFIXES)
+                    for change in row[5])}
+    if not again:
+        return rows
+    lines = "".join(f"{row[0]} {row[4][0]}\n" if row[4] else f"{row[0]}\n"
+                    for row in again.values())
+    env = {**os.environ, **_ENV}
+    try:
+        proc = subprocess.run(["git", "diff-tree", "--stdin", "-r", "-z", "--raw", "-M",
+                               "--no-abbrev", "--no-color", "--no-ext-diff", "--root",
+                               "--format=%x1e%H", "--"], cwd=root, env=env,
+                              input=lines.encode(), capture_output=True)
+    except FileNotFoundError as exc:
+        raise GitError(NO_GIT) from exc
+    if proc.returncode != 0:
+        raise GitError(reason(proc.stderr) or "git diff-tree failed")
+    found = {}
+    for record in proc.stdout.split(b"\x1e")[1:]:
+        sha, _, rest = record.partition(b"\0")
+        found[sha.decode().strip()] = rest
+    rows = list(rows)
+    for n, row in again.items():
+        if row[0] not in found:
+            raise GitError(f"git diff-tree did not answer for {row[0]}")
+        changes, gitlinks = _changes(found[row[0]], merge_blobs and len(row[4]) > 1)
+        rows[n] = (*row[:5], changes, gitlinks)
     return rows
 
 
@@ -450,17 +524,28 @@ def merge_made(root: Path, asked: list[tuple[str, str, list[str]]]) -> set[int]:
     at the same path came from that branch, whose own commits changed it. Answers the
     indexes into ``asked``, by one ``git cat-file --batch-check``.
     """
-    lines, owner = [], []
-    made: set[int] = set()
+    pairs, owner = [], []
     for n, (path, _, parents) in enumerate(asked):
-        if "\n" in path or "\r" in path:
-            made.add(n)  # cannot be asked on a line: counted, as before
-            continue
         for parent in parents:
-            lines.append(f"{parent}:{path}\n")
+            pairs.append((parent, path))
             owner.append(n)
+    found = blobs_at(root, pairs)
+    made = {n for n, blob in zip(owner, found, strict=True) if blob is None}
+    same = {n for n, blob in zip(owner, found, strict=True) if blob == (asked[n][1] or "")}
+    return made | (set(range(len(asked))) - same)
+
+
+def blobs_at(root: Path, pairs: list[tuple[str, str]]) -> list[str | None]:
+    """The blob id at each (commit, path): ``""`` when the commit has no such path, ``None``
+    when a path cannot be asked (it holds a line break). One ``git cat-file --batch-check``."""
+    lines, asked = [], []
+    answers: list[str | None] = [None] * len(pairs)
+    for n, (rev, path) in enumerate(pairs):
+        if "\n" not in path and "\r" not in path:
+            lines.append(f"{rev}:{path}\n")
+            asked.append(n)
     if not lines:
-        return made
+        return answers
     env = {**os.environ, **_ENV}
     try:
         proc = subprocess.run(["git", "cat-file", "--batch-check=%(objectname)"], cwd=root,
@@ -468,15 +553,19 @@ def merge_made(root: Path, asked: list[tuple[str, str, list[str]]]) -> set[int]:
                               capture_output=True)
     except FileNotFoundError as exc:
         raise GitError(NO_GIT) from exc
-    answers = proc.stdout.decode("utf-8", "surrogateescape").split("\n")
-    if proc.returncode != 0 or len(answers) < len(lines):
+    out = proc.stdout.decode("utf-8", "surrogateescape").split("\n")
+    if proc.returncode != 0 or len(out) < len(lines):
         raise GitError(reason(proc.stderr) or "git cat-file failed")
-    same: set[int] = set()
-    for n, answer in zip(owner, answers, strict=False):
-        blob = answer if " " not in answer else ""  # "<asked> missing": no such path
-        if blob == (asked[n][1] or ""):
-            same.add(n)
-    return made | (set(range(len(asked))) - same)
+    for n, answer in zip(asked, out, strict=False):
+        answers[n] = answer if " " not in answer else ""  # "<asked> missing": no such path
+    return answers
+
+
+def rev_list(root: Path, rev: str, exclude: list[str]) -> list[str]:
+    """The commits ``rev`` reaches and none of ``exclude`` does, children before parents."""
+    out = run(["rev-list", "--topo-order", "--end-of-options", rev,
+               *(f"^{sha}" for sha in exclude), "--"], root)
+    return out.decode().split()
 
 
 def merge_base(root: Path, one: str, other: str) -> str | None:

@@ -493,27 +493,35 @@ class GlobIndex:
     def __init__(self) -> None:
         self._by_prefix: dict[str, list[tuple[str, int]]] = {}
         self._matchers: dict[str, object] = {}
-        self._lengths: list[int] = []
+        self._lengths: list[int] | None = None  # of prefixes other than folders'
         self._memo: dict[str, frozenset[int]] = {}
 
     def add(self, pattern: str, owner: int) -> None:
         prefix = literal_prefix(pattern)
         self._by_prefix.setdefault(prefix, []).append((pattern, owner))
-        self._lengths = []  # worked out again on the next lookup
+        self._lengths = None  # worked out again on the next lookup
         self._memo.clear()
 
     def owners(self, path: str) -> frozenset[int]:
-        """Owners of every glob that matches ``path``."""
+        """Owners of every glob that matches ``path``.
+
+        The prefixes a path can start with are tried: those of folders (ending in ``/``,
+        or empty) at each ``/`` of the path, the others (few) by their lengths."""
         found = self._memo.get(path)
         if found is not None:
             return found
-        if not self._lengths:
-            self._lengths = sorted({len(p) for p in self._by_prefix})
+        if self._lengths is None:
+            self._lengths = sorted({len(p) for p in self._by_prefix
+                                    if p and not p.endswith("/")})
+        keys = [""]
+        at = path.find("/")
+        while at >= 0:
+            keys.append(path[:at + 1])
+            at = path.find("/", at + 1)
+        keys += [path[:length] for length in self._lengths if length <= len(path)]
         hits = set()
-        for length in self._lengths:
-            if length > len(path):
-                break
-            for pattern, owner in self._by_prefix.get(path[:length], ()):
+        for key in keys:
+            for pattern, owner in self._by_prefix.get(key, ()):
                 if owner in hits:
                     continue
                 test = self._matchers.get(pattern)
