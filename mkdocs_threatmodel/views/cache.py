@@ -40,10 +40,11 @@ ENTRY_FORMAT = 1  # of a page's entry: (format, {section hash: [blocks, search t
 HISTORY_SHOWN = 13  # versions a model's sections read: a panel's 12, and whether more exist
 
 
-def model_key(site: Site, model: Model) -> tuple:
-    """Everything a model's own sections read: its bytes, its page, its staleness verdict,
-    the ADR pages it links to, the pages citing its threats, its versions in git history
-    and the build's options (once per model and build)."""
+def model_key(site: Site, model: Model) -> str:
+    """A digest of everything a model's own sections read: its bytes, its page, its
+    staleness verdict, the ADR pages it links to, the pages citing its threats, its versions
+    in git history and the build's options (once per model and build, so a section's key
+    is short to compare and to name)."""
     keys = site.__dict__.setdefault("_view_keys", {})
     found = keys.get(model.path)
     if found is None:
@@ -55,23 +56,27 @@ def model_key(site: Site, model: Model) -> tuple:
             adrs.append((adr, url, site.titles.get(url) if url else None))
         cited = tuple((t.id, tuple(site.cited_by[t.id])) for t in model.threats
                       if t.id in site.cited_by)
-        found = keys[model.path] = (
+        found = keys[model.path] = _digest((
             model.path, content_digest(site, model), site.page_urls.get(model.path),
             repr(site.stale(model)), tuple(adrs), cited,
-            _history(site, model.path, HISTORY_SHOWN), _options(site))
+            _history(site, model.path, HISTORY_SHOWN), _options(site)))
     return found
 
 
-def site_key(site: Site) -> tuple:
-    """Everything a site-wide section reads: every model's key and whole history, in the
-    site's order."""
+def site_key(site: Site) -> str:
+    """A digest of everything a site-wide section reads: every model's key and whole
+    history, in the site's order."""
     found = site.__dict__.get("_view_site_key")
     if found is None:
-        found = site.__dict__["_view_site_key"] = (
+        found = site.__dict__["_view_site_key"] = _digest((
             tuple(model_key(site, m) for m in site.models),
             tuple(_history(site, m.path, None) for m in site.models), _options(site),
-            tuple(sorted(site.doc_urls.items())), tuple(sorted(site.titles.items())))
+            tuple(sorted(site.doc_urls.items())), tuple(sorted(site.titles.items()))))
     return found
+
+
+def _digest(parts: tuple) -> str:
+    return blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def content_digest(site: Site, model: Model) -> bytes:
