@@ -511,3 +511,20 @@ def test_a_facts_store_with_wrong_types_is_read_afresh(reviewed, cli, cache_fold
     assert report(cli, reviewed) == first
     (_, again), _ = sealed(store)
     assert again and all(type(v) is tuple and len(v) == 2 for v in again.values())
+
+
+def test_a_long_history_without_a_commit_graph_gets_a_hint(reviewed, cli,  # noqa: F811
+                                                           monkeypatch):
+    from mkdocs_threatmodel.staleness.report import COMMIT_GRAPH_HINT
+
+    first = cli(reviewed.root, "stale", today=TODAY)
+    assert first.code == 0 and COMMIT_GRAPH_HINT in first.err
+    assert COMMIT_GRAPH_HINT not in cli(reviewed.root, "stale", "--format", "json",
+                                        today=TODAY).err  # machine formats say nothing
+    monkeypatch.setattr(judge, "LONG_HISTORY", 10**9)  # a short history: read whole, fast
+    assert "commit-graph" not in cli(reviewed.root, "stale", today=TODAY).err
+    monkeypatch.setattr(judge, "LONG_HISTORY", 1)
+    reviewed.git("commit-graph", "write", "--reachable", "--changed-paths")
+    again = cli(reviewed.root, "stale", today=TODAY)
+    assert again.code == 0 and "commit-graph" not in again.err
+    assert again.out == first.out

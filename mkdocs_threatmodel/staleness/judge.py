@@ -302,6 +302,7 @@ class Assessment:
         self.results: dict[str, ModelStaleness] = {}
         self._blob_of: dict[str, str] = {}  # model path -> its blob id at rev
         self.shallow = False
+        self.long_history = False  # whether only the part the verdicts need was read
         self._adr_status: dict[str, str | None] = {}
         self._reviewed: dict[str, Any] = {}
         self._targets: dict[str, Any] = {}  # model path -> its reviewed value at rev
@@ -315,6 +316,11 @@ class Assessment:
         self._state: git.State | None = None
 
     # -- reading ----------------------------------------------------------------------
+    def wants_commit_graph(self) -> bool:
+        """Whether this run read a long history in a repository without a commit-graph."""
+        return (self.long_history and self._state is not None
+                and git.has_commit_graph(self._state) is False)
+
     def run(self) -> dict[str, ModelStaleness]:
         if not self.repo.in_git:
             raise git.GitError(f"{self.root} is not in a git repository: staleness comes "
@@ -408,6 +414,7 @@ class Assessment:
         log = pending.log()
         if log is not None:
             return _History(log), None
+        self.long_history = True
         bounded = self._bounded(infos, blobs, state)
         if bounded is not None:
             return bounded

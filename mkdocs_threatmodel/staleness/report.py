@@ -77,6 +77,8 @@ def run_stale(start: Path, fmt: str, *, staged: bool = False, since: str | None 
         sys.stdout.write(render(fmt, repo.root, findings, len(results), "stale"))
     if fmt in ("text", "github"):
         print(_summary(repo, results, findings, mode), file=sys.stderr)
+        if assessment.wants_commit_graph():
+            print(COMMIT_GRAPH_HINT, file=sys.stderr)
     return exit_status(any(f.severity is Severity.ERROR for f in findings))
 
 
@@ -100,6 +102,12 @@ def _relate_changed_paths(findings: list[Finding], results: dict[str, ModelStale
             for reason in results[f.path].reasons:
                 if reason.code == f.code:
                     f.related = [(p, Position()) for p in reason.paths]
+
+
+COMMIT_GRAPH_HINT = (
+    "Hint: this history is long and the repository has no commit-graph; git reads it much "
+    "faster with one: git commit-graph write --reachable --changed-paths (git maintenance "
+    "start keeps it up to date).")
 
 
 def _summary(repo: Repository, results: dict[str, ModelStaleness], findings: list[Finding],

@@ -308,6 +308,16 @@ def state(root: Path) -> State:
     return State(head, shallow, boundary, branch, common_dir)
 
 
+def has_commit_graph(state: State) -> bool | None:
+    """Whether the repository has a commit-graph (one file or a chain), which makes git's
+    path-limited and ranged logs much faster; ``None`` when its folder is not known."""
+    if state.common_dir is None:
+        return None
+    info = state.common_dir / "objects" / "info"
+    return ((info / "commit-graph").is_file()
+            or (info / "commit-graphs" / "commit-graph-chain").is_file())
+
+
 # Model files are Markdown; a history keeps the blob ids of these files only.
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 _LOG_FORMAT = "%x1e%H%x1f%ad%x1f%an%x1f%s%x1f%P"
