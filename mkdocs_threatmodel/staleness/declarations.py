@@ -24,7 +24,7 @@ from typing import Any
 from .. import __version__
 from ..format.source import looks_like_model
 from ..workspace import git
-from ..workspace.cache import read_keyed, seal, write_atomic
+from ..workspace.cache import read_keyed, write_sealed
 
 FORMAT = f"1:{__version__}"  # a new release reads its blobs again
 Declared = tuple[tuple[str, ...], tuple[str, ...]]  # covers, ADRs as written
@@ -88,7 +88,7 @@ def keep_facts(root: Path, folder: Path | None, known: dict[str, Facts | None],
                                        if sha in known}))
     except ValueError:  # not plain data: nothing is kept
         return
-    write_atomic(place, seal(data))
+    write_sealed(place, data)
 
 
 def staged_declarations(root: Path, blobs: dict[str, str], folder: Path | None
@@ -105,8 +105,8 @@ def staged_declarations(root: Path, blobs: dict[str, str], folder: Path | None
                 (tuple(facts[1]["covers"]), tuple(facts[1]["adrs"]))
         if place is not None:
             wanted = set(blobs.values())
-            write_atomic(place, seal(marshal.dumps(
-                (FORMAT, {sha: value for sha, value in known.items() if sha in wanted}))))
+            write_sealed(place, marshal.dumps(
+                (FORMAT, {sha: value for sha, value in known.items() if sha in wanted})))
     return {path: known[sha] for path, sha in sorted(blobs.items()) if known[sha] is not None}
 
 
@@ -161,7 +161,7 @@ def keep_reviews(root: Path, folder: Path | None, values: dict[str, Any]) -> Non
         data = marshal.dumps((FORMAT, values))
     except ValueError:
         return
-    write_atomic(place, seal(data))
+    write_sealed(place, data)
 
 
 def _load(place: Path) -> dict[str, Declared | None]:

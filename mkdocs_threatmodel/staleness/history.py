@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..workspace import git
-from ..workspace.cache import read_keyed, read_sealed, seal, write_atomic
+from ..workspace.cache import read_keyed, read_sealed, write_sealed
 
 FORMAT = 3  # 3: merges' own changes, submodule paths
 SNAPSHOTS_KEPT = 4  # per repository: the branches worked on most recently
@@ -206,7 +206,7 @@ def _save(place: Path, branch: str, head: str, boundary: tuple[str, ...], log: g
     except ValueError:  # not plain data: nothing is kept
         return
     target = place / f"{branch}-{head}.log"
-    if not write_atomic(target, seal(data, head.encode())):
+    if not write_sealed(target, data, head.encode()):
         return
     try:
         for path, _ in _candidates(place, branch):
@@ -329,7 +329,7 @@ def _save_range(target: Path, name: str, ident: tuple, head: str, log: git.Log) 
                               log.subjects, log.parents, log.paths, sorted(log.gitlinks)))
     except ValueError:
         return
-    if not write_atomic(target, seal(data, name.encode())):
+    if not write_sealed(target, data, name.encode()):
         return
     try:
         for entry in sorted(os.scandir(target.parent), key=lambda e: e.stat().st_mtime,
@@ -357,7 +357,7 @@ def keep_merges(folder: Path | None, state: git.State, known: dict[str, bool]) -
     if place is None:
         return
     kept = dict(list(known.items())[-MERGES_KEPT:])
-    write_atomic(place, seal(marshal.dumps((FORMAT, kept))))
+    write_sealed(place, marshal.dumps((FORMAT, kept)))
 
 
 def _merges_place(folder: Path | None, state: git.State) -> Path | None:

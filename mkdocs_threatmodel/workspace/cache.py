@@ -45,38 +45,36 @@ _SEAL = b"threatmodel-seal-1\n"
 _DIGEST = 16
 
 
+def _head(payload: bytes | memoryview, context: bytes) -> bytes:
+    """What a sealed file starts with: the mark, then a hash of ``context`` and ``payload``."""
+    digest = blake2b(context, digest_size=_DIGEST)
+    digest.update(payload)
+    return _SEAL + digest.digest()
+
+
 def seal(payload: bytes, context: bytes = b"") -> bytes:
     """``payload`` with a hash of it (and of ``context``, what it belongs to) in front."""
-    return _SEAL + blake2b(context + payload, digest_size=_DIGEST).digest() + payload
+    return _head(payload, context) + payload
 
 
 def unseal(data: bytes, context: bytes = b"") -> memoryview | None:
     """The payload of sealed ``data``, or ``None`` when a byte differs from what was sealed."""
     start = len(_SEAL) + _DIGEST
-    if not data.startswith(_SEAL) or len(data) < start:
-        return None
     payload = memoryview(data)[start:]
-    digest = blake2b(context, digest_size=_DIGEST)
-    digest.update(payload)
-    return payload if digest.digest() == data[len(_SEAL):start] else None
+    return payload if data[:start] == _head(payload, context) else None
 
 
 def read_sealed(path: Path, context: bytes = b"") -> bytes | None:
     """The payload of a sealed cache file, or ``None`` (missing, unreadable or changed).
 
     The seal is read apart from the payload, so a large entry is held once, not twice."""
-    start = len(_SEAL) + _DIGEST
     try:
         with open(path, "rb") as handle:
-            head = handle.read(start)
+            head = handle.read(len(_SEAL) + _DIGEST)
             payload = handle.read()
     except OSError:
         return None
-    if len(head) < start or not head.startswith(_SEAL):
-        return None
-    digest = blake2b(context, digest_size=_DIGEST)
-    digest.update(payload)
-    return payload if digest.digest() == head[len(_SEAL):] else None
+    return payload if head == _head(payload, context) else None
 
 
 def read_keyed(place: Path | None, version: object) -> dict | None:
@@ -127,7 +125,7 @@ def store(folder: Path, src: SourceFile) -> None:
     except (ValueError, TypeError):
         return
     name = key(src.raw)
-    write_atomic(folder / f"{name}.json", seal(data, name.encode()))
+    write_sealed(folder / f"{name}.json", data, name.encode())
 
 
 # The packages whose code decides what derived entries (check outcomes, suggestions) hold:
@@ -181,9 +179,7 @@ def store_derived(folder: Path, name: str, value: Any) -> None:
 
 def write_sealed(target: Path, data: bytes, context: bytes = b"") -> bool:
     """Write ``data`` sealed as :func:`seal` seals it, without a second copy of it."""
-    digest = blake2b(context, digest_size=_DIGEST)
-    digest.update(data)
-    return write_atomic(target, [_SEAL, digest.digest(), data])
+    return write_atomic(target, [_head(data, context), data])
 
 
 def write_atomic(target: Path, data: bytes | list[bytes]) -> bool:
