@@ -11,7 +11,12 @@ import pytest
 
 from mkdocs_threatmodel.cli import main
 
-from .fixtures.browser import chromium, mermaid_js, serve  # noqa: F401 (session fixtures)
+from .fixtures.browser import (  # noqa: F401 (session fixtures)
+    chromium,
+    example_site,
+    mermaid_js,
+    serve,
+)
 from .self_contained import OutsideReads
 
 GIT_ENV = {

@@ -45,9 +45,10 @@ DIAGRAMS = """() => Array.from(document.querySelectorAll('div.mermaid, div.tm-me
 class Tab:
     """A page that records console errors, page errors, dialogs and outside requests."""
 
-    def __init__(self, browser, base: str) -> None:
+    def __init__(self, browser, base: str, width: int = 1400, height: int = 1000) -> None:
         self.base = base
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.context = browser.new_context(viewport={"width": width, "height": height},
+                                           accept_downloads=True)
         self.outside: list[str] = []
         self.context.route(lambda url: not url.startswith("http://127.0.0.1:"),
                            self._refuse)
@@ -84,16 +85,6 @@ def counts_of_example_models() -> dict[str, tuple[int, int]]:
     result = validate(Repository.at(EXAMPLE / "docs"), keep_models=True)
     return {m.path.rsplit("/", 1)[1][:-3]: (len(m.elements), len(m.boundaries))
             for m in result.models}
-
-
-@pytest.fixture(scope="module")
-def example_site(tmp_path_factory, mermaid_js, serve):
-    folder = tmp_path_factory.mktemp("browser-example")
-    options = f"      mermaid: {mermaid_js}\n"
-    result = build(example_config(folder, options=options), folder / "site", "--strict",
-                   cache=folder / "cache")
-    assert result.code == 0, result.log
-    return serve(folder / "site")
 
 
 def test_every_diagram_becomes_an_svg_with_every_element_and_boundary(chromium, example_site):

@@ -18,7 +18,7 @@ import pytest
 from mkdocs_threatmodel.validation.engine import validate
 from mkdocs_threatmodel.workspace.repository import Repository
 from tests.fixtures.sites import EXAMPLE, build, example_config
-from tests.test_browser import DIAGRAMS, OPEN_SHADOWS
+from tests.test_browser import Tab
 
 WIDTHS = (1400, 390)
 MODEL = "guest-checkout"
@@ -136,41 +136,11 @@ def _model():
     return next(m for m in result.models if m.path.endswith(f"/{MODEL}.md"))
 
 
-@pytest.fixture(scope="module")
-def look_site(tmp_path_factory, mermaid_js, serve):
-    folder = tmp_path_factory.mktemp("browser-look")
-    result = build(example_config(folder, options=f"      mermaid: {mermaid_js}\n"),
-                   folder / "site", "--strict", cache=folder / "cache")
-    assert result.code == 0, result.log
-    return serve(folder / "site")
-
-
-class Reader:
-    """A tab at one width that refuses every request not for 127.0.0.1."""
+class Reader(Tab):
+    """A tab at one width (900 px high) that refuses every request not for 127.0.0.1."""
 
     def __init__(self, browser, base: str, width: int) -> None:
-        self.base = base
-        self.context = browser.new_context(viewport={"width": width, "height": 900},
-                                           accept_downloads=True)
-        self.outside: list[str] = []
-        self.context.route(lambda url: not url.startswith("http://127.0.0.1:"), self._refuse)
-        self.context.add_init_script(OPEN_SHADOWS)
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def _refuse(self, route) -> None:
-        self.outside.append(route.request.url)
-        route.abort()
-
-    def open(self, path: str, diagrams: int = 0) -> None:
-        self.page.goto(self.base + path)
-        self.page.wait_for_load_state("load")
-        if diagrams:
-            self.page.wait_for_function(
-                f"() => ({DIAGRAMS})().filter(d => d && d.nodes).length >= {diagrams}",
-                timeout=30000)
+        super().__init__(browser, base, width, 900)
 
     def scheme(self) -> str:
         return self.page.evaluate("document.body.getAttribute('data-md-color-scheme')")
@@ -183,8 +153,6 @@ class Reader:
             f"document.body.getAttribute('data-md-color-scheme') !== '{before}'")
         return self.scheme()
 
-    def close(self) -> None:
-        self.context.close()
 
 
 def _unreadable(results: list[dict]) -> list[dict]:
@@ -193,11 +161,11 @@ def _unreadable(results: list[dict]) -> list[dict]:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_diagram_and_heatmap_text_reads_in_both_schemes_and_labels_are_whole(
-        chromium, look_site, width):
+        chromium, example_site, width):
     model = _model()
     names = {e.name for e in model.elements}
     flows = {f.label or f.id for f in model.flows if f.source and f.target}
-    reader = Reader(chromium, look_site, width)
+    reader = Reader(chromium, example_site, width)
     try:
         reader.open(f"threat-models/{MODEL}/", diagrams=1)
         fills = {}
@@ -223,9 +191,9 @@ def test_diagram_and_heatmap_text_reads_in_both_schemes_and_labels_are_whole(
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_a_diagram_enlarges_and_downloads_as_svg(chromium, look_site, width, tmp_path):
+def test_a_diagram_enlarges_and_downloads_as_svg(chromium, example_site, width, tmp_path):
     model = _model()
-    reader = Reader(chromium, look_site, width)
+    reader = Reader(chromium, example_site, width)
     page = reader.page
     try:
         reader.open(f"threat-models/{MODEL}/", diagrams=1)
@@ -273,10 +241,10 @@ def _alnum(text: str) -> str:
 
 
 @pytest.mark.parametrize("path", [f"threat-models/{MODEL}/", "threat-models/register/"])
-def test_printed_to_an_a4_pdf_every_column_is_there(chromium, look_site, path):
+def test_printed_to_an_a4_pdf_every_column_is_there(chromium, example_site, path):
     from pypdf import PdfReader
 
-    reader = Reader(chromium, look_site, 1400)
+    reader = Reader(chromium, example_site, 1400)
     page = reader.page
     try:
         reader.open(path, diagrams=1 if MODEL in path else 0)

@@ -12,23 +12,13 @@ import pytest
 from mkdocs_threatmodel.validation.engine import validate
 from mkdocs_threatmodel.views.targets import entries
 from mkdocs_threatmodel.workspace.repository import Repository
-from tests.fixtures.sites import EXAMPLE, build, example_config
+from tests.fixtures.sites import EXAMPLE
 from tests.test_browser import Tab
 
 ROWS = "table[data-tm-sortable] tbody tr"
 VISIBLE_ROWS = """() => Array.from(document.querySelectorAll('.tm-register tbody tr'))
   .filter(r => !r.hidden && r.offsetParent !== null)
   .map(r => Array.from(r.cells).map(c => c.innerText.replace(/\\s+/g, ' ').trim()))"""
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, mermaid_js, serve):
-    folder = tmp_path_factory.mktemp("browser-reading")
-    options = f"      mermaid: {mermaid_js}\n"
-    result = build(example_config(folder, options=options), folder / "site", "--strict",
-                   cache=folder / "cache")
-    assert result.code == 0, result.log
-    return serve(folder / "site")
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +49,8 @@ def _search(tab: Tab, query: str) -> list[str]:
 
 
 @pytest.mark.parametrize("query", ["CHK-003", "CHK003", "chk003"])
-def test_search_finds_a_threat_by_its_id_and_links_to_its_anchor(chromium, site, query):
-    tab = Tab(chromium, site)
+def test_search_finds_a_threat_by_its_id_and_links_to_its_anchor(chromium, example_site, query):
+    tab = Tab(chromium, example_site)
     try:
         tab.open("")
         links = _search(tab, query)
@@ -79,8 +69,8 @@ def test_search_finds_a_threat_by_its_id_and_links_to_its_anchor(chromium, site,
         tab.close()
 
 
-def test_a_threat_panel_is_deep_linkable_with_its_history(chromium, site):
-    tab = Tab(chromium, site)
+def test_a_threat_panel_is_deep_linkable_with_its_history(chromium, example_site):
+    tab = Tab(chromium, example_site)
     try:
         tab.open("threat-models/guest-checkout/#threat-CHK-013")
         panel = tab.page.locator("#threat-CHK-013 + .tm-threat-panel")
@@ -98,8 +88,8 @@ def test_a_threat_panel_is_deep_linkable_with_its_history(chromium, site):
         tab.close()
 
 
-def test_register_filters_change_the_rows_shown(chromium, site, register_rows):
-    tab = Tab(chromium, site)
+def test_register_filters_change_the_rows_shown(chromium, example_site, register_rows):
+    tab = Tab(chromium, example_site)
     page = tab.page
     try:
         tab.open("threat-models/register/")
@@ -124,8 +114,8 @@ def test_register_filters_change_the_rows_shown(chromium, site, register_rows):
         tab.close()
 
 
-def test_register_sorts_across_the_bands(chromium, site):
-    tab = Tab(chromium, site)
+def test_register_sorts_across_the_bands(chromium, example_site):
+    tab = Tab(chromium, example_site)
     page = tab.page
     try:
         tab.open("threat-models/register/")
@@ -146,8 +136,8 @@ def test_register_sorts_across_the_bands(chromium, site):
         tab.close()
 
 
-def test_register_csv_holds_the_rows_shown(chromium, site, register_rows, tmp_path):
-    tab = Tab(chromium, site)
+def test_register_csv_holds_the_rows_shown(chromium, example_site, register_rows, tmp_path):
+    tab = Tab(chromium, example_site)
     page = tab.page
     try:
         tab.open("threat-models/register/")
@@ -166,8 +156,8 @@ def test_register_csv_holds_the_rows_shown(chromium, site, register_rows, tmp_pa
         tab.close()
 
 
-def test_register_at_390_px_shows_status_owner_and_ticket(chromium, site):
-    tab = Tab(chromium, site)
+def test_register_at_390_px_shows_status_owner_and_ticket(chromium, example_site):
+    tab = Tab(chromium, example_site)
     page = tab.page
     try:
         page.set_viewport_size({"width": 390, "height": 844})
