@@ -14,6 +14,7 @@ import subprocess
 import pytest
 
 from mkdocs_threatmodel.staleness import history, judge
+from mkdocs_threatmodel.workspace import git
 from mkdocs_threatmodel.workspace.cache import read_sealed
 
 from .conftest import Repo
@@ -45,8 +46,10 @@ from .test_hardening_history import (  # noqa: F401  (fixtures, and the cases ru
 
 @pytest.fixture(autouse=True)
 def bounded(monkeypatch):
-    """Every history here counts as long: the hardening cases above run bounded."""
+    """Every history here counts as long: the hardening cases above run bounded; and every
+    log that may be split between two git processes is (windows and whole reads alike)."""
     monkeypatch.setattr(judge, "LONG_HISTORY", 1)
+    monkeypatch.setattr(git.History, "SPLIT_FROM", 2)
 
 
 def report(cli, repo: Repo, *args: str) -> dict:
@@ -326,6 +329,30 @@ def test_random_histories_judge_the_same_bounded_and_whole(repo, cli, monkeypatc
     random_history(repo, seed)
     doc = same_either_way(cli, repo, monkeypatch)
     assert len(doc["models"]) == len(MODELS)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_window_split_between_two_git_processes_is_the_same_log(repo, seed):
+    """A window read in two slices lists what one git process lists, in its order, with
+    its changes; also after a merge of a commit dated before the window (git's walk in
+    topological order then lists fewer commits than a count by date finds)."""
+    random_history(repo, seed)
+
+    def same_logs(after: str) -> int:
+        head = repo.git("rev-parse", "HEAD").strip()
+        one = git.History(repo.root, head, after=after, first_parent=True, jobs=1).log()
+        window = history.Bounds(after=after, first_parent=True).read(repo.root, head)
+        assert window.rows() == one.rows()
+        return len(one)
+
+    assert all(same_logs(after) > 2 for after in ("2026-01-05", "2026-01-20"))
+    repo.git("checkout", "-q", "-b", "skewed", "HEAD~1")
+    repo.write(FILES[0], "skewed\n")
+    repo.git_env(at("2025-01-01"), "commit", "-q", "-am", "dated before the window")
+    repo.git("checkout", "-q", "main")
+    repo.git_env(at("2026-12-01"), "merge", "-q", "--no-ff", "-X", "theirs", "skewed")
+    counted = int(repo.git("rev-list", "--count", "--since=2026-01-05", "HEAD"))
+    assert same_logs("2026-01-05") < counted
 
 
 # -- what is read ----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .dates import parse_date, parse_duration
 from .risk import Risk, rate, severity_risk
 from .source import SourceFile
 from .spec import (
@@ -64,26 +65,6 @@ def encryption_of(protocol: str | None) -> bool | None:
 
 
 _ENCRYPTED, _PLAIN = frozenset(ENCRYPTED_PROTOCOLS), frozenset(PLAIN_PROTOCOLS)
-
-
-def parse_date(value: Any) -> dt.date | None:
-    """A ``YYYY-MM-DD`` text as a date, or ``None``; a time after it (a review's
-    ``2026-11-30T14:05``, which the schema allows there only) is left aside."""
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:T[0-9:+Z-]*)?", value):
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
-
-
-def parse_duration(value: Any) -> int | None:
-    """``180d`` or ``26w`` as a number of days, or ``None``."""
-    if isinstance(value, str):
-        match = re.fullmatch(r"([1-9]\d*)([dw])", value)
-        if match:
-            return int(match[1]) * (7 if match[2] == "w" else 1)
-    return None
 
 
 @dataclass

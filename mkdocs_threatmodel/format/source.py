@@ -16,7 +16,6 @@ import yaml
 
 from ..findings.finding import Finding, Position
 from .frontmatter import CLOSING_LINE_BYTES, closing_index, opens
-from .yaml_errors import explain
 
 try:  # libyaml's parser when PyYAML was built with it
     _Loader = yaml.CSafeLoader
@@ -284,6 +283,8 @@ def _load(src: SourceFile, text: str, line_offset: int, mapping_only: bool = Tru
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
+        from .yaml_errors import explain  # only a file with an error pays for it
+
         said = explain(text, exc)
         src.findings.append(Finding(src.path, Position(said.line + 1 + line_offset,
                                                        said.column + 1), "TM001",

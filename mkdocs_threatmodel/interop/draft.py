@@ -168,7 +168,7 @@ class Draft:
     def restore_own_fields(self, extras: dict) -> None:
         """Take back what our own export kept aside: status, review, covers, ADRs, scope,
         tags and the assumptions (keyed ``s:<id>``)."""
-        from ..format.model import parse_duration
+        from ..format.dates import parse_duration
         from ..format.spec import MODEL_STATUSES
         from .common import items, mapping, text, texts
 

@@ -29,7 +29,8 @@ from typing import Any
 import yaml
 
 from ..errors import UsageError
-from ..format.model import APPLICABLE, STRIDE_NAMES, parse_date
+from ..format.dates import parse_date
+from ..format.model import APPLICABLE, STRIDE_NAMES
 from ..format.risk import rate
 from ..format.spec import (
     AUTHENTICATIONS,

@@ -245,11 +245,15 @@ class Bounds(NamedTuple):
     first_parent: bool = False
 
     def read(self, root: Path, head: str, since: str | None = None) -> git.Log:
-        """Ask git (``since``: only the commits that commit does not reach)."""
+        """Ask git (``since``: only the commits that commit does not reach). A window of
+        every path is split between two git processes when it is long (see
+        :class:`..workspace.git.History`): it is what a first run on a long history waits
+        for."""
+        split = self.after is not None and not self.pathspecs and since is None
         return git.History(root, head, since=since, pathspecs=list(self.pathspecs) or None,
                            after=self.after, exclude=list(self.exclude),
                            simplify=self.simplify, first_parent=self.first_parent,
-                           jobs=1).log()
+                           jobs=2 if split else 1).log()
 
 
 def read_range(root: Path, head: str, state: git.State, folder: Path | None,

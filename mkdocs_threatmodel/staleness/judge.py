@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..findings.finding import Finding, Severity
-from ..format.model import parse_date, parse_duration
+from ..format.dates import parse_date, parse_duration
 from ..format.source import HEAD_BYTES, SourceFile, locate, looks_like_model, read_source
 from ..workspace import cache, git
 from ..workspace.discover import MARKDOWN_SUFFIXES, candidate_files

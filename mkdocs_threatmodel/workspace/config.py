@@ -20,7 +20,6 @@ from pathlib import Path
 from ..findings.finding import Finding, Position, Severity
 from ..findings.rules import RULES
 from ..format.source import read_yaml
-from ..format.spec import DEFAULT_CLASSIFICATIONS
 from .files import Unreadable, read_file
 from .globs import glob_match, glob_problem
 
@@ -32,6 +31,12 @@ _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "note": Severit
 STRICT_RULES = ("TM303", "TM218")  # off by default, on in strict mode
 
 
+def _default_classifications() -> tuple[str, ...]:
+    from ..format.spec import DEFAULT_CLASSIFICATIONS  # the format's tables: when needed
+
+    return DEFAULT_CLASSIFICATIONS
+
+
 @dataclass
 class Config:
     """Rule severities, strict mode and excluded paths."""
@@ -40,7 +45,7 @@ class Config:
     severities: dict[str, Severity | None] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
     stale_existing: str = "warn"
-    classifications: tuple[str, ...] = DEFAULT_CLASSIFICATIONS
+    classifications: tuple[str, ...] = field(default_factory=_default_classifications)
     findings: list[Finding] = field(default_factory=list)
 
     def severity(self, code: str) -> Severity | None:

@@ -371,13 +371,15 @@ class History:
                 *walk, "--end-of-options", *revs, "--", *(pathspecs or [])]
         slices = [base]
         if jobs > 1 and not pathspecs and commits is None:
-            if total is None:
-                total = int(run(["rev-list", "--count", "--end-of-options", *revs, "--"],
-                                root) or 0)
+            if total is None:  # (a walk by date stops at the window: a few milliseconds)
+                total = int(run(["rev-list", "--count", *window, "--end-of-options", *revs,
+                                 "--"], root) or 0)
             if total >= self.SPLIT_FROM:
+                # Slices of one order: the last takes whatever is left, so a count that
+                # differs from what the log lists (a window and skewed dates) loses nothing.
                 size = -(-total // jobs)
-                slices = [[*base[:1], f"--max-count={size}", f"--skip={size * k}", *base[1:]]
-                          for k in range(jobs)]
+                slices = [[*base[:1], *([f"--max-count={size}"] if k < jobs - 1 else []),
+                           f"--skip={size * k}", *base[1:]] for k in range(jobs)]
         self._outputs: list[list[tuple] | None] = [None] * len(slices)
         self._errors: list[str] = []
         self._threads = []

@@ -1,23 +1,25 @@
 """Reports: findings as text lines, JSON, SARIF, GitHub workflow commands or GitLab code
-quality JSON."""
+quality JSON.
+
+Each format's module is imported only when a report is written in it: a hook run, which
+writes text, does not pay for the others.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from importlib import import_module
 
-from .github import render_github
-from .gitlab import render_gitlab
-from .json_report import render_json
-from .sarif import render_sarif
-from .text import render_text
-
-FORMATS: dict[str, Callable] = {"text": render_text, "json": render_json, "sarif": render_sarif,
-                                "github": render_github, "gitlab": render_gitlab}
-CHOICES = tuple(FORMATS)
+# format -> (module of this package, its render function)
+_RENDERERS = {"text": ("text", "render_text"), "json": ("json_report", "render_json"),
+              "sarif": ("sarif", "render_sarif"), "github": ("github", "render_github"),
+              "gitlab": ("gitlab", "render_gitlab")}
+CHOICES = tuple(_RENDERERS)
 
 
 def render(fmt: str, root, findings, checked: int, tool_run: str) -> str:
     """The report of one tool run (``validate`` or ``stale``) in format ``fmt``."""
+    module, name = _RENDERERS[fmt]
+    function = getattr(import_module(f".{module}", __name__), name)
     if fmt == "sarif":
-        return render_sarif(root, findings, checked, tool_run=tool_run)
-    return FORMATS[fmt](root, findings, checked)
+        return function(root, findings, checked, tool_run=tool_run)
+    return function(root, findings, checked)
