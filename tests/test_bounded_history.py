@@ -341,8 +341,9 @@ def test_a_window_split_between_two_git_processes_is_the_same_log(repo, seed):
     def same_logs(after: str) -> int:
         head = repo.git("rev-parse", "HEAD").strip()
         one = git.History(repo.root, head, after=after, first_parent=True, jobs=1).log()
-        window = history.Bounds(after=after, first_parent=True).read(repo.root, head)
-        assert window.rows() == one.rows()
+        window = history.Bounds(after=after, first_parent=True)
+        for total in (None, 3, len(one) + 1, 10**6):  # counted, or an estimate off either way
+            assert window.read(repo.root, head, total=total).rows() == one.rows()
         return len(one)
 
     assert all(same_logs(after) > 2 for after in ("2026-01-05", "2026-01-20"))
@@ -420,9 +421,9 @@ def test_a_commit_after_a_warm_run_is_read_and_changes_the_verdict(reviewed, cli
     reads: list[tuple[str, str | None]] = []
     real = history.Bounds.read
 
-    def read(self, root, head, since=None):
+    def read(self, root, head, since=None, total=None):
         reads.append(("window" if self.after else "range", since))
-        return real(self, root, head, since)
+        return real(self, root, head, since, total)
 
     monkeypatch.setattr(history.Bounds, "read", read)
     reviewed.git("checkout", "-q", "-b", "feature")
@@ -465,9 +466,9 @@ def test_kept_reads_followed_commit_by_commit_judge_as_fresh_ones(repo, cli, mon
     asked: list[str | None] = []
     real = history.Bounds.read
 
-    def read(self, root, head, since=None):
+    def read(self, root, head, since=None, total=None):
         asked.append(since)
-        return real(self, root, head, since)
+        return real(self, root, head, since, total)
 
     monkeypatch.setattr(history.Bounds, "read", read)
     random_history(repo, seed)

@@ -244,16 +244,17 @@ class Bounds(NamedTuple):
     simplify: bool = False
     first_parent: bool = False
 
-    def read(self, root: Path, head: str, since: str | None = None) -> git.Log:
+    def read(self, root: Path, head: str, since: str | None = None,
+             total: int | None = None) -> git.Log:
         """Ask git (``since``: only the commits that commit does not reach). A window of
         every path is split between two git processes when it is long (see
-        :class:`..workspace.git.History`): it is what a first run on a long history waits
-        for."""
+        :class:`..workspace.git.History`; ``total``: about how many commits it holds, when
+        known): it is what a first run on a long history waits for."""
         split = self.after is not None and not self.pathspecs and since is None
         return git.History(root, head, since=since, pathspecs=list(self.pathspecs) or None,
                            after=self.after, exclude=list(self.exclude),
                            simplify=self.simplify, first_parent=self.first_parent,
-                           jobs=2 if split else 1).log()
+                           jobs=2 if split else 1, total=total if split else None).log()
 
 
 def read_range(root: Path, head: str, state: git.State, folder: Path | None,
@@ -311,8 +312,9 @@ def within(root: Path, head: str, exclude: list[str], log: git.Log) -> git.Log:
     if log.unchecked:
         for path in log.paths:
             check_changes(log, path)
-    order = git.rev_list(root, head, exclude)
+    order_of = git.rev_list(root, head, exclude)  # git walks while the rows are made
     rows = {row[0]: row for row in log.rows()}
+    order = order_of()
     missing = [sha for sha in order if sha not in rows]
     gitlinks = set(log.gitlinks)
     if missing:

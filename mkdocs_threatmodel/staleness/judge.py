@@ -314,6 +314,7 @@ class Assessment:
         self._model_files: set[str] = set()  # the models' paths, then and now
         self._few = False  # few review points: ancestry by walks
         self._state: git.State | None = None
+        self._newest: list[int] = []  # commit times of the newest commits (see _window_size)
 
     # -- reading ----------------------------------------------------------------------
     def wants_commit_graph(self) -> bool:
@@ -372,8 +373,8 @@ class Assessment:
         head = state.head if self.rev == "HEAD" else self.rev
 
         def short() -> int | None:
-            count = git.count_commits(self.root, head, LONG_HISTORY)
-            return count if count < LONG_HISTORY else None
+            self._newest = git.newest_times(self.root, head, LONG_HISTORY)
+            return len(self._newest) if len(self._newest) < LONG_HISTORY else None
 
         return _Pending(lambda: read_log(self.root, head, state, folder, read_whole=short))
 
@@ -455,7 +456,7 @@ class Assessment:
             window = Bounds(after=after, first_parent=True)
 
             def combined() -> git.Log:
-                read.append(window.read(self.root, head))
+                read.append(window.read(self.root, head, total=self._window_size(after)))
                 return self._combined(read[0])
 
             def newer(since: str) -> git.Log:  # the commits since a kept read: the same
@@ -495,6 +496,16 @@ class Assessment:
         self._model_files = model_files
         self._few = True
         return history, points
+
+    def _window_size(self, after: str) -> int | None:
+        """About how many commits the history holds from the date ``after`` on (from the
+        newest commits' times read to tell a long history), or ``None`` when it holds
+        more than those."""
+        start = dt.datetime.combine(dt.date.fromisoformat(after), dt.time(),
+                                    dt.timezone.utc).timestamp()
+        if not self._newest or self._newest[-1] >= start:
+            return None
+        return sum(1 for when in self._newest if when >= start)
 
     def _points(self, infos: list[Info], markdown: _History, blobs: git.BlobReader,
                 model_files: set[str]) -> dict[str, tuple[int, str]] | None:
@@ -827,7 +838,7 @@ class Assessment:
         """
         out = []
         for rel, result in sorted(self.results.items()):
-            raw = self._raw(rel)
+            raw = self._raw(rel) if result.reasons else b""  # (read for line numbers only)
             for reason in result.reasons:
                 severity = self.repo.config.severity(reason.code)
                 if severity is None:
