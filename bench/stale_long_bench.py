@@ -192,7 +192,8 @@ def stale_run(cli: str, root: Path, cache: Path, args: list[str], today: str,
 def floor_run(root: Path):
     def action():
         start, before = time.perf_counter(), _children_cpu()
-        subprocess.run(["git", "log", *LOG_OPTIONS, "HEAD"], cwd=root, env=clean_env(),
+        subprocess.run(["git", "log", *LOG_OPTIONS, "HEAD"], cwd=root,
+                       env=clean_env(GIT_FLUSH="0"),  # git's output in blocks, as stale asks
                        stdout=subprocess.DEVNULL, check=True)
         return time.perf_counter() - start, _children_cpu() - before, 0.0
     return action
@@ -231,7 +232,9 @@ def scenarios(cli: str, facts: dict, runs: int, today: str, work: Path) -> dict:
     stale_run(cli, root, cache, ["--staged"], today, True)()
     figures["staged warm"] = median_of(runs, stale_run(cli, root, cache, ["--staged"], today,
                                                        False))
-    figures["floor"] = median_of(1, floor_run(root))  # one run: it takes long
+    once = median_of(1, floor_run(root))
+    figures["floor"] = once if once[0] > 5 else median_of(runs, floor_run(root))  # (git/git:
+    # one run, of more than a minute)
     figures["per-model script"] = median_of(runs, per_model_script(facts))
     return figures
 

@@ -18,7 +18,10 @@ from typing import NamedTuple
 from ..errors import GitError
 from .files import MAX_FILE_BYTES
 
-_ENV = {"GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+# GIT_FLUSH=0: git writes its output in blocks, not a flush per commit; what is read to its
+# end (every command here but cat-file --batch, whose answers are read one by one) needs no
+# more, and a log of 3,000 commits is then read in 300 pieces, not 1,700.
+_ENV = {"GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C", "GIT_FLUSH": "0"}
 NO_GIT = "git is not installed or not on PATH"
 
 
@@ -724,7 +727,7 @@ class BlobReader:
         if self.proc is None:
             self.proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.root,
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         env={**os.environ, **_ENV})
+                                         env={**os.environ, **_ENV, "GIT_FLUSH": "1"})
         return self.proc
 
     def _answer(self) -> bytes | None:
