@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import marshal
 import os
-from hashlib import blake2b
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from typing import Any
 from .. import __version__
 from ..format.source import looks_like_model
 from ..workspace import git
-from ..workspace.cache import read_keyed, write_sealed
+from ..workspace.cache import blake2b, read_keyed, write_sealed
 
 FORMAT = f"1:{__version__}"  # a new release reads its blobs again
 Declared = tuple[tuple[str, ...], tuple[str, ...]]  # covers, ADRs as written

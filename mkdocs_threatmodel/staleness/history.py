@@ -24,13 +24,12 @@ import marshal
 import os
 import re
 from collections.abc import Callable
-from hashlib import blake2b
 from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
 
 from ..workspace import git
-from ..workspace.cache import read_keyed, read_sealed, write_sealed
+from ..workspace.cache import blake2b, read_keyed, read_sealed, write_sealed
 
 FORMAT = 3  # 3: merges' own changes, submodule paths
 SNAPSHOTS_KEPT = 4  # per repository: the branches worked on most recently

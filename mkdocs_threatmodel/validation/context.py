@@ -13,10 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from hashlib import blake2b
 from pathlib import Path
 
 from ..format.spec import DEFAULT_CLASSIFICATIONS
+from ..workspace.cache import blake2b
 from ..workspace.file_list import RepositoryFiles
 from ..workspace.files import Unreadable, read_file
 from ..workspace.repository import inside

@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Hashable
-from hashlib import blake2b
 from pathlib import Path
 from typing import Any, TypeVar
 
 from ..format.model import Model
-from ..workspace.cache import code_stamp, key, read_keyed, write_sealed
+from ..workspace.cache import blake2b, code_stamp, key, read_keyed, write_sealed
 from .blocks import Block, Heading, Html
 from .site import Site
 

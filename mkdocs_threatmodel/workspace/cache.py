@@ -15,7 +15,11 @@ from __future__ import annotations
 import json
 import os
 from functools import lru_cache
-from hashlib import blake2b
+
+try:  # hashlib's own BLAKE2b: importing hashlib loads OpenSSL first, 3 ms of every hook run
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - an interpreter without CPython's module
+    from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
