@@ -33,7 +33,7 @@ class _Loader(_SafeLoader):
     Resolving is PyYAML's Python code, run for every scalar even with libyaml's parser;
     its answer depends on the text alone (this loader has no path resolvers), and front
     matter repeats the same few words (``id``, ``status``, ``medium``). Measured on 200
-    models: a parse takes a fifth less.
+    small models: composing one takes 68 us instead of 79.
     """
 
     def resolve(self, kind, value, implicit):
