@@ -137,7 +137,7 @@ def build(source: Path, work: Path, models: int, fork_days: int) -> dict:
             path = root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(model_text(n, mine, fork_time.date()), encoding="utf-8")
-        git(["add", "threat-models"], root)
+        git(["add", "-f", "threat-models"], root)  # (a .gitignore may ignore them)
         stamp = fork_time + dt.timedelta(minutes=1 + k // batch)
         git(["commit", "-q", "-m", f"threat models {k}..{k + batch - 1}"], root, at(stamp))
         sha = git(["rev-parse", "HEAD"], root).strip()
@@ -235,9 +235,12 @@ def scenarios(cli: str, facts: dict, runs: int, today: str, work: Path) -> dict:
     stale_run(cli, root, cache, ["--staged"], today, True)()
     figures["staged warm"] = median_of(runs, stale_run(cli, root, cache, ["--staged"], today,
                                                        False))
-    once = median_of(1, floor_run(root))
-    figures["floor"] = once if once[0] > 5 else median_of(runs, floor_run(root))  # (git/git:
-    # one run, of more than a minute)
+    try:
+        once = median_of(1, floor_run(root))
+        figures["floor"] = once if once[0] > 5 else median_of(runs, floor_run(root))  # (git/
+        # git: one run, of more than a minute)
+    except subprocess.CalledProcessError:  # a copy that lacks objects a whole read needs
+        figures["floor"] = None
     figures["per-model script"] = median_of(runs, per_model_script(facts))
     return figures
 
@@ -280,17 +283,24 @@ def print_figures(title: str, figures: dict) -> None:
     print(f"\n{title}")
     print(f"{'scenario':<20} {'wall':>9} {'CPU':>9} {'peak RSS':>11}  target (medians)")
     print("-" * 80)
-    for label, (seconds, cpu, rss) in figures.items():
+    for label, figure in figures.items():
+        if figure is None:
+            print(f"{label:<20} {'-':>9} {'-':>9} {'-':>11}  (git could not read the whole "
+                  "history: objects missing from this copy)")
+            continue
+        seconds, cpu, rss = figure
         shown = f"{cpu:>8.3f}s {rss:7.0f} MiB" if rss else f"{cpu:>8.3f}s {'-':>11}"
         note = targets.get(label, "")
         if label in ("cold", "no-cache", "staged cold"):
             note += f"{'; ' if note else ''}wall {'<=' if seconds <= script else '>'} " \
                     f"script, CPU {'<=' if cpu <= script_cpu else '>'} script"
         print(f"{label:<20} {seconds:>8.3f}s {shown}  {note}")
-    peak = max(rss for _, _, rss in figures.values())
+    peak = max(figure[2] for figure in figures.values() if figure is not None)
     print(f"{'peak memory':<20} {'':>19} {peak:7.0f} MiB  < {PEAK_TARGET_MIB:g} MiB "
           f"({'ok' if peak < PEAK_TARGET_MIB else 'OVER'})")
     floor = figures["floor"]
+    if floor is None:
+        return
     print(f"{'cold / floor':<20} {figures['cold'][0] / floor[0]:>8.1f}x "
           f"{figures['cold'][1] / max(floor[1], 1e-9):>8.1f}x  (small repositories: within 3x)")
 
