@@ -99,6 +99,6 @@ def run() -> None:
         sys.stderr.flush()
     except OSError:
         pass
-    if os.environ.get("COVERAGE_PROCESS_START"):  # a measured run writes its data at exit
-        sys.exit(code)
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        sys.exit(code)  # coverage or a profiler is watching: it writes its data at exit
     os._exit(code)
