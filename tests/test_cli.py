@@ -68,6 +68,24 @@ def test_a_long_output_into_a_closed_pipe_exits_141_quietly(tmp_path):
     assert err == b"", err
 
 
+def test_a_run_ends_with_its_whole_output_and_status_and_a_profiler_gets_its_data(tmp_path):
+    """The console script ends the process at once after its output (no teardown): the
+    output of a long command is whole when piped, its exit status is kept, and a profiler
+    watching the run still writes its data at exit."""
+    whole = subprocess.run([sys.executable, "-m", "mkdocs_threatmodel", "schema"],
+                           cwd=tmp_path, capture_output=True)
+    assert whole.returncode == 0 and whole.stdout.rstrip().endswith(b"}"), whole.stdout[-80:]
+    assert len(whole.stdout) > 8192  # more than a pipe's first buffer
+    failed = subprocess.run([sys.executable, "-m", "mkdocs_threatmodel", "stale"],
+                            cwd=tmp_path, capture_output=True)  # not in a git repository
+    assert failed.returncode == 1 and b"git" in failed.stderr, failed.stderr
+    profile = tmp_path / "run.prof"
+    watched = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), "-m",
+                              "mkdocs_threatmodel", "rules"], cwd=tmp_path, capture_output=True)
+    assert watched.returncode == 0, watched.stderr
+    assert profile.stat().st_size > 0
+
+
 def test_new_writes_a_final_newline(repo, cli):
     result = cli(repo.root, "new", "m.md", "--id", "m", "--title", "M")
     assert result.code == 0, result.err
