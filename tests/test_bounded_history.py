@@ -324,8 +324,11 @@ def random_history(repo: Repo, seed: int) -> None:
         last = kind
 
 
+@pytest.mark.parametrize("few_points", [judge.FEW_POINTS, 0])  # walks, or the bitsets
 @pytest.mark.parametrize("seed", range(6))
-def test_random_histories_judge_the_same_bounded_and_whole(repo, cli, monkeypatch, seed):
+def test_random_histories_judge_the_same_bounded_and_whole(repo, cli, monkeypatch, seed,
+                                                           few_points):
+    monkeypatch.setattr(judge, "FEW_POINTS", few_points)
     random_history(repo, seed)
     doc = same_either_way(cli, repo, monkeypatch)
     assert len(doc["models"]) == len(MODELS)
@@ -354,6 +357,28 @@ def test_a_window_split_between_two_git_processes_is_the_same_log(repo, seed):
     repo.git_env(at("2026-12-01"), "merge", "-q", "--no-ff", "-X", "theirs", "skewed")
     counted = int(repo.git("rev-list", "--count", "--since=2026-01-05", "HEAD"))
     assert same_logs("2026-01-05") < counted
+
+
+def test_the_earliest_review_points_are_those_no_other_one_is_behind(repo):
+    """The range starts below the review points that descend from no other one: on a
+    history with a side branch, the points on the branch and the oldest on main."""
+    repo.write("a.txt", "0\n")
+    base = repo.commit("base", "2026-01-01")
+    repo.write("a.txt", "1\n")
+    older = repo.commit("older point", "2026-01-02")
+    repo.write("a.txt", "2\n")
+    newer = repo.commit("newer point, after the older", "2026-01-03")
+    repo.git("checkout", "-q", "-b", "side", base)
+    repo.write("b.txt", "side\n")
+    side = repo.commit("a point on a side branch", "2026-01-04")
+    repo.write("b.txt", "side 2\n")
+    after_side = repo.commit("after it on the side", "2026-01-05")
+    repo.git("checkout", "-q", "main")
+    repo.git_env(at("2026-01-06"), "merge", "-q", "--no-ff", "-m", "merge side", "side")
+    history = judge._History(git.History(repo.root, "HEAD", jobs=1).log())
+    assert set(judge._earliest(history, {older, newer, side, after_side})) == {older, side}
+    assert judge._earliest(history, {newer}) == [newer]
+    assert set(judge._earliest(history, {base, newer, side})) == {base}
 
 
 # -- what is read ----------------------------------------------------------------------------------
