@@ -381,6 +381,37 @@ def test_the_earliest_review_points_are_those_no_other_one_is_behind(repo):
     assert set(judge._earliest(history, {base, newer, side})) == {base}
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_a_hook_run_after_a_whole_run_finds_its_reads_kept(repo, cli, monkeypatch, tmp_path,
+                                                           seed):
+    """The models were reviewed at different commits: a hook run judging one of them, a few
+    commits after a whole run, asks git only for those commits (its reads are bounded by
+    every reviewed model, as the whole run's are), and reports what it does without the
+    cache, and without bounds."""
+    monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path / "cache"))
+    random_history(repo, seed)
+    assert report(cli, repo)["models"]  # the whole run, which keeps its reads
+    kept = repo.git("rev-parse", "HEAD").strip()
+    for n in range(3):
+        repo.write("README.md", f"elsewhere {n}\n")
+        repo.commit(f"elsewhere {n}", "2026-05-01")
+    asked: list[str | None] = []
+    real = history.Bounds.read
+
+    def read(self, root, head, since=None, total=None):
+        asked.append(since)
+        return real(self, root, head, since, total)
+
+    monkeypatch.setattr(history.Bounds, "read", read)
+    repo.write(FILES[0], "staged\n")
+    repo.git("add", "-A")
+    staged = report(cli, repo, "--staged")
+    assert any(f["code"] == "TM507" for f in staged["findings"])
+    assert asked and set(asked) == {kept}  # the commits since the whole run, and no more
+    monkeypatch.setattr(history.Bounds, "read", real)
+    assert staged == same_either_way(cli, repo, monkeypatch, "--staged")
+
+
 # -- what is read ----------------------------------------------------------------------------------
 def test_commits_older_than_every_review_are_not_read(repo, cli, monkeypatch):
     """The oldest commits' objects are removed: reading the whole history fails, the

@@ -334,6 +334,7 @@ class Assessment:
         self._state: git.State | None = None
         self._newest: list[int] = []  # commit times of the newest commits (see _window_size)
         self._read = 0  # the most commits one read of a long history held
+        self._facts: dict[str, Any] | None = None  # blob id -> facts, as kept and read
 
     # -- reading ----------------------------------------------------------------------
     def wants_commit_graph(self) -> bool:
@@ -399,16 +400,19 @@ class Assessment:
         return _Pending(lambda: read_log(self.root, head, state, folder, read_whole=short))
 
     def _read_models(self, tree: dict[str, str], blobs: git.BlobReader,
-                     folder: Path | None) -> list[Info]:
-        """The judged models of ``tree``, by path: what each blob declares is kept between
-        runs (:func:`.declarations.kept_facts`), so only blobs not seen before are read."""
+                     folder: Path | None, judged: bool = True) -> list[Info]:
+        """The judged models of ``tree`` (``judged`` false: the others), by path: what each
+        blob declares is kept between runs (:func:`.declarations.kept_facts`), so only blobs
+        not seen before are read."""
         infos = []
         wanted: dict[str, list[str]] = {}  # blob id -> paths
         for rel, sha in tree.items():
             if (rel.lower().endswith(MARKDOWN_SUFFIXES) and not self.repo.config.excluded(rel)
-                    and (self.only is None or rel in self.only)):
+                    and (self.only is None or (rel in self.only) == judged)):
                 wanted.setdefault(sha, []).append(rel)
-        known = kept_facts(self.root, folder) if folder is not None else {}
+        if self._facts is None:
+            self._facts = kept_facts(self.root, folder) if folder is not None else {}
+        known = self._facts
         missing = [sha for sha in wanted if sha not in known]
         for sha, raw in blobs.each(missing):
             known[sha] = facts_of(raw or b"")
@@ -460,19 +464,30 @@ class Assessment:
         """
         if not infos:
             return _History(git.Log()), {}
+        # A judgement of a few models (the hook's) bounds its reads as a whole run does: by
+        # every model that records a review. Then runs of any models, and whole runs, keep
+        # and find the same reads (bounded by the judged models alone, a hook run whose
+        # models differ from the last run's read git again).
+        others = [] if self.only is None else [
+            info for info in self._read_models(git.tree(self.root, self.rev), blobs,
+                                               self._folder, judged=False)
+            if info.reviewed is not None and self._targets.get(info.path) is not None]
         try:
-            return self._bounded_read(infos, blobs, state, fresh=False)
+            return self._bounded_read(infos, others, blobs, state, fresh=False)
         except Doubt:  # a kept read held something else than a history: read it afresh
-            return self._bounded_read(infos, blobs, state, fresh=True)
+            return self._bounded_read(infos, others, blobs, state, fresh=True)
 
-    def _bounded_read(self, infos: list[Info], blobs: git.BlobReader, state: git.State,
-                      fresh: bool) -> tuple[_History, _Points] | None:
+    def _bounded_read(self, infos: list[Info], others: list[Info], blobs: git.BlobReader,
+                      state: git.State, fresh: bool) -> tuple[_History, _Points] | None:
+        """:meth:`_bounded`: ``infos`` are judged; ``others`` (models that record a review)
+        only widen the bounds, each as far as its review point is found."""
         head = state.head if self.rev == "HEAD" else self.rev
         model_files = {info.path for info in infos}
         dates = [info.reviewed for info in infos if self._targets.get(info.path) is not None]
         wide = None
         found = None
         if len(dates) == len(infos) and None not in dates:
+            dates += [info.reviewed for info in others]
             after = (min(dates) - dt.timedelta(days=REVIEW_WINDOW_SLACK_DAYS)).isoformat()
             read: list[git.Log] = []
             window = Bounds(after=after, first_parent=True)
@@ -500,7 +515,8 @@ class Assessment:
         shas = {path: markdown.log.shas[index] for path, (index, _) in found.items()}
         if set(shas.values()) & state.boundary:
             return None  # at a shallow clone's boundary: judged from all of it
-        bases = git.common_bases(self.root, _earliest(markdown, set(shas.values())))
+        widen = set(self._other_points(others, markdown, blobs)) - state.boundary
+        bases = git.common_bases(self.root, _earliest(markdown, set(shas.values()) | widen))
         if not bases:
             return None
         exclude = git.parents_of(self.root, bases)
@@ -519,6 +535,17 @@ class Assessment:
         self._few = len({index for index, _ in points.values()}) <= FEW_POINTS
         self._read = max(len(markdown), len(history), len(wide) if wide is not None else 0)
         return history, points
+
+    def _other_points(self, others: list[Info], markdown: _History,
+                      blobs: git.BlobReader) -> list[str]:
+        """The review points (commit ids) of ``others`` that ``markdown`` holds."""
+        if not others:
+            return []
+        self._deletions = None
+        self._prefetch(others, markdown, blobs)
+        scratch = {info.path for info in others}  # their moves: not the judged models' files
+        found = [self._review_point(info.path, markdown, blobs, scratch)[0] for info in others]
+        return [markdown.log.shas[index] for index in found if index is not None]
 
     def _window_size(self, after: str) -> int | None:
         """About how many commits the history holds from the date ``after`` on (from the
