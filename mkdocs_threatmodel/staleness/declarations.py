@@ -98,14 +98,17 @@ def staged_declarations(root: Path, blobs: dict[str, str], folder: Path | None
     missing = sorted({sha for sha in blobs.values() if sha not in known})
     if missing:
         raws = git.read_blobs(root, missing)
-        for sha in missing:
-            facts = facts_of(raws.get(sha, b""))
+        parsed = {sha: facts_of(raws.get(sha, b"")) for sha in missing}
+        for sha, facts in parsed.items():
             known[sha] = None if facts is None else \
                 (tuple(facts[1]["covers"]), tuple(facts[1]["adrs"]))
         if place is not None:
             wanted = set(blobs.values())
             write_sealed(place, marshal.dumps(
                 (FORMAT, {sha: value for sha, value in known.items() if sha in wanted})))
+            # The judgement that follows needs these blobs' facts too (on a long history,
+            # those of every model): kept, they are not parsed a second time.
+            keep_facts(root, folder, {**kept_facts(root, folder), **parsed}, set(parsed))
     return {path: known[sha] for path, sha in sorted(blobs.items()) if known[sha] is not None}
 
 
