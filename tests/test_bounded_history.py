@@ -395,6 +395,18 @@ def test_a_hook_run_after_a_whole_run_finds_its_reads_kept(repo, cli, monkeypatc
     for n in range(3):
         repo.write("README.md", f"elsewhere {n}\n")
         repo.commit(f"elsewhere {n}", "2026-05-01")
+    asked = record_reads(monkeypatch)
+    repo.write(FILES[0], "staged\n")
+    repo.git("add", "-A")
+    staged = report(cli, repo, "--staged")
+    assert any(f["code"] == "TM507" for f in staged["findings"])
+    assert asked and set(asked) == {kept}  # the commits since the whole run, and no more
+    assert staged == same_either_way(cli, repo, monkeypatch, "--staged")
+
+
+def record_reads(monkeypatch) -> list[str | None]:
+    """What each bounded read asks git for, in order: the commit of the kept read it adds
+    the newer commits to, or ``None`` for a read from nothing."""
     asked: list[str | None] = []
     real = history.Bounds.read
 
@@ -403,13 +415,7 @@ def test_a_hook_run_after_a_whole_run_finds_its_reads_kept(repo, cli, monkeypatc
         return real(self, root, head, since, total)
 
     monkeypatch.setattr(history.Bounds, "read", read)
-    repo.write(FILES[0], "staged\n")
-    repo.git("add", "-A")
-    staged = report(cli, repo, "--staged")
-    assert any(f["code"] == "TM507" for f in staged["findings"])
-    assert asked and set(asked) == {kept}  # the commits since the whole run, and no more
-    monkeypatch.setattr(history.Bounds, "read", real)
-    assert staged == same_either_way(cli, repo, monkeypatch, "--staged")
+    return asked
 
 
 # -- what is read ----------------------------------------------------------------------------------
@@ -519,14 +525,7 @@ def test_kept_reads_followed_commit_by_commit_judge_as_fresh_ones(repo, cli, mon
     cache (each run adds the commits since the kept reads to them), reports what a run
     without the cache does."""
     monkeypatch.setenv("THREATMODEL_CACHE_DIR", str(tmp_path / "cache"))
-    asked: list[str | None] = []
-    real = history.Bounds.read
-
-    def read(self, root, head, since=None, total=None):
-        asked.append(since)
-        return real(self, root, head, since, total)
-
-    monkeypatch.setattr(history.Bounds, "read", read)
+    asked = record_reads(monkeypatch)
     random_history(repo, seed)
     steps = repo.git("rev-list", "--first-parent", "--max-count=8", "HEAD").split()[::-1]
     repo.git("checkout", "-q", "--detach")
