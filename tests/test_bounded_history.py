@@ -359,6 +359,26 @@ def test_a_window_split_between_two_git_processes_is_the_same_log(repo, seed):
     assert same_logs("2026-01-05") < counted
 
 
+@pytest.mark.parametrize("merges", ["-c", "--diff-merges=first-parent"])
+def test_a_logs_changes_read_without_objects_are_what_parse_raw_reads(repo, merges):
+    """``git._changes`` reads a commit's own entries itself, for speed, and leaves a merge's
+    combined entries to ``parse_raw``: on a history with merges, renames, moves, deletions
+    and a submodule, both readings of every record are the same."""
+    random_history(repo, 4)
+    repo.git("-c", "protocol.file.allow=always", "update-index", "--add", "--cacheinfo",
+             f"160000,{repo.git('rev-parse', 'HEAD').strip()},vendor/lib")
+    repo.git("commit", "-q", "-m", "a submodule")
+    out = subprocess.run(["git", "log", "--topo-order", "-z", "--raw", merges, "-M",
+                          "--no-abbrev", "--format=%x1e%H", "HEAD"], cwd=repo.root,
+                         capture_output=True, check=True).stdout
+    records = [record.partition(b"\0")[2] for record in out.split(b"\x1e")[1:]]
+    assert len(records) > 20 and any(git._changes(r, False)[1] for r in records)
+    for record in records:
+        for keep in (False, True):
+            assert git._changes(record, keep) == git._parsed_changes(record.lstrip(b"\n"),
+                                                                      keep)
+
+
 def test_the_earliest_review_points_are_those_no_other_one_is_behind(repo):
     """The range starts below the review points that descend from no other one: on a
     history with a side branch, the points on the branch and the oldest on main."""
