@@ -621,7 +621,8 @@ def test_a_long_history_without_a_commit_graph_gets_a_hint(reviewed, cli,  # noq
     from mkdocs_threatmodel.staleness.report import COMMIT_GRAPH_HINT
 
     assert "commit-graph" not in cli(reviewed.root, "stale", today=TODAY).err  # read: a few
-    monkeypatch.setattr(judge, "HINT_FROM", 2)  # commits, which git reads fast enough
+    monkeypatch.setattr(judge, "HINT_FROM", 1)  # commits, which git reads fast enough (the
+    # bounded read here holds one commit: the one since the review)
     first = cli(reviewed.root, "stale", today=TODAY)
     assert first.code == 0 and COMMIT_GRAPH_HINT in first.err
     assert COMMIT_GRAPH_HINT not in cli(reviewed.root, "stale", "--format", "json",
