@@ -81,6 +81,14 @@ class Repo:
 OUTSIDE_READS = OutsideReads().install()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _temporary_root_is_no_sibling(tmp_path_factory):
+    """pytest's temporary root may lie beside the clone (a clone made directly in the system's
+    temporary folder, where an earlier run left it): the tests' own files are no escape."""
+    base = tmp_path_factory.getbasetemp()
+    OUTSIDE_READS.allow(base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base)
+
+
 @pytest.fixture(autouse=True)
 def _stays_inside_the_repository():
     """Fail a test that opens or lists anything beside the repository: a clone has nothing

@@ -7,7 +7,8 @@ folder. Two guards share this module:
   climbs out of the repository (``parents[k]``, ``.parent`` chains, ``os.path.dirname`` and
   ``/ ".."`` joins, followed through module-level names);
 * ``OutsideReads`` is an audit hook that records every file or folder a test opens beside the
-  repository (in its parent folder but not inside it) while the suite runs.
+  repository (in a folder that was in its parent folder before the run, but not inside it)
+  while the suite runs.
 """
 
 from __future__ import annotations
@@ -117,18 +118,44 @@ def escapes(source: str, relative: str) -> list[tuple[int, str]]:
 class OutsideReads:
     """An audit hook recording opens and folder listings beside the repository.
 
+    *Beside* means in a folder that was already in the repository's parent folder when the
+    guard was made (a sibling checkout such as ``../shared``), or a listing of the parent folder
+    itself. What is made there later is a temporary file or folder, the tests' own (pytest's
+    ``tmp_path`` when the clone lies directly in the system's temporary folder) or the
+    product's (a view spool, an anonymous ``O_TMPFILE``): those are not reads of the clone's
+    surroundings, so they are not recorded. Folders named in ``allowed`` (pytest's temporary
+    root, which earlier runs may have made) are never recorded either.
+
     Audit hooks cannot be removed, so one instance is installed per test session and
     ``taken()`` hands over (and forgets) what was recorded since the last call.
     """
 
     EVENTS = frozenset({"open", "os.listdir", "os.scandir"})
 
-    def __init__(self, root: Path = ROOT) -> None:
-        self.root = str(root)
-        self.parent = str(root.parent)
+    def __init__(self, root: Path = ROOT, allowed: tuple[Path, ...] = ()) -> None:
+        self.root = os.path.normpath(os.path.abspath(root))
+        self.parent = os.path.dirname(self.root)
+        self.siblings = self._siblings()
+        self.allowed = [os.path.normpath(os.path.abspath(path)) for path in allowed]
         self.seen: list[str] = []
 
-    def outside(self, path: object) -> str | None:
+    def _siblings(self) -> frozenset[str] | None:
+        """The names in the parent folder now; None when it cannot be listed (then every
+        name there counts as a sibling)."""
+        try:
+            return frozenset(os.listdir(self.parent))
+        except OSError:
+            return None
+
+    def allow(self, path: Path) -> None:
+        """Never record ``path`` or anything in it (a temporary root made by the tests)."""
+        self.allowed.append(os.path.normpath(os.path.abspath(path)))
+
+    @staticmethod
+    def _within(full: str, folder: str) -> bool:
+        return full == folder or full.startswith(folder.rstrip(os.sep) + os.sep)
+
+    def outside(self, path: object, flags: object = None) -> str | None:
         """The path, when it lies beside the repository rather than in it; else None."""
         if isinstance(path, int) or path is None:
             return None
@@ -137,13 +164,23 @@ class OutsideReads:
         except TypeError:
             return None
         full = os.path.normpath(os.path.abspath(text))
-        inside = full == self.root or full.startswith(self.root + os.sep)
-        beside = full == self.parent or full.startswith(self.parent + os.sep)
-        return full if beside and not inside else None
+        if self.parent == self.root or self._within(full, self.root):
+            return None  # a repository at the file system's root has nothing beside it
+        if any(self._within(full, folder) for folder in self.allowed):
+            return None
+        if full == self.parent:  # a listing of the parent, but an anonymous temporary file
+            tmpfile = getattr(os, "O_TMPFILE", 0)
+            anonymous = isinstance(flags, int) and tmpfile and flags & tmpfile == tmpfile
+            return None if anonymous else full
+        if not self._within(full, self.parent):
+            return None
+        name = full[len(self.parent.rstrip(os.sep)) + 1:].split(os.sep, 1)[0]
+        return full if self.siblings is None or name in self.siblings else None
 
     def __call__(self, event: str, args: tuple) -> None:
         if event in self.EVENTS and args:
-            found = self.outside(args[0])
+            flags = args[2] if event == "open" and len(args) > 2 else None
+            found = self.outside(args[0], flags)
             if found is not None:
                 self.seen.append(found)
 

@@ -42,20 +42,49 @@ def test_the_check_accepts_paths_inside(source):
     assert escapes(source, "tests/helpers.py") == []
 
 
-def test_the_audit_hook_tells_beside_from_inside(tmp_path):
+def _checkout_with_a_sibling(tmp_path: Path) -> Path:
     root = tmp_path / "checkout"
+    (root / "tests" / "data").mkdir(parents=True)
+    (tmp_path / "sibling" / "interop").mkdir(parents=True)
+    return root
+
+
+def test_the_audit_hook_tells_beside_from_inside(tmp_path):
+    root = _checkout_with_a_sibling(tmp_path)
     reads = OutsideReads(root)
     assert reads.outside(tmp_path / "sibling" / "interop" / "x.json") == str(
         tmp_path / "sibling" / "interop" / "x.json")
     assert reads.outside(str(root / ".." / "sibling")) == str(tmp_path / "sibling")
+    assert reads.outside(tmp_path) == str(tmp_path)  # a listing of the parent folder
     assert reads.outside(root / "tests" / "data" / "x.json") is None
     assert reads.outside(tmp_path.parent / "elsewhere") is None  # not beside: a temp file, a tool
     assert reads.outside(3) is None  # a file descriptor
 
 
+def test_what_is_made_beside_the_repository_during_the_run_is_a_temporary_file(tmp_path):
+    """A clone directly in the system's temporary folder has the tests' and the product's
+    temporary files beside it: made after the guard, they are not its surroundings."""
+    root = _checkout_with_a_sibling(tmp_path)
+    reads = OutsideReads(root)
+    (tmp_path / "tmpab12cd").mkdir()
+    assert reads.outside(tmp_path / "tmpab12cd" / "page.html") is None
+    assert reads.outside(tmp_path / "sibling" / "new.json") is not None  # an old sibling, still
+    tmpfile = getattr(os, "O_TMPFILE", 0)
+    if tmpfile:
+        assert reads.outside(tmp_path, os.O_RDWR | tmpfile) is None  # an anonymous spool file
+    assert reads.outside(tmp_path, os.O_RDONLY) == str(tmp_path)
+
+
+def test_an_allowed_folder_beside_the_repository_is_not_recorded(tmp_path):
+    root = _checkout_with_a_sibling(tmp_path)
+    (tmp_path / "pytest-of-someone").mkdir()
+    reads = OutsideReads(root, allowed=(tmp_path / "pytest-of-someone",))
+    assert reads.outside(tmp_path / "pytest-of-someone" / "pytest-3" / "repo") is None
+    assert reads.outside(tmp_path / "sibling") is not None
+
+
 def test_the_audit_hook_records_a_real_read_beside_the_repository(tmp_path):
-    root = tmp_path / "checkout"
-    root.mkdir()
+    root = _checkout_with_a_sibling(tmp_path)
     beside = tmp_path / "shared.txt"
     beside.write_text("x")
     reads = OutsideReads(root)
