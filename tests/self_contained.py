@@ -155,8 +155,19 @@ class OutsideReads:
     def _within(full: str, folder: str) -> bool:
         return full == folder or full.startswith(folder.rstrip(os.sep) + os.sep)
 
-    def outside(self, path: object, flags: object = None) -> str | None:
-        """The path, when it lies beside the repository rather than in it; else None."""
+    @staticmethod
+    def _makes_a_temporary_file(mode: object, flags: object) -> bool:
+        """Whether an open of a folder makes an anonymous temporary file in it, as
+        ``tempfile.TemporaryFile`` does: ``open(folder, "w+", opener=...)`` and then
+        ``os.open(folder, O_TMPFILE)``. (A folder cannot be opened for writing otherwise.)"""
+        if isinstance(mode, str) and any(letter in mode for letter in "wax+"):
+            return True
+        tmpfile = getattr(os, "O_TMPFILE", 0)
+        return bool(tmpfile) and isinstance(flags, int) and flags & tmpfile == tmpfile
+
+    def outside(self, path: object, flags: object = None, mode: object = None) -> str | None:
+        """The path, when it lies beside the repository rather than in it; else None.
+        ``mode`` and ``flags`` are an open's, for an open of the parent folder itself."""
         if isinstance(path, int) or path is None:
             return None
         try:
@@ -169,9 +180,7 @@ class OutsideReads:
         if any(self._within(full, folder) for folder in self.allowed):
             return None
         if full == self.parent:  # a listing of the parent, but an anonymous temporary file
-            tmpfile = getattr(os, "O_TMPFILE", 0)
-            anonymous = isinstance(flags, int) and tmpfile and flags & tmpfile == tmpfile
-            return None if anonymous else full
+            return None if self._makes_a_temporary_file(mode, flags) else full
         if not self._within(full, self.parent):
             return None
         name = full[len(self.parent.rstrip(os.sep)) + 1:].split(os.sep, 1)[0]
@@ -179,8 +188,9 @@ class OutsideReads:
 
     def __call__(self, event: str, args: tuple) -> None:
         if event in self.EVENTS and args:
-            flags = args[2] if event == "open" and len(args) > 2 else None
-            found = self.outside(args[0], flags)
+            opened = event == "open" and len(args) > 2
+            found = self.outside(args[0], args[2] if opened else None,
+                                 args[1] if opened else None)
             if found is not None:
                 self.seen.append(found)
 

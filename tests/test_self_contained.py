@@ -73,6 +73,10 @@ def test_what_is_made_beside_the_repository_during_the_run_is_a_temporary_file(t
     if tmpfile:
         assert reads.outside(tmp_path, os.O_RDWR | tmpfile) is None  # an anonymous spool file
     assert reads.outside(tmp_path, os.O_RDONLY) == str(tmp_path)
+    assert reads.outside(tmp_path, None, "w+") is None  # TemporaryFile's open, before its opener
+    assert reads.outside(tmp_path, None, "r") == str(tmp_path)
+    reads("open", (str(tmp_path), "w+", os.O_RDWR | os.O_CREAT))
+    assert reads.taken() == []
 
 
 def test_an_allowed_folder_beside_the_repository_is_not_recorded(tmp_path):
