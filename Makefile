@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve serve-zensical render test browser bench bench-stale bench-stale-long bench-site \
+.PHONY: serve serve-zensical render test test-fast browser bench bench-stale bench-stale-long bench-site \
 	install clean dist release
 
 $(BIN)/python:
@@ -36,9 +36,15 @@ render: $(STAMP)
 browser: $(STAMP)
 	$(BIN)/python -m playwright install chromium
 
+# The whole suite on every core (pytest-xdist), after the linter and the type checker.
 test: $(STAMP)
 	$(BIN)/ruff check mkdocs_threatmodel tests bench release
-	$(BIN)/python -m pytest
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -n auto
+
+# The inner loop: the suite without the tests marked slow or browser (about a minute).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n auto -m "not slow and not browser"
 
 # Figures, not tests: each script prints its measurements next to the targets.
 bench: $(STAMP)
