@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError, UsageError
 from ..format.model import Model, Threat, build_model
@@ -19,6 +20,9 @@ from ..workspace import git
 from ..workspace.config import load_config
 from ..workspace.discover import MARKDOWN_SUFFIXES, find_root
 from ..workspace.repository import Repository
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 BASE_BRANCHES = ("main", "master", "origin/HEAD", "origin/main", "origin/master")
 WATCHED = ("status", "risk", "owner", "mitigation")
@@ -104,7 +108,8 @@ def _add(snapshot: Snapshot, rel: str, raw: bytes) -> None:
     snapshot.models[key] = model
 
 
-def at_commit(root: Path, commit: str, label: str, excluded) -> Snapshot:
+def at_commit(root: Path, commit: str, label: str,
+              excluded: Callable[[str], bool]) -> Snapshot:
     """The models in a commit's tree."""
     snapshot = Snapshot(label, commit)
     wanted = {rel: sha for rel, sha in git.tree(root, commit).items()
@@ -152,8 +157,8 @@ def _compare(before: Model, after: Model) -> ModelDiff:
                 else None)
         if acc is not None and prev is None:
             d.acceptances_added.append(threat)
-        elif acc is not None and prev is not None and acc.expires and (
-                prev.expires is None or acc.expires > prev.expires):
+        elif (acc is not None and previous is not None and prev is not None and acc.expires
+              and (prev.expires is None or acc.expires > prev.expires)):
             d.acceptances_extended.append((previous, threat))
     for kind in ("elements", "flows", "boundaries"):
         was = {x.id for x in getattr(before, kind)}
@@ -198,10 +203,10 @@ def snapshots(start: Path, base: str | None, head: str | None) -> tuple[Snapshot
         commit, label = default_base(root)
     else:
         _check_ref(base)
-        commit = git.resolve(root, base)
-        if commit is None:
+        resolved = git.resolve(root, base)
+        if resolved is None:
             raise InputError(f"{base!r} is not a commit of this repository")
-        label = base
+        commit, label = resolved, base
     before = at_commit(root, commit, label, excluded)
     if head is None:
         after = in_work_tree(root)

@@ -12,10 +12,10 @@ from typing import Any
 
 from ..errors import printable
 from ..findings.reports.json_report import dump_json
-from ..format.model import Model, Threat
+from ..format.model import Acceptance, Model, Threat
 from ..format.risk import rate
 from ..interop.common import md_inline
-from .compare import Diff, ModelDiff
+from .compare import Diff, ModelDiff, Snapshot
 
 JSON_VERSION = 1
 _SHORT = 120
@@ -60,7 +60,7 @@ def _threat(t: Threat) -> str:
     return f"{code(t.id)} {gh(t.title)}"
 
 
-def _side(snapshot) -> str:
+def _side(snapshot: Snapshot) -> str:
     if snapshot.commit is None:
         return "the working tree"
     return f"`{snapshot.commit[:12]}` ({gh(snapshot.label)})"
@@ -91,14 +91,19 @@ def _model_section(d: ModelDiff) -> list[str]:
     accepted = []
     for t in d.acceptances_added:
         a = t.acceptance
+        if a is None:  # never: compare lists accepted threats with their acceptance
+            continue
         accepted.append(f"- Accepted: {_threat(t)} by {gh(a.by) or 'nobody named'}"
                         + (f", until {a.expires.isoformat()}" if a.expires else ", no expiry")
                         + (f": {gh(_short(a.rationale))}" if a.rationale else ""))
     for before, after in d.acceptances_extended:
-        was = before.acceptance.expires.isoformat() if before.acceptance.expires else "none"
+        old, new = before.acceptance, after.acceptance
+        if old is None or new is None or new.expires is None:
+            continue  # never: compare lists acceptances whose expiry moved later
+        was = old.expires.isoformat() if old.expires else "none"
         accepted.append(f"- Acceptance extended: {_threat(after)} until "
-                        f"{after.acceptance.expires.isoformat()} (was {was}), by "
-                        f"{gh(after.acceptance.by) or 'nobody named'}")
+                        f"{new.expires.isoformat()} (was {was}), by "
+                        f"{gh(new.by) or 'nobody named'}")
     if accepted:
         out += ["**Risk acceptances**", "", *accepted, ""]
     diagram = []
@@ -160,8 +165,7 @@ def _model_json(m: Model) -> dict[str, Any]:
     return {"id": m.id, "title": m.title, "path": m.path}
 
 
-def _acceptance(t: Threat) -> dict[str, Any]:
-    a = t.acceptance
+def _acceptance(t: Threat, a: Acceptance) -> dict[str, Any]:
     return {"id": t.id, "by": a.by, "date": a.date.isoformat() if a.date else None,
             "expires": a.expires.isoformat() if a.expires else None}
 
@@ -183,12 +187,18 @@ def _changed_json(d: ModelDiff) -> dict[str, Any]:
         "threats": {"added": [_threat_json(t) for t in d.threats_added],
                     "removed": [_threat_json(t) for t in d.threats_removed],
                     "changed": changes},
-        "acceptances": {"added": [_acceptance(t) for t in d.acceptances_added],
+        # (compare lists accepted threats with their acceptance, and an extension's new
+        # expiry; the conditions below only narrow the types)
+        "acceptances": {"added": [_acceptance(t, acc) for t in d.acceptances_added
+                                  if (acc := t.acceptance) is not None],
                         "extended": [{"id": a.id,
-                                      "from": b.acceptance.expires.isoformat()
-                                      if b.acceptance.expires else None,
-                                      "to": a.acceptance.expires.isoformat()}
-                                     for b, a in d.acceptances_extended]},
+                                      "from": old.expires.isoformat()
+                                      if old.expires else None,
+                                      "to": new.expires.isoformat()}
+                                     for b, a in d.acceptances_extended
+                                     if (old := b.acceptance) is not None
+                                     and (new := a.acceptance) is not None
+                                     and new.expires is not None]},
         **diagram}
 
 
@@ -202,7 +212,7 @@ def _item(kind: str, x: Any) -> dict[str, Any]:
 
 def to_json(diff: Diff) -> str:
     """The diff as JSON (format version 1, documented in the README)."""
-    def side(s) -> dict[str, Any]:
+    def side(s: Snapshot) -> dict[str, Any]:
         return {"ref": s.label if s.commit else None, "commit": s.commit,
                 "working_tree": s.commit is None}
 

@@ -90,7 +90,7 @@ class Timeline:
         """The newest ``limit`` versions of ``path``, parsed (the first call reads those of
         every path, in one batch)."""
         if self._entries is None:
-            self.entries(path)
+            self._entries = self._read()  # as entries() would
             self.models([blob for rows in self._entries.values() for _, _, blob in rows[:limit]])
         rows = self.entries(path)[:limit]
         models = self.models([blob for _, _, blob in rows])

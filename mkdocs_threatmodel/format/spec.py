@@ -83,11 +83,19 @@ class Type:
     fields: dict[str, Field] = field(default_factory=dict)
     synonyms: dict[str, str] = field(default_factory=dict)  # word people write -> the value
 
+    @property
+    def item_type(self) -> Type:
+        """A list's or a map's item type (made by :func:`list_of` and :func:`map_of`)."""
+        if self.item is None:
+            raise TypeError(f"a {self.name} type has no item type")
+        return self.item
+
     def describe(self) -> str:
         if self.name == "enum":
             return ", ".join(f"`{v}`" for v in self.values)
         if self.name == "list":
-            return f"list of {self.item.describe() if self.item.name != 'object' else 'mappings'}"
+            item = self.item_type
+            return f"list of {item.describe() if item.name != 'object' else 'mappings'}"
         if self.name == "map":
             return "mapping of target id to mapping"
         if self.name == "object":
@@ -374,11 +382,11 @@ def _schema(t: Type) -> dict:
         return {"type": "boolean"}
     if t.name == "map":
         return {"type": "object", "propertyNames": {"pattern": ID_PATTERN},
-                "additionalProperties": _schema(t.item)}
+                "additionalProperties": _schema(t.item_type)}
     if t.name == "enum":
         return {"type": "string", "enum": list(t.values)}
     if t.name == "list":
-        return {"type": "array", "items": _schema(t.item)}
+        return {"type": "array", "items": _schema(t.item_type)}
     properties = {}
     for name, f in t.fields.items():
         prop = {"description": f.doc, **_schema(f.type)}

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..format.model import STRIDE_NAMES
 from ..format.spec import LEVELS, is_id
 
+if TYPE_CHECKING:
+    from typing import TypeGuard
+
 # Likelihood and impact as OTM numbers (0-100): each level is the top of its quarter.
-LEVEL_NUMBER = {"low": 25, "medium": 50, "high": 75, "critical": 100}
+# (Looked up with an optional level: a missing one, None, gets the caller's default.)
+LEVEL_NUMBER: dict[str | None, int] = {"low": 25, "medium": 50, "high": 75, "critical": 100}
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
                    r"[0-9a-fA-F]{12}")
@@ -47,7 +51,7 @@ def stride_letter(word: Any) -> str | None:
     return _STRIDE_WORDS.get(cleaned)
 
 
-def is_slug(value: Any) -> bool:
+def is_slug(value: Any) -> TypeGuard[str]:
     """Whether ``value`` is a valid id of the format."""
     return is_id(value)
 

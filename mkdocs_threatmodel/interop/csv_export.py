@@ -47,8 +47,9 @@ def docs_dir_of(model_path: str) -> str | None:
 
 
 def rows(models: list[Model], site_url: str | None = None,
-         docs_dirs: dict[str, str] | None = None) -> list[dict[str, str]]:
-    """The CSV rows of the threats of ``models`` (``docs_dirs``: model path -> docs folder)."""
+         docs_dirs: dict[str, str] | None = None) -> list[dict[str, str | None]]:
+    """The CSV rows of the threats of ``models`` (``docs_dirs``: model path -> docs folder;
+    an owner, ticket or mitigation the threat lacks is ``None``, an empty cell)."""
     out = []
     for model in models:
         url = ""

@@ -186,8 +186,8 @@ class Draft:
         self.tags = texts(extras.get("tags"))
         for a in items(extras.get("assumptions")):
             a = mapping(a)
-            if text(a.get("id")) and text(a.get("text")):
+            if text(a.get("id")) and (said := text(a.get("text"))):
                 self.assumptions.append(DraftAssumption(
-                    f"s:{a['id']}", text(a["text"]), text(a.get("status")) or "assumed",
+                    f"s:{a['id']}", said, text(a.get("status")) or "assumed",
                     text(a.get("owner")), texts(a.get("tags")), a["id"],
                     revisit=text(a.get("revisit"))))

@@ -48,7 +48,7 @@ def plain(kind: str, entry: Entry) -> dict[str, Any]:
     """The entry's plain keys that differ from the format's defaults."""
     out: dict[str, Any] = {}
     for key in PLAIN_KEYS[kind][1]:
-        value = entry.encrypted_given if key == "encrypted" else getattr(entry, key)
+        value = getattr(entry, "encrypted_given" if key == "encrypted" else key)  # a Flow's
         if kind == "boundary" and key == "kind" and value == "network":
             continue
         if value is None or value == [] or value is False and key != "encrypted":
@@ -102,7 +102,9 @@ def _fits(t: Type, value: Any) -> bool:
     if t.name == "enum":
         return value in t.values
     if t.name == "list":
-        return isinstance(value, list) and all(_fits(t.item, v) for v in value)
+        item = t.item  # (a list type always has one: spec.list_of)
+        return isinstance(value, list) and item is not None and all(_fits(item, v)
+                                                                    for v in value)
     return False
 
 

@@ -11,15 +11,19 @@ an export can give the other tool its own ids back.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from .common import is_slug, is_uuid, md_inline, slugify
+
+if TYPE_CHECKING:
+    from typing import TypeGuard
 
 TABLE_MARKER = "<!-- threatmodel: source ids ({fmt}) -->"
 _KINDS = "model|asset|boundary|element|flow|threat|mitigation|assumption"
 _ROW = re.compile(rf"^\| ({_KINDS}) \| `([^`|]+)` \| `([^`|]+)` \|", re.MULTILINE)
 _SAFE_ID = re.compile(r"[^`|\\<>\s]{1,200}")
 
-def keepable(source_id: str | None) -> bool:
+def keepable(source_id: str | None) -> TypeGuard[str]:
     """Whether a source's id can stay as it is."""
     return is_slug(source_id) and not is_uuid(source_id) and len(source_id) <= 80
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -47,6 +47,22 @@ from ..format.spec import (
 from .common import md_escape, md_inline, one_line, slugify
 from .draft import Draft, DraftThreat
 from .ids import IdMaker, id_table, keepable, name_base
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from .draft import (
+        DraftAsset,
+        DraftAssumption,
+        DraftBoundary,
+        DraftElement,
+        DraftFlow,
+        DraftMitigation,
+    )
+
+    # An entry that gets an id: its draft key and the source's id.
+    _Entry: TypeAlias = (DraftAsset | DraftBoundary | DraftElement | DraftFlow
+                         | DraftMitigation | DraftAssumption)
 
 # Control characters (but the line break and tab), DEL, C1 controls, Unicode line separators
 # and bidirectional overrides: never copied from a source into the model written.
@@ -100,12 +116,13 @@ class _Builder:
     # -- ids -------------------------------------------------------------------------
     def assign_ids(self) -> None:
         d = self.draft
-        entries = ([("asset", a, "asset") for a in d.assets]
-                   + [("boundary", b, "boundary") for b in d.boundaries]
-                   + [("element", e, e.type) for e in d.elements]
-                   + [("flow", f, "flow") for f in d.flows]
-                   + [("mitigation", m, "mitigation") for m in d.mitigations]
-                   + [("assumption", a, "assumption") for a in d.assumptions])
+        entries: list[tuple[str, _Entry, str]] = (
+            [("asset", a, "asset") for a in d.assets]
+            + [("boundary", b, "boundary") for b in d.boundaries]
+            + [("element", e, e.type) for e in d.elements]
+            + [("flow", f, "flow") for f in d.flows]
+            + [("mitigation", m, "mitigation") for m in d.mitigations]
+            + [("assumption", a, "assumption") for a in d.assumptions])
         later = []
         for kind, entry, _fallback in entries:
             name = (getattr(entry, "name", None) or getattr(entry, "label", None)
@@ -121,7 +138,8 @@ class _Builder:
         for flow in d.flows:  # a response merged into its request keeps its own id too
             for other in flow.also_source_ids:
                 self.ids.rows.append(("flow", self.key[flow.key], other, flow.label or ""))
-        self.source_of = {x.key: x.source_id for x in [*d.elements, *d.flows]}
+        nodes: list[DraftElement | DraftFlow] = [*d.elements, *d.flows]
+        self.source_of = {x.key: x.source_id for x in nodes}
         for element in d.elements:
             self.kind[element.key] = element.type
         for flow in d.flows:
@@ -150,7 +168,8 @@ class _Builder:
                 why = "its flows"
             elif letter == "E":
                 found, why = [f.target for f in flows if f.source == target], "what it sends to"
-        fits = [k for k in dict.fromkeys(found) if letter in APPLICABLE.get(self.kind.get(k), "")]
+        fits = [k for k in dict.fromkeys(found)
+                if letter in APPLICABLE.get(self.kind.get(k, ""), "")]
         return fits, why
 
     def place(self, threat: DraftThreat,
@@ -158,7 +177,7 @@ class _Builder:
         """The threat's targets grouped by the letters each keeps, after moving letters."""
         per_target: dict[str, list[str]] = {}
         keep_empty: set[str] = set()  # targets that stay even without a letter
-        order = {sid: i for i, sid in enumerate(threat.target_order)}
+        order: dict[str | None, int] = {sid: i for i, sid in enumerate(threat.target_order)}
         placements = sorted(threat.placements,
                             key=lambda p: order.get(self.source_of.get(p[0]), len(order)))
         for target, letters in placements:
@@ -167,7 +186,7 @@ class _Builder:
             per_target.setdefault(target, [])
             if not letters:
                 keep_empty.add(target)
-            kind = self.kind.get(target)
+            kind = self.kind.get(target, "")  # "" (no kind) is in neither table below
             for letter in letters:
                 if letter in APPLICABLE.get(kind, ""):
                     per_target[target].append(letter)
@@ -255,7 +274,7 @@ def _threat_entry(b: _Builder, part: _Part, owner: str | None) -> dict[str, Any]
     t = part.draft
     status = t.status if t.status in THREAT_STATUSES else "open"
     story = clean(t.story)
-    facts = [clean(f) for f in t.facts if clean(f)]
+    facts = [fact for f in t.facts if (fact := clean(f))]
     likelihood, impact = _level(t.likelihood), _level(t.impact)
     ticket, mitigation, rationale = clean(t.ticket), clean(t.mitigation), clean(t.rationale)
     acceptance = {k: clean(v) for k, v in (t.acceptance or {}).items() if clean(v)}
@@ -577,11 +596,11 @@ def _body(draft: Draft, b: _Builder, title: str, source_name: str, today: dt.dat
                      "unrated, until someone walks it.")
     lines += ["Review the notes below, then delete this comment.", "-->", "",
               f"# {md_inline(title)}", ""]
-    if clean(draft.description):
-        lines += [md_escape(clean(draft.description)), ""]
+    if description := clean(draft.description):
+        lines += [md_escape(description), ""]
     for heading, section in draft.sections:
-        if clean(section):
-            lines += [f"## {md_inline(heading)}", "", md_escape(clean(section)), ""]
+        if body := clean(section):
+            lines += [f"## {md_inline(heading)}", "", md_escape(body), ""]
     if b.notes:
         lines += ["## Import notes", ""] + [f"- {md_inline(n)}" for n in b.notes] + [""]
     if draft.unmapped:

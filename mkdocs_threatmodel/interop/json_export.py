@@ -6,18 +6,23 @@ vector, and whether each flow is encrypted and crosses a boundary."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..format.model import Model, Threat
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from ..format.risk import Risk
 
 JSON_VERSION = 1
 
 
-def _date(value) -> str | None:
+def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _risk(risk) -> dict[str, Any] | None:
+def _risk(risk: Risk | None) -> dict[str, Any] | None:
     return {"score": risk.score, "band": risk.band} if risk else None
 
 

@@ -48,7 +48,7 @@ def _restore(model: Model) -> dict[str, str]:
     return {k: v for k, v in table.items() if counts[v] == 1}
 
 
-def _threat_attributes(threat: Threat, oid) -> dict[str, Any]:
+def _threat_attributes(threat: Threat, oid: Callable[[str], str]) -> dict[str, Any]:
     attrs: dict[str, Any] = {"status": threat.status,
                              "targets": [oid(t) for t in threat.targets]}
     if threat.owner:
@@ -166,9 +166,9 @@ def _mitigations(model: Model, oid: Callable[[str], str]
                             "attributes": mitigation_record(m) or None})
     implemented = {m.id for m in model.mitigations if m.implemented}
     texts: dict[str, str] = {}
-    used = {oid(x.id) for x in [*model.assets, *model.boundaries, *model.elements,
-                                *model.flows, *model.threats, *model.mitigations,
-                                *model.assumptions]}
+    used = {oid(x.id) for entries in (model.assets, model.boundaries, model.elements,
+                                      model.flows, model.threats, model.mitigations,
+                                      model.assumptions) for x in entries}
     for threat in model.threats:
         if threat.mitigation:
             mid = f"{oid(threat.id)}-mitigation"
@@ -222,8 +222,8 @@ def _component(e: Element, oid: Callable[[str], str], outside: str | None,
 
 def _dataflow(f: Flow, oid: Callable[[str], str],
               instances: Callable[[str], list]) -> dict[str, Any]:
-    attrs = {k: v for k, v in (("label", f.label), ("protocol", f.protocol),
-                               ("auth", f.auth)) if v}
+    attrs: dict[str, Any] = {k: v for k, v in (("label", f.label), ("protocol", f.protocol),
+                                               ("auth", f.auth)) if v}
     if f.returns:
         attrs["returns"] = [oid(a) for a in f.returns]
     attrs.update(plain("flow", f))

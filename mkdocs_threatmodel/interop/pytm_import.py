@@ -225,21 +225,22 @@ class _Reader:
             encrypted = mapping(f.get("controls")).get("isEncrypted")
             flow.encrypted = encrypted if isinstance(encrypted, bool) else None
             d.flows.append(flow)
-        for response, request in merged.items():
+        for response, request_name in merged.items():
             r = by_name[response]
-            flow = next((x for x in d.flows if x.key == self.flow_key.get(request)), None)
-            if flow is None:
+            forward = next((x for x in d.flows if x.key == self.flow_key.get(request_name)),
+                           None)
+            if forward is None:
                 continue
-            self.flow_key[response] = flow.key
-            flow.returns += [self.asset_key[x] for x in texts(r.get("data"))
-                             if x in self.asset_key]
-            flow.also_source_ids.append(response)
+            self.flow_key[response] = forward.key
+            forward.returns += [self.asset_key[x] for x in texts(r.get("data"))
+                                if x in self.asset_key]
+            forward.also_source_ids.append(response)
             said = [f"Its response '{response}' comes back on the same connection"]
             said += [f"{k} {r[k]}" for k in ("protocol", "dstPort", "srcPort")
                      if r.get(k) not in (None, "", -1)]
-            flow.description = _join(flow.description, ", ".join(said) + ".",
-                                     text(r.get("description")), text(r.get("note")))
-            flow.tags += [f"response:{t}" for t in _tags(r)]
+            forward.description = _join(forward.description, ", ".join(said) + ".",
+                                        text(r.get("description")), text(r.get("note")))
+            forward.tags += [f"response:{t}" for t in _tags(r)]
         if merged:
             d.notes.append(f"{len(merged)} response flow(s) are folded into their request "
                            "(what comes back is the request's 'returns'); findings on a "
@@ -266,8 +267,8 @@ class _Reader:
             description = text(mapping(item).get("description")) if isinstance(item, dict) \
                 else None
             self.assumption_key[name] = key
-            d.assumptions.append(DraftAssumption(key, _join(name, description, sep=": "),
-                                                 tags=tags, source_id=name))
+            statement = f"{name}: {description}" if description else name  # as _join gives
+            d.assumptions.append(DraftAssumption(key, statement, tags=tags, source_id=name))
 
     # -- findings ------------------------------------------------------------------
     def _findings(self, findings: list[dict], excluded: bool) -> None:

@@ -145,8 +145,8 @@ class _Reader:
         for key, heading in (("business_overview", "Business overview"),
                              ("technical_overview", "Technical overview")):
             part = mapping(data.get(key))
-            if _plain(part.get("description")):
-                d.sections.append((heading, _plain(part.get("description"))))
+            if described := _plain(part.get("description")):
+                d.sections.append((heading, described))
             if part.get("images"):
                 d.unmapped.append(f"The images of the {heading.lower()}: image files beside "
                                   "the Threagile model, not carried by it.")
@@ -401,15 +401,15 @@ class _Reader:
                 detail.update(status=status["status"], ticket=status.get("ticket"))
             per_target[key] = {k: v for k, v in detail.items() if v}
         same = all(s == statuses[0] for s in statuses) if statuses else True
-        first = statuses[0] if statuses and same else {"status": "untriaged"}
+        first: dict[str, Any] = statuses[0] if statuses and same else {"status": "untriaged"}
         if not same:
             first = {"status": "open"}
             d.notes.append(f"Risks of category '{cid}' are tracked differently: the threat is "
                            "open, each target has its own status.")
         else:
-            for detail in per_target.values():
-                detail.pop("status", None)
-                detail.pop("ticket", None)
+            for kept in per_target.values():
+                kept.pop("status", None)
+                kept.pop("ticket", None)
         story = _join(_plain(c.get("description")),
                       *(f"{label}: {_plain(c.get(key))}" for key, label in (
                           ("impact", "Impact"), ("asvs", "ASVS"), ("cheat_sheet", "Cheat sheet"),
@@ -426,9 +426,9 @@ class _Reader:
         for what in ("likelihood", "impact"):
             rated = [x[what] for x in per_target.values() if x.get(what)]
             top[what] = max(rated, key=order.index) if rated else None
-            for detail in per_target.values():
-                if top[what] is not None and detail.get(what) == top[what]:
-                    del detail[what]
+            for kept in per_target.values():
+                if top[what] is not None and kept.get(what) == top[what]:
+                    del kept[what]
         mitigation = _join(first.get("mitigation"), _plain(c.get("mitigation")))
         d.threats.append(DraftThreat(
             key=f"r:{cid}", title=title, placements=placements, status=first["status"],
@@ -448,7 +448,7 @@ class _Reader:
         """A tracking entry of a built-in rule: a threat on what its key names."""
         parts = key.split("@")
         category, named = parts[0], [p for p in parts[1:] if p != "*"]
-        placements = []
+        placements: list[tuple[str, list[str]]] = []
         for name in named:
             if name in self.flow_ids:
                 placements.append((self.flow_ids[name], []))

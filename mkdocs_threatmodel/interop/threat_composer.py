@@ -111,11 +111,11 @@ def to_threat_composer(model: Model) -> dict[str, Any]:
     assumptions, mitigations, threats = [], [], []
     a_links, m_links = [], []
     for n, a in enumerate(model.assumptions, 1):
-        content, _sep, comments = a.text.partition(ASSUMPTION_COMMENTS)
-        entry = {"id": ids("assumption", a.id), "numericId": n, "displayOrder": n,
-                 "content": content}
-        if comments:
-            entry["metadata"] = [{"key": "Comments", "value": comments}]
+        content, _sep, remarks = a.text.partition(ASSUMPTION_COMMENTS)
+        entry: dict[str, Any] = {"id": ids("assumption", a.id), "numericId": n,
+                                 "displayOrder": n, "content": content}
+        if remarks:
+            entry["metadata"] = [{"key": "Comments", "value": remarks}]
         if a.tags:
             entry["tags"] = list(a.tags)
         assumptions.append(entry)
@@ -140,7 +140,7 @@ def to_threat_composer(model: Model) -> dict[str, Any]:
     for n, t in enumerate(model.threats, 1):
         tid = ids("threat", t.id)
         parts, comments = _story_parts(t.story)
-        entry: dict[str, Any] = {"id": tid, "numericId": n, "displayOrder": n}
+        entry = {"id": tid, "numericId": n, "displayOrder": n}
         metadata: list[dict[str, Any]] = []
         priority = _priority(t, parts)
         if priority:

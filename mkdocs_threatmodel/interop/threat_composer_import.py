@@ -152,12 +152,12 @@ def _threat(t: dict, d: Draft, assets: dict[str, str], m_links: list[dict],
     cia = [GOALS[g.lower()] for g in texts(t.get("impactedGoal")) if g.lower() in GOALS]
     hurts = []
     for name in texts(t.get("impactedAssets")):
-        key = assets.get(name.lower())
-        if key is None:
-            key = assets[name.lower()] = f"asset:{name.lower()}"
-            d.assets.append(DraftAsset(key, name, description="An impacted asset named by "
-                                       "Threat Composer threats."))
-        hurts.append({"asset": key, "cia": cia})
+        asset_key = assets.get(name.lower())
+        if asset_key is None:
+            asset_key = assets[name.lower()] = f"asset:{name.lower()}"
+            d.assets.append(DraftAsset(asset_key, name, description="An impacted asset named "
+                                       "by Threat Composer threats."))
+        hurts.append({"asset": asset_key, "cia": cia})
     letters = [x for x in dict.fromkeys(texts(meta.get("STRIDE"))) if x in STRIDE]
     status = str(t.get("status") or "threatIdentified")
     if priority in ("high", "critical") and THREAT_STATUSES.get(status, "open") == "open":

@@ -16,7 +16,7 @@ threat, each cell's ``data`` and ``detail``), which :mod:`.threat_dragon_import`
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..format.model import STRIDE_NAMES, Model, Threat
 from ..format.spec import ELEMENT_TYPES
@@ -25,13 +25,18 @@ from .extras import assumption_record, mitigation_record, plain, threat_links
 from .ids import read_id_table
 from .layout import Rect, layout
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..format.model import Element
+
 TD_VERSION = "2.0.0"
 SHAPES = {"external": ("actor", "tm.Actor"), "process": ("process", "tm.Process"),
           "store": ("store", "tm.Store")}
 STATUS_WORDS = {"untriaged": "Open", "open": "Open", "mitigating": "Open", "accepted": "Open",
                 "transferred": "Open", "mitigated": "Mitigated", "not-applicable": "NotApplicable"}
 SEVERITY_WORDS = {"low": "Low", "medium": "Medium", "high": "High", "critical": "Critical"}
-_TYPE_DEFAULTS = {
+_TYPE_DEFAULTS: dict[str, dict[str, bool | str]] = {
     "external": {"providesAuthentication": False},
     "process": {"handlesCardPayment": False, "handlesGoodsOrServices": False,
                 "isWebApplication": False, "privilegeLevel": ""},
@@ -100,7 +105,8 @@ def _entries(model: Model, target: str, restore: dict[str, str], counter: list[i
     return out
 
 
-def _node(model: Model, element, rect: Rect, threats: list, cid: str) -> dict[str, Any]:
+def _node(model: Model, element: Element, rect: Rect, threats: list[dict[str, Any]],
+          cid: str) -> dict[str, Any]:
     kind = element.type if element.type in ELEMENT_TYPES else "process"
     shape, td_type = SHAPES[kind]
     is_open = any(t["status"] == "Open" for t in threats)
@@ -111,10 +117,11 @@ def _node(model: Model, element, rect: Rect, threats: list, cid: str) -> dict[st
         attrs.update(topLine=dict(line), bottomLine=dict(line))
     else:
         attrs["body"] = line
-    data = {"name": element.name, "description": element.description or "", "type": td_type,
-            "isTrustBoundary": False, "outOfScope": element.out_of_scope is not None,
-            "reasonOutOfScope": element.out_of_scope or "",
-            **_TYPE_DEFAULTS[kind], "threats": threats, "hasOpenThreats": is_open}
+    data: dict[str, Any] = {
+        "name": element.name, "description": element.description or "", "type": td_type,
+        "isTrustBoundary": False, "outOfScope": element.out_of_scope is not None,
+        "reasonOutOfScope": element.out_of_scope or "",
+        **_TYPE_DEFAULTS[kind], "threats": threats, "hasOpenThreats": is_open}
     extras = {**({"assets": list(element.assets)} if element.assets else {}),
               **plain("element", element)}
     if extras:
@@ -201,7 +208,7 @@ def to_threat_dragon(model: Model) -> dict[str, Any]:
     }
 
 
-def _model_extras(model: Model, cid) -> dict[str, Any]:
+def _model_extras(model: Model, cid: Callable[[str], str]) -> dict[str, Any]:
     raw = mapping(model.source.data)
     out: dict[str, Any] = {"id": model.id, "status": model.status}
     if model.reviewed_date:

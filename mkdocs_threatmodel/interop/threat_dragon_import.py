@@ -93,8 +93,8 @@ def _name(cell: dict) -> str:
         label_attrs = mapping(mapping(label).get("attrs"))
         candidates += [mapping(label_attrs.get(k)).get("text") for k in ("label", "text")]
     for value in candidates:
-        if text(value):
-            return one_line(value)
+        if said := text(value):
+            return one_line(said)  # (one_line strips, as text does)
     return ""
 
 
@@ -165,9 +165,8 @@ class _Reader:
                 d.threats.append(threat)
             return
         people = self.detail.get("contributors")
-        contributors = [text(mapping(c).get("name")) for c in
-                        (people if isinstance(people, list) else [])
-                        if text(mapping(c).get("name"))]
+        contributors = [who for c in (people if isinstance(people, list) else [])
+                        if (who := text(mapping(c).get("name")))]
         if contributors:
             d.notes.append("Contributors in Threat Dragon: " + ", ".join(contributors) + ".")
         if text(self.detail.get("reviewer")):
@@ -176,8 +175,8 @@ class _Reader:
 
     def _target_key(self, cell_id: str) -> str | None:
         """The draft key of the (first) element or flow with this cell id."""
-        return next((x.key for x in [*self.draft.elements, *self.draft.flows]
-                     if x.source_id == cell_id), None)
+        nodes: list[DraftElement | DraftFlow] = [*self.draft.elements, *self.draft.flows]
+        return next((x.key for x in nodes if x.source_id == cell_id), None)
 
     def read(self, diagrams: list[dict]) -> Draft:
         self._model()
@@ -200,8 +199,8 @@ class _Reader:
         prefix = f"{number}:"
         nodes: dict[str, tuple[str, Rect | None]] = {}
         boxes: dict[str, Rect] = {}
-        box_cells: list[dict] = []
-        flows: list[dict] = []
+        box_cells: list[tuple[dict, str, str]] = []  # (cell, cell id, name)
+        flows: list[tuple[dict, str, str]] = []
         for cell in cells:
             cell_id = cell.get("id")
             if not isinstance(cell_id, str) or not cell_id:
@@ -260,7 +259,7 @@ class _Reader:
             cell_id, extra=plain_back("element", extras) if self.ours else {}))
         self._cell_threats(cell, key)
 
-    def _boxes(self, prefix: str, box_cells: list, boxes: dict[str, Rect],
+    def _boxes(self, prefix: str, box_cells: list[tuple[dict, str, str]], boxes: dict[str, Rect],
                nodes: dict[str, tuple[str, Rect | None]]) -> None:
         def area(rect: Rect) -> float:
             return rect.width * rect.height
@@ -287,12 +286,12 @@ class _Reader:
             if box is not None:
                 by_key[prefix + cell_id].boundary = prefix + box
 
-    def _flow(self, prefix: str, cell: dict, cell_id: str, name: str, nodes: dict,
-              title: str) -> None:
+    def _flow(self, prefix: str, cell: dict, cell_id: str, name: str,
+              nodes: dict[str, tuple[str, Rect | None]], title: str) -> None:
         data = mapping(cell.get("data")) or cell
         source, target = _end(cell.get("source")), _end(cell.get("target"))
         key = prefix + cell_id
-        if source not in nodes or target not in nodes:
+        if source is None or target is None or source not in nodes or target not in nodes:
             self.draft.notes.append(
                 f"Flow '{name or cell_id}' in '{title}' is not attached to an element at both "
                 "ends: it is not a flow here" + (", and its threats have no target."

@@ -9,19 +9,23 @@ log4brains' ``- Status: superseded by ...`` line.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ..format.frontmatter import OPENING, closing_index
 from ..format.source import read_yaml
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _SUPERSEDED = re.compile(r"super[sc]eded\s+by\b[\s:]*(.*)", re.IGNORECASE | re.DOTALL)
 _STATUS_LINE = re.compile(r"^\s*status\s*:\s*(super[sc]eded\s+by\b.*)$",
                           re.IGNORECASE | re.MULTILINE)
 _MENTION = re.compile(r"super[sc]eded", re.IGNORECASE)  # no mention: nothing to parse
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
-_md = None
+_md: MarkdownIt | None = None
 
 
-def _parser():
+def _parser() -> MarkdownIt:
     global _md
     if _md is None:
         from markdown_it import MarkdownIt  # only when an ADR is read: not on every run
@@ -58,8 +62,9 @@ def _from_body(body: str) -> str | None:
         if token.type != "inline":
             continue
         line = _STATUS_LINE.search(token.content)
-        if line:
-            return _name(_SUPERSEDED.search(line[1])[1])
+        # (the status line's words are what _SUPERSEDED matches: it always finds them)
+        if line and (words := _SUPERSEDED.search(line[1])) is not None:
+            return _name(words[1])
         if in_status:
             found = _SUPERSEDED.search(token.content)
             if found:

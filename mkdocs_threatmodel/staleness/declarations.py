@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import marshal
 import os
+from collections.abc import Iterable
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -109,7 +110,8 @@ def staged_declarations(root: Path, blobs: dict[str, str], folder: Path | None
             # The judgement that follows needs these blobs' facts too (on a long history,
             # those of every model): kept, they are not parsed a second time.
             keep_facts(root, folder, {**kept_facts(root, folder), **parsed}, set(parsed))
-    return {path: known[sha] for path, sha in sorted(blobs.items()) if known[sha] is not None}
+    return {path: found for path, sha in sorted(blobs.items())
+            if (found := known[sha]) is not None}
 
 
 def _place(root: Path, folder: Path | None, kind: str) -> Path | None:
@@ -137,7 +139,7 @@ def kept_reviews(root: Path, folder: Path | None) -> dict[str, Any]:
     return known if all(_plain_value(v) for v in values) else {}
 
 
-def _types(values) -> set[type]:
+def _types(values: Iterable[object]) -> set[type]:
     return set(map(type, values))
 
 

@@ -23,10 +23,10 @@ from __future__ import annotations
 import marshal
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import chain
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from ..workspace import git
 from ..workspace.cache import blake2b, read_keyed, read_sealed, write_sealed
@@ -43,6 +43,13 @@ class Doubt(Exception):
     """A snapshot's changes turned out not to be what a history holds: read it afresh."""
 
 
+@overload
+def read_log(root: Path, head: str, state: git.State, folder: Path | None,
+             fresh: bool = False, read_whole: None = None) -> git.Log: ...
+@overload
+def read_log(root: Path, head: str, state: git.State, folder: Path | None,
+             fresh: bool = False, *, read_whole: Callable[[], int | None]
+             ) -> git.Log | None: ...
 def read_log(root: Path, head: str, state: git.State, folder: Path | None,
              fresh: bool = False, read_whole: Callable[[], int | None] | None = None
              ) -> git.Log | None:
@@ -78,7 +85,9 @@ def _from_snapshot(root: Path, head: str, place: Path, branch: str,
         return None
     path, snap_head = candidates[0]
     base = snap_head if snap_head == head else git.merge_base(root, snap_head, head)
-    older = _load(path, snap_head, boundary) if base else None
+    if not base:
+        return None
+    older = _load(path, snap_head, boundary)
     if older is None:
         return None
     if base != snap_head:  # rebased, reset or another branch: keep what both share
@@ -157,7 +166,7 @@ def _load(path: Path, head: str, boundary: tuple[str, ...]) -> git.Log | None:
     return kept[1] if kept is not None and kept[0] == (FORMAT, head, boundary) else None
 
 
-def _decode(payload: memoryview) -> tuple[tuple, git.Log] | None:
+def _decode(payload: bytes) -> tuple[tuple, git.Log] | None:
     """(version, head, what bounds the read) and the commits of a kept log, or ``None``
     when it does not hold the columns a log is made of (each path's changes are checked
     when used)."""
@@ -179,7 +188,7 @@ def _decode(payload: memoryview) -> tuple[tuple, git.Log] | None:
                                             set(gitlinks), unchecked=True)
 
 
-def _types(values) -> set[type]:
+def _types(values: Iterable[object]) -> set[type]:
     return set(map(type, values))
 
 
@@ -282,8 +291,9 @@ def read_range(root: Path, head: str, state: git.State, folder: Path | None,
     target = place.parent.parent / "ranges" / place.name / f"{name}.log"
     payload = read_sealed(target, name.encode())
     kept = _decode(payload) if payload is not None and not fresh else None
-    log = None
+    log: git.Log | None = None
     if kept is not None and kept[0][0] == FORMAT and kept[0][2] == ident:
+        older: git.Log | None  # None: its changes are not a history's
         kept_head, older = kept[0][1], kept[1]
         older.first_parent = bounds.first_parent
         if bounds.pathspecs:

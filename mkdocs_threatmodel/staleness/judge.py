@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, KeysView, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,14 +129,16 @@ def review_of_source(src: SourceFile) -> Any:
 def _info(rel: str, data: dict[str, Any]) -> Info:
     """A model's :class:`Info` from its front matter (what :func:`.declarations.facts_of`
     keeps of it)."""
-    reviewed = data.get("reviewed") if isinstance(data.get("reviewed"), dict) else {}
+    reviewed = data.get("reviewed")
+    if not isinstance(reviewed, dict):
+        reviewed = {}
     covers, adrs = declared(data)
     by = reviewed.get("by")
     return Info(rel, list(covers), from_model(rel, adrs), parse_date(reviewed.get("date")),
                  by if isinstance(by, str) else None, parse_duration(data.get("review_every")))
 
 
-def from_model(rel: str, adrs) -> list[str]:
+def from_model(rel: str, adrs: Iterable[str]) -> list[str]:
     """ADR paths as written in the model at ``rel``, made repository-relative."""
     base = posixpath.dirname(rel)
     return [posixpath.normpath(posixpath.join(base, a)) for a in adrs]
@@ -144,7 +146,8 @@ def from_model(rel: str, adrs) -> list[str]:
 
 def dependencies(infos: list[Info]) -> tuple[GlobIndex, dict[str, list[int]]]:
     """What each model depends on: its covered globs, and the ADR paths it cites."""
-    covers, adrs = GlobIndex(), {}
+    covers = GlobIndex()
+    adrs: dict[str, list[int]] = {}
     for n, info in enumerate(infos):
         for glob in info.covers:
             covers.add(glob, n)
@@ -195,7 +198,7 @@ class _History:
             self._commits[i] = self.log.commit(i)
         return self._commits[i]
 
-    def paths(self):
+    def paths(self) -> KeysView[str]:
         """Every path a commit changed (renames under both names)."""
         return self.log.paths.keys()
 
@@ -217,7 +220,7 @@ class _History:
                                        strict=True)]
         return self._entries[path]
 
-    def ancestry(self, newer: int, few: bool = False):
+    def ancestry(self, newer: int, few: bool = False) -> Callable[[int], bool]:
         """A fast test ``f(i)``: is commit ``i`` ``newer`` or one of its ancestors?
 
         ``few`` says only a few commits will be asked about: their ancestors are
@@ -229,14 +232,17 @@ class _History:
             if newer not in self._walks:
                 self._walks[newer] = self.log.reachable(newer, self.index)
             return self._walks[newer].__contains__
-        self.is_ancestor(newer, newer)  # builds the bitsets
-        raw = self._ancestors[newer].to_bytes((len(self) + 8) // 8, "little")
+        raw = self._bitsets()[newer].to_bytes((len(self) + 8) // 8, "little")
         return lambda older: older >= newer and bool(raw[older >> 3] >> (older & 7) & 1)
 
     def is_ancestor(self, older: int, newer: int) -> bool:
         """Whether commit ``older`` is ``newer`` or one of its ancestors (by number)."""
         if self.linear:
             return older >= newer
+        return bool((self._bitsets()[newer] >> older) & 1)
+
+    def _bitsets(self) -> list[int]:
+        """Each commit's ancestors and itself, as a bitset of their numbers (built once)."""
         if self._ancestors is None:
             bits = [0] * len(self)
             index = self.index
@@ -248,7 +254,7 @@ class _History:
                         mask |= bits[j]
                 bits[i] = mask
             self._ancestors = bits
-        return bool((self._ancestors[newer] >> older) & 1)
+        return self._ancestors
 
     def entries_after(self, path: str, cursor: int) -> list[tuple[int, git.Change]]:
         """Changes of ``path`` in commits older than number ``cursor``."""
@@ -258,14 +264,14 @@ class _History:
 class _Pending:
     """A history being read in a thread while the models are read."""
 
-    def __init__(self, read) -> None:
+    def __init__(self, read: Callable[[], git.Log | None]) -> None:
         import threading
 
-        self._result: list = []
+        self._result: list[git.Log | None | git.GitError] = []
         self._thread = threading.Thread(target=self._run, args=(read,), daemon=True)
         self._thread.start()
 
-    def _run(self, read) -> None:
+    def _run(self, read: Callable[[], git.Log | None]) -> None:
         try:
             self._result.append(read())
         except git.GitError as exc:
@@ -273,9 +279,12 @@ class _Pending:
 
     def log(self) -> git.Log | None:
         self._thread.join()
-        if not self._result or isinstance(self._result[0], git.GitError):
-            raise self._result[0] if self._result else git.GitError("git log failed")
-        return self._result[0]
+        if not self._result:
+            raise git.GitError("git log failed")
+        result = self._result[0]
+        if isinstance(result, git.GitError):
+            raise result
+        return result
 
 
 _Points = dict[str, tuple[int, str]]  # model path -> (commit number, how it was found)
@@ -354,9 +363,10 @@ class Assessment:
             for rel in self._uncommitted({}):
                 self._not_committed(rel)
             return self.results
+        head = state.head if self.rev == "HEAD" else self.rev
         # The judged models only, when there are few; their ADRs are looked up once read.
         tree = git.tree(self.root, self.rev, sorted(self.only) if self.only is not None else None)
-        pending = self._start_history(state, folder)
+        pending = self._start_history(state, folder, head)
         with git.BlobReader(self.root) as blobs:
             infos = self._read_models(tree, blobs, folder)
             for rel in self._uncommitted(tree):
@@ -366,11 +376,10 @@ class Assessment:
                 tree.update(git.tree(self.root, self.rev, cited))
             for sha, value in kept_reviews(self.root, folder).items():
                 self._reviewed.setdefault(sha, value)
-            history, points = self._history(pending, infos, blobs, state, folder)
+            history, points = self._history(pending, infos, blobs, state, folder, head)
             try:
                 self._judge_all(infos, history, tree, blobs, state.boundary, points)
             except Doubt:  # a snapshot held something else than a history: read it afresh
-                head = state.head if self.rev == "HEAD" else self.rev
                 history = _History(read_log(self.root, head, state, folder, fresh=True))
                 self._judge_all(infos, history, tree, blobs, state.boundary, None)
         if self._parsed:
@@ -383,15 +392,15 @@ class Assessment:
                    points: _Points | None) -> None:
         self._deletions = None
         if self.since is not None:
-            self.new_commits = self._new_commits(history)
+            self.new_commits = self._new_commits(history, self.since)
         self._judge(infos, history, tree, blobs, boundary, points)
 
-    def _start_history(self, state: git.State, folder: Path | None) -> _Pending:
+    def _start_history(self, state: git.State, folder: Path | None, head: str) -> _Pending:
         """Start reading the history in the background: the whole of it (from the persisted
         snapshot when caching) when there is a snapshot or the history is short; else
         nothing, and :meth:`_bounded` reads what the verdicts need once the models are read.
+        ``head``: the commit judged.
         """
-        head = state.head if self.rev == "HEAD" else self.rev
 
         def short() -> int | None:
             self._newest = git.newest_times(self.root, head, LONG_HISTORY)
@@ -432,7 +441,8 @@ class Assessment:
         return infos
 
     def _history(self, pending: _Pending, infos: list[Info], blobs: git.BlobReader,
-                 state: git.State, folder: Path | None) -> tuple[_History, _Points | None]:
+                 state: git.State, folder: Path | None, head: str
+                 ) -> tuple[_History, _Points | None]:
         """The history started by :meth:`_start_history`; else only the part the verdicts
         need (with the review points found on the way), or, when that cannot be bounded,
         the whole of it."""
@@ -440,16 +450,15 @@ class Assessment:
         if log is not None:
             return _History(log), None
         self.long_history = True
-        bounded = self._bounded(infos, blobs, state)
+        bounded = self._bounded(infos, blobs, state, head)
         if bounded is not None:
             return bounded
         self._deletions = None
-        head = state.head if self.rev == "HEAD" else self.rev
         whole = _History(read_log(self.root, head, state, folder))
         self._read = len(whole)
         return whole, None
 
-    def _bounded(self, infos: list[Info], blobs: git.BlobReader, state: git.State
+    def _bounded(self, infos: list[Info], blobs: git.BlobReader, state: git.State, head: str
                  ) -> tuple[_History, _Points] | None:
         """Read only the history the verdicts need, or ``None`` when that is not known.
 
@@ -473,21 +482,22 @@ class Assessment:
                                                self._folder, judged=False)
             if info.reviewed is not None and self._targets.get(info.path) is not None]
         try:
-            return self._bounded_read(infos, others, blobs, state, fresh=False)
+            return self._bounded_read(infos, others, blobs, state, head, fresh=False)
         except Doubt:  # a kept read held something else than a history: read it afresh
-            return self._bounded_read(infos, others, blobs, state, fresh=True)
+            return self._bounded_read(infos, others, blobs, state, head, fresh=True)
 
     def _bounded_read(self, infos: list[Info], others: list[Info], blobs: git.BlobReader,
-                      state: git.State, fresh: bool) -> tuple[_History, _Points] | None:
+                      state: git.State, head: str, fresh: bool
+                      ) -> tuple[_History, _Points] | None:
         """:meth:`_bounded`: ``infos`` are judged; ``others`` (models that record a review)
         only widen the bounds, each as far as its review point is found."""
-        head = state.head if self.rev == "HEAD" else self.rev
         model_files = {info.path for info in infos}
-        dates = [info.reviewed for info in infos if self._targets.get(info.path) is not None]
+        dates = [info.reviewed for info in infos
+                 if self._targets.get(info.path) is not None and info.reviewed is not None]
         wide = None
         found = None
-        if len(dates) == len(infos) and None not in dates:
-            dates += [info.reviewed for info in others]
+        if len(dates) == len(infos):
+            dates += [info.reviewed for info in others if info.reviewed is not None]
             after = (min(dates) - dt.timedelta(days=REVIEW_WINDOW_SLACK_DAYS)).isoformat()
             read: list[git.Log] = []
             window = Bounds(after=after, first_parent=True)
@@ -564,7 +574,12 @@ class Assessment:
         self._prefetch(infos, markdown, blobs)
         found = {info.path: self._review_point(info.path, markdown, blobs, model_files)
                  for info in infos}
-        return found if all(index is not None for index, _ in found.values()) else None
+        points: _Points = {}
+        for path, (index, how) in found.items():
+            if index is None:
+                return None
+            points[path] = (index, how)
+        return points
 
     def _combined(self, log: git.Log) -> git.Log:
         """The Markdown changes of ``log`` (a log of every change, merges against their
@@ -586,10 +601,10 @@ class Assessment:
         dropped: dict[str, set[int]] = {}
         for path, k, i, change in todo:
             zero = "0" * len(log.shas[i])
-            olds = [next(found) for _ in log.parents[i]]
-            if None in olds:  # cannot be asked: kept as it is
+            asked = [next(found) for _ in log.parents[i]]
+            if None in asked:  # cannot be asked: kept as it is
                 continue
-            olds = [blob or zero for blob in olds]
+            olds = [blob or zero for blob in asked]
             new = change[4] if change[1] == path and change[0] != "D" else zero
             entries = paths[path]
             if new in olds:  # as one parent has it: not in a combined diff
@@ -606,10 +621,10 @@ class Assessment:
         return git.Log(log.shas, log.dates, log.authors, log.subjects, log.parents, paths,
                        set(), first_parent=log.first_parent)
 
-    def _new_commits(self, history: _History) -> set[int]:
+    def _new_commits(self, history: _History, since: str) -> set[int]:
         """The commits of since..rev, by number (of a bounded history, a commit it does not
         hold is an ancestor of every one it holds, so all are new)."""
-        base = git.resolve(self.root, self.since)
+        base = git.resolve(self.root, since)
         start = history.index.get(base) if base else None
         if start is None:
             return set(range(len(history)))
@@ -641,12 +656,14 @@ class Assessment:
 
     def _judge(self, infos: list[Info], history: _History, tree: dict[str, str],
                blobs: git.BlobReader, boundary: set[str], points: _Points | None) -> None:
+        judged: Mapping[str, tuple[int | None, str]]  # a point not found: (None, "lost")
         if points is not None:
             model_files = self._model_files
+            judged = points
         else:
             model_files = {info.path for info in infos}
             self._prefetch(infos, history, blobs)
-            points = {info.path: self._review_point(info.path, history, blobs, model_files)
+            judged = {info.path: self._review_point(info.path, history, blobs, model_files)
                       for info in infos}
         covers, adrs = dependencies(infos)
         covered: list[list[tuple[int, str]]] = [[] for _ in infos]
@@ -667,7 +684,7 @@ class Assessment:
         def behind_all(i: int, models: set[int]) -> bool:
             """Whether commit ``i`` is behind the review point of each of ``models``."""
             for n in models:
-                index = points[infos[n].path][0]
+                index = judged[infos[n].path][0]
                 if index is None:
                     return False
                 if index not in tests:
@@ -686,7 +703,7 @@ class Assessment:
             for n in citing:
                 cited[n] += hits
         for n, info in enumerate(infos):
-            self.results[info.path] = self._one(info, points[info.path], covered[n], cited[n],
+            self.results[info.path] = self._one(info, judged[info.path], covered[n], cited[n],
                                                 history, tree, blobs, boundary)
 
     def _brought_by_merges(self, history: _History, paths: list[tuple[str, set[int]]],
@@ -795,7 +812,8 @@ class Assessment:
             self._parsed += 1
         return self._reviewed[sha]
 
-    def _one(self, info: Info, point: tuple[int | None, str], covered, cited,
+    def _one(self, info: Info, point: tuple[int | None, str],
+             covered: list[tuple[int, str]], cited: list[tuple[int, str]],
              history: _History, tree: dict[str, str], blobs: git.BlobReader,
              boundary: set[str]) -> ModelStaleness:
         result = ModelStaleness(info.path, "current", reviewed=info.reviewed,
@@ -825,7 +843,7 @@ class Assessment:
                 "TM505", "the git history stops before this model's last review "
                 f"(shallow clone), so changes since then are unknown; fetch more history: "
                 f"{fetch} (or git fetch --deepen=N)", command=fetch, where=("reviewed",)))
-        else:
+        elif index is not None:  # (so when not lost)
             for code, hits, what, where in (("TM501", covered, "covered paths", ("covers",)),
                                             ("TM502", cited, "cited ADRs", ("adrs",))):
                 reason = self._changed(code, hits, what, where, index, history, command)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..errors import UsageError, exit_status, printable
@@ -18,9 +19,12 @@ from .ci import unknown_blocks
 from .judge import Assessment, ModelStaleness
 from .staged import staged_blocks, staged_finding
 
+if TYPE_CHECKING:
+    import datetime as dt
+
 
 def run_stale(start: Path, fmt: str, *, staged: bool = False, since: str | None = None,
-              until: str | None = None, on=None, use_cache: bool = True,
+              until: str | None = None, on: dt.date | None = None, use_cache: bool = True,
               base_from: str = "--from-ref") -> int:
     """Judge, print the report, and return the exit status (1 when an error remains)."""
     repo = Repository.at(start)

@@ -122,7 +122,7 @@ def _insert_key(front: str, node: yaml.MappingNode, key: str, value: str, newlin
         at = (after or last).end_mark.index if last is not None else node.start_mark.index + 1
         return Edit(at, at, f", {key}: {value}" if last is not None else f"{key}: {value}")
     indent = " " * node.value[0][0].start_mark.column
-    at = _line_end(front, (after or last).end_mark.index)
+    at = _line_end(front, (after or node.value[-1][1]).end_mark.index)  # (so last)
     lead = newline if at == len(front) and front and not _BREAK.fullmatch(front[-1]) else ""
     return Edit(at, at, f"{lead}{indent}{key}: {value}{newline}")
 

@@ -52,7 +52,7 @@ def staged_blocks(repo: Repository, use_cache: bool = True) -> list[StagedBlock]
                 if change.status == "A" or (after is not None and before != after):
                     reviewed_now.add(change.path)
                 continue
-            for path in {change.path, change.old_path} - {None}:
+            for path in {p for p in (change.path, change.old_path) if p is not None}:
                 owners = covers.owners(path) | set(adrs.get(path, ()))
                 if change.gitlink:
                     owners |= inside_owners(globs, path)

@@ -93,6 +93,7 @@ class Context:
         """Whether every noted answer is still what this context answers now."""
         try:
             for kind, question, answer in answers:
+                now: str | bool | None
                 if kind == "date":
                     now = self.today.isoformat()
                 elif kind == "exists":

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings.finding import Finding, Position
-from ..format.model import Model, Threat
+from ..format.model import Assumption, Mitigation, Model, Threat
 from ..workspace.repository import repository_path
 from .context import Context
 from .mentions import mentions
@@ -39,7 +39,8 @@ def check_controls(model: Model, ctx: Context) -> Iterator[Finding]:
                           hint="check that it still holds, then move 'revisit' on")
 
 
-def _citations(model: Model, threat: Threat, mitigations: dict, assumptions: dict,
+def _citations(model: Model, threat: Threat, mitigations: dict[str, Mitigation],
+               assumptions: dict[str, Assumption],
                cited: dict[str, list[Threat]]) -> Iterator[Finding]:
     src, path = model.source, model.path
     for i, mid in enumerate(threat.mitigations):
@@ -74,7 +75,7 @@ def _citations(model: Model, threat: Threat, mitigations: dict, assumptions: dic
 
 
 def _mitigated_by_unfinished(model: Model, threat: Threat,
-                             mitigations: dict) -> Iterator[Finding]:
+                             mitigations: dict[str, Mitigation]) -> Iterator[Finding]:
     """TM410 on the threat, and on each target whose own status is 'mitigated'."""
     for target in [None, *threat.per_target]:
         view = threat if target is None else threat.on(target)
@@ -93,7 +94,7 @@ def _mitigated_by_unfinished(model: Model, threat: Threat,
                           "implemented")
 
 
-def _mitigation_tests(model: Model, mitigation, threats: list[Threat],
+def _mitigation_tests(model: Model, mitigation: Mitigation, threats: list[Threat],
                       ctx: Context) -> Iterator[Finding]:
     """TM412: each test of a mitigation mentions its id or the id of a threat it closes."""
     ids = [mitigation.id, *dict.fromkeys(t.id for t in threats)]

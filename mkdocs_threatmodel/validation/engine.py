@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..findings.finding import Finding, Severity
+from ..findings.finding import Finding, Position, Severity
 from ..format.model import Model, build_model
 from ..format.source import SourceFile, read_source
 from ..format.spec import DRAFT_RELAXED
@@ -79,7 +79,7 @@ class _Run:
     names: dict[str, str] = field(default_factory=dict)  # path -> its outcome's cache name
 
     @property
-    def settings(self) -> tuple:
+    def settings(self) -> tuple[tuple[str, ...], bool, bool]:
         """What, besides a file's bytes and the repository's answers, decides its findings."""
         return (tuple(self.ctx.classifications), self.strict, self.suggestions)
 
@@ -87,9 +87,16 @@ class _Run:
 _RUN: _Run | None = None
 
 
+def _run() -> _Run:
+    """The running validation's state: :func:`validate` sets it for its duration."""
+    if _RUN is None:
+        raise RuntimeError("no validation is running")
+    return _RUN
+
+
 def _outcome_name(rel: str) -> str:
     """The cache name of a file's outcome, hashed once per run (workers inherit it)."""
-    run = _RUN
+    run = _run()
     name = run.names.get(rel)
     if name is None:
         name = run.names[rel] = outcome_cache.outcome_key(rel, run.raws[rel], run.settings)
@@ -98,7 +105,9 @@ def _outcome_name(rel: str) -> str:
 
 def _kept(rel: str) -> Checked | None:
     """A wanted file's outcome from the outcome cache, when it still holds."""
-    run = _RUN
+    run = _run()
+    if run.folder is None:  # only asked with an outcome cache
+        return None
     outcome = outcome_cache.load(run.folder, _outcome_name(rel), rel, run.ctx)
     if outcome is None:
         return None
@@ -107,7 +116,7 @@ def _kept(rel: str) -> Checked | None:
 
 
 def _check_file(rel: str) -> Checked:
-    run = _RUN
+    run = _run()
     name = kept = None
     if run.folder is not None and rel in run.wanted:
         name = _outcome_name(rel)
@@ -126,7 +135,8 @@ def _check_file(rel: str) -> Checked:
     elif rel in run.wanted:
         ctx = run.ctx.recording() if name else run.ctx
         found += check_model(src, model, ctx, run.strict, run.suggestions)
-        if name and all(f.path == rel for f in found):
+        if name and run.folder is not None and ctx.answers is not None \
+                and all(f.path == rel for f in found):
             outcome_cache.store(run.folder, name, outcome_cache.Outcome(
                 found, model.id, ids.threats, model.status == "draft"), ctx.answers)
     if run.keep_models and not run.keep_trees:  # the typed model only: a third the memory
@@ -165,7 +175,7 @@ def model_ids(src: SourceFile) -> ModelIds:
 
 def _check_all(paths: list[str]) -> list[Checked]:
     """Each file's outcome: kept ones read here, the others checked (in workers when many)."""
-    run = _RUN
+    run = _run()
     kept: dict[str, Checked] = {}
     if run.folder is not None and not run.keep_models:
         for rel in paths:
@@ -178,8 +188,9 @@ def _check_all(paths: list[str]) -> list[Checked]:
 
 def _check_files(paths: list[str]) -> list[Checked]:
     workers = min(os.cpu_count() or 1, 8)
-    work = len(paths) + 3 * len(_RUN.wanted.intersection(paths))
-    if work < PARALLEL_MIN or workers < 2 or _RUN.keep_models:
+    run = _run()
+    work = len(paths) + 3 * len(run.wanted.intersection(paths))
+    if work < PARALLEL_MIN or workers < 2 or run.keep_models:
         return [_check_file(rel) for rel in paths]
     import multiprocessing as mp  # only here: it costs start-up time on the hook's path
     from concurrent.futures import ProcessPoolExecutor
@@ -228,12 +239,13 @@ def validate(repo: Repository, only: list[str] | None = None, on: dt.date | None
         raw += outcome.findings
         if outcome.draft:
             drafts.add(outcome.path)
-    sources = {rel: None for rel in paths}
+    sources: dict[str, SourceFile] = {}
 
-    def locate(rel: str, path: tuple):
-        if sources[rel] is None:
-            sources[rel] = read_source(rel, raws[rel], positions=True)
-        return sources[rel].at(path)
+    def locate(rel: str, path: tuple) -> Position:
+        source = sources.get(rel)
+        if source is None:
+            source = sources[rel] = read_source(rel, raws[rel], positions=True)
+        return source.at(path)
 
     ids = [o.ids for o in outcomes if o.ids is not None]
     raw += [f for f in check_repository(ids, locate) if f.path in wanted]

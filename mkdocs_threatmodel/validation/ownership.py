@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from ..findings.finding import Finding
-from ..format.model import Model
+from ..format.model import Model, TargetView, Threat
 from ..format.spec import ACCEPTANCE_WARNING_DAYS
 from .context import Context
 from .mentions import mentions
@@ -37,7 +37,7 @@ def check_ownership(model: Model, ctx: Context) -> Iterator[Finding]:
                               + ", ".join(f"'{m}'" for m in missing),
                               hint="record who accepted the risk, when, and why")
         if t.acceptance is not None and t.acceptance.expires is not None:
-            yield from _expiry(model, t, ctx.date())
+            yield from _expiry(model, t, t.acceptance.expires, ctx.date())
         if t.status == "not-applicable" and not t.rationale and not t.assumptions:
             yield Finding(path, src.at(t.path + ("status",)), "TM406",
                           f"not-applicable threat '{t.id}' has no rationale",
@@ -58,23 +58,24 @@ def check_ownership(model: Model, ctx: Context) -> Iterator[Finding]:
             yield from _tests_cite(model, t, ctx)
 
 
-def _tickets(model: Model, t) -> Iterator[Finding]:
+def _tickets(model: Model, t: Threat) -> Iterator[Finding]:
     """TM402: an open threat of high or critical risk has a ticket, on each of its targets
     (per-target detail may open a target, rate it higher or give it its own ticket).
     Untriaged candidates are exempt until someone judges them."""
-    views = [t.on(target) for target in t.targets] if t.per_target else [t]
+    views: list[Threat | TargetView] = [t.on(target) for target in t.targets] \
+        if t.per_target else [t]
     for view in views:
         risk = view.risk
         if view.is_open and risk is not None and risk.band in ("high", "critical") \
                 and not view.ticket:
-            on = f" on '{view.target}'" if view is not t else ""
+            on = f" on '{view.target}'" if isinstance(view, TargetView) else ""
             yield Finding(model.path, model.source.at(t.path + ("id",)), "TM402",
                           f"{view.status} threat '{t.id}'{on} of {risk.band} risk has no "
                           "ticket", hint="set 'ticket' to the tracker id or URL")
             return
 
 
-def _tests_cite(model: Model, t, ctx: Context) -> Iterator[Finding]:
+def _tests_cite(model: Model, t: Threat, ctx: Context) -> Iterator[Finding]:
     """TM408: each listed test file mentions the threat id."""
     src, path = model.source, model.path
     for i, test in enumerate(t.tests):
@@ -85,8 +86,7 @@ def _tests_cite(model: Model, t, ctx: Context) -> Iterator[Finding]:
                           hint=f"cite '{t.id}' in the test, in a comment or its name")
 
 
-def _expiry(model: Model, t, today: dt.date) -> Iterator[Finding]:
-    expires = t.acceptance.expires
+def _expiry(model: Model, t: Threat, expires: dt.date, today: dt.date) -> Iterator[Finding]:
     where = t.path + ("acceptance", "expires")
     if expires < today:
         yield Finding(model.path, model.source.at(where), "TM404",

@@ -39,19 +39,19 @@ def check_ratings(model: Model, ctx: Context) -> Iterator[Finding]:
                           hint="add 'severity_reason:' saying why likelihood x impact does "
                           "not tell")
         for i, hurt in enumerate(threat.hurts):
-            asset = assets.get(hurt.asset)
-            if asset is None:
+            hurt_asset = assets.get(hurt.asset)
+            if hurt_asset is None:
                 yield Finding(path, src.at(threat.path + ("hurts", i, "asset")), "TM206",
                               f"threat '{threat.id}' hurts unknown asset '{hurt.asset}'")
                 continue
             if threat.impact not in SCORE:
                 continue
             for letter in hurt.cia or "CIA":
-                rating = asset.rating(letter)
+                rating = hurt_asset.rating(letter)
                 if rating in SCORE and SCORE[rating] > SCORE[threat.impact]:
                     yield Finding(path, src.at(threat.path + ("impact",)), "TM415",
                                   f"threat '{threat.id}' has impact {threat.impact}, but it "
-                                  f"hurts the {CIA_NAMES[letter]} of '{asset.id}', rated "
+                                  f"hurts the {CIA_NAMES[letter]} of '{hurt_asset.id}', rated "
                                   f"{rating}",
                                   hint=f"raise the impact to {rating}, or correct the rating")
                     break

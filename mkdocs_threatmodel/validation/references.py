@@ -4,11 +4,11 @@ inside the repository (a path that leaves it is reported and never opened)."""
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
 from ..findings.finding import Finding, Position
-from ..format.model import Model
+from ..format.model import Boundary, Model
 from ..workspace.globs import glob_problem, same_meaning_as_before, same_meaning_both_ways
 from ..workspace.repository import repository_path
 from .context import Context
@@ -99,14 +99,14 @@ def check_references(model: Model, ctx: Context) -> Iterator[Finding]:
 
     base = posixpath.dirname(path)
     for i, adr in enumerate(model.adrs):
-        target = repository_path(posixpath.join(base, adr))
-        if target is None:
+        adr_path = repository_path(posixpath.join(base, adr))
+        if adr_path is None:
             yield Finding(path, src.at(("adrs", i)), "TM212",
                           f"ADR '{adr}' is outside the repository",
                           hint="ADR paths are relative to the model file")
-        elif not ctx.has(target):
+        elif not ctx.has(adr_path):
             yield Finding(path, src.at(("adrs", i)), "TM207",
-                          f"ADR '{adr}' does not exist (looked for '{target}')",
+                          f"ADR '{adr}' does not exist (looked for '{adr_path}')",
                           hint="ADR paths are relative to the model file")
 
 
@@ -143,7 +143,7 @@ def _check_globs(model: Model) -> Iterator[Finding]:
                           hint="write ranges low to high, such as [a-z]")
 
 
-def _check_nesting(model: Model, boundaries: dict) -> Iterator[Finding]:
+def _check_nesting(model: Model, boundaries: dict[str, Boundary]) -> Iterator[Finding]:
     src = model.source
     reported: set[str] = set()
     for boundary in model.boundaries:
@@ -155,7 +155,7 @@ def _check_nesting(model: Model, boundaries: dict) -> Iterator[Finding]:
                           f"'{boundary.inside}'", hint=suggest(boundary.inside, boundaries))
             continue
         chain = [boundary.id]
-        current = boundaries[boundary.inside]
+        current: Boundary | None = boundaries[boundary.inside]
         while current is not None and current.id not in chain:
             chain.append(current.id)
             current = boundaries.get(current.inside) if current.inside else None
@@ -201,8 +201,8 @@ def check_repository(models: list[ModelIds],
                                 f"threat id '{tid}'", other[0], other[1] + ("id",))
 
 
-def _repeated(locate, path: str, where: tuple, code: str, what: str, other: str,
-              other_where: tuple) -> Finding:
+def _repeated(locate: Callable[[str, tuple], Position], path: str, where: tuple, code: str,
+              what: str, other: str, other_where: tuple) -> Finding:
     pos = locate(other, other_where)
     finding = Finding(path, locate(path, where), code,
                       f"{what} is also used in {other}:{pos.line}:{pos.column}",
@@ -211,7 +211,7 @@ def _repeated(locate, path: str, where: tuple, code: str, what: str, other: str,
     return finding
 
 
-def suggest(value: str, known) -> str | None:
+def suggest(value: str, known: Collection[str]) -> str | None:
     """A hint naming the closest known id, or a few known ids."""
     import difflib
 

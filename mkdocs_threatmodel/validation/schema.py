@@ -81,11 +81,11 @@ def _check(src: SourceFile, t: Type, value: Any, path: tuple, out: list[Finding]
         if not isinstance(value, list):
             hint = None
             if isinstance(value, str):
-                hint = f"write '{path[-1]}: [{', '.join(_as_items(value, t.item))}]'"
+                hint = f"write '{path[-1]}: [{', '.join(_as_items(value, t.item_type))}]'"
             out.append(_bad(src, path, "TM102",
                             f"'{_where(path)}' must be a list, not {_kind(value)}", hint))
             return
-        item_type = t.item
+        item_type = t.item_type
         for i, item in enumerate(value):
             _check(src, item_type, item, path + (i,), out)
         return
@@ -99,7 +99,7 @@ def _check(src: SourceFile, t: Type, value: Any, path: tuple, out: list[Finding]
                 out.append(Finding(src.path, src.at(path + (key,), key=True), "TM107",
                                    f"'{_where(path)}' key {key!r} is not an id"))
                 continue
-            _check(src, t.item, item, path + (key,), out)
+            _check(src, t.item_type, item, path + (key,), out)
         return
     if name == "bool":
         if not isinstance(value, bool):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings.finding import Finding
-from ..format.model import APPLICABLE, STRIDE_NAMES, Model
+from ..format.model import APPLICABLE, STRIDE_NAMES, Element, Flow, Model
 from ..format.spec import TARGET_NAMES
 
 
@@ -35,6 +35,8 @@ def check_stride(model: Model, strict: bool = False) -> Iterator[Finding]:
             continue
         if flow.id not in targeted and model.crosses_trust(flow):
             a, b = model.element(flow.source), model.element(flow.target)
+            if a is None or b is None:  # not so: a flow crossing trust has two element ends
+                continue
             yield Finding(
                 model.path, src.at(flow.path + ("id",)), "TM302",
                 f"flow '{flow.id}' crosses a trust boundary "
@@ -63,9 +65,10 @@ def _neighbour_hint(model: Model, target: str, kind: str, letter: str) -> str:
     if kind == "flow":
         flow = next(f for f in model.flows if f.id == target)
         ends = [("sender", flow.source), ("receiver", flow.target)]
-        fits = [f"the {role} '{eid}' ({TARGET_NAMES[model.target_type(eid)]})"
+        fits = [f"the {role} '{eid}' ({TARGET_NAMES[end]})"
                 for role, eid in ends
-                if eid and letter in APPLICABLE.get(model.target_type(eid) or "", "")]
+                if eid and (end := model.target_type(eid)) is not None
+                and letter in APPLICABLE.get(end, "")]
     else:
         fits = []
         for flow in model.flows:
@@ -74,8 +77,9 @@ def _neighbour_hint(model: Model, target: str, kind: str, letter: str) -> str:
             if letter in APPLICABLE["flow"]:
                 fits.append(f"the flow '{flow.id}'")
             other = flow.target if flow.source == target else flow.source
-            if other and letter in APPLICABLE.get(model.target_type(other) or "", ""):
-                fits.append(f"{TARGET_NAMES[model.target_type(other)]} '{other}'")
+            if other and (end := model.target_type(other)) is not None \
+                    and letter in APPLICABLE.get(end, ""):
+                fits.append(f"{TARGET_NAMES[end]} '{other}'")
         fits = list(dict.fromkeys(fits))
     if not fits:
         return "move the letter to a threat on a target it applies to"
@@ -87,7 +91,7 @@ def coverage(model: Model) -> dict[str, dict[str, list]]:
     """For each element and flow id, the threats that cover each applicable letter."""
     table: dict[str, dict[str, list]] = {}
     for item, kind in [(e, e.type) for e in model.elements] + [(f, "flow") for f in model.flows]:
-        table[item.id] = {letter: [] for letter in APPLICABLE.get(kind, "")}
+        table[item.id] = {letter: [] for letter in APPLICABLE.get(kind or "", "")}
     for threat in model.threats:
         for target in threat.targets:
             row = table.get(target)
@@ -102,8 +106,9 @@ def coverage(model: Model) -> dict[str, dict[str, list]]:
 def _gaps(model: Model) -> Iterator[Finding]:
     table = coverage(model)
     out_of_scope = {e.id for e in model.elements if e.out_of_scope}
-    items = [(e, TARGET_NAMES.get(e.type or "", "element")) for e in model.elements
-             if not e.out_of_scope]
+    items: list[tuple[Element | Flow, str]] = [
+        (e, TARGET_NAMES.get(e.type or "", "element")) for e in model.elements
+        if not e.out_of_scope]
     items += [(f, "data flow") for f in model.flows
               if f.source not in out_of_scope and f.target not in out_of_scope]
     for item, kind in items:

@@ -27,7 +27,7 @@ def is_adr_status(value: object) -> bool:
     if not isinstance(value, str):
         return False
     match = _LEADING.match(value)
-    return bool(match) and match[1].lower() in ADR_STATUSES
+    return match is not None and match[1].lower() in ADR_STATUSES
 
 
 def badge(value: str) -> str:

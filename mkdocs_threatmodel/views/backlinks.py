@@ -30,7 +30,8 @@ def render(models: list[Model], site: Site, current: str) -> str:
         bands: dict[str, int] = {}
         for threat in model.threats:
             if threat.status in OPEN_STATUSES:
-                band = risk_of(threat).band if risk_of(threat) else "none"
+                risk = risk_of(threat)
+                band = risk.band if risk is not None else "none"
                 bands[band] = bands.get(band, 0) + 1
         still = " ".join(f'<span class="tm-badge tm-risk-{b}">{bands[b]} '
                          f'{b if b != "none" else "unrated"}</span>'

@@ -161,8 +161,9 @@ class ViewCache:
 
     def close_page(self) -> None:
         """The page is prepared: its disk entry is written when it changed."""
-        if self._page is not None and (self._page_made or self._used.keys()
-                                       != self._stored.keys()):
+        # (a page is open only with a folder: open_page sets _page after checking it)
+        if self._page is not None and self.folder is not None and (
+                self._page_made or self._used.keys() != self._stored.keys()):
             import marshal
 
             write_sealed(self.folder / f"{self._page}.bin",
@@ -191,7 +192,7 @@ class ViewCache:
                 self.made.add(model_path)
         if self.keep:
             self._current[section] = value
-        return value  # type: ignore[return-value]
+        return value
 
     def _hash(self, section: Hashable) -> str:
         """A section's name in its page's entry: its key and the views' code."""

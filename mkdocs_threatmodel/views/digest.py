@@ -10,12 +10,17 @@ too.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..format.model import Model
 from .escape import one_line
 from .site import Site
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
-def _join(parts) -> str:
+
+def _join(parts: Iterable[str | None]) -> str:
     return one_line(" ".join(p for p in parts if p))
 
 
@@ -28,7 +33,7 @@ def model_text(name: str, model: Model, site: Site,
     if name == "header":
         return _join([model.owner, model.reviewed_by])
     if name == "scope":
-        parts = model.scope_in + model.scope_out
+        parts: list[str | None] = [*model.scope_in, *model.scope_out]
         for asset in model.assets:
             parts += [asset.name, asset.description]
         return _join(parts)

@@ -46,7 +46,8 @@ def render(threats: list[tuple[Threat, Model]], site: Site, current: str,
     for impact in reversed(LEVELS):
         tds = []
         for likelihood in LEVELS:
-            band = rate(likelihood, impact).band
+            risk = rate(likelihood, impact)  # never None: both are LEVELS
+            band = risk.band if risk is not None else "none"
             where = f"likelihood {likelihood}, impact {impact}"
             items = sorted(cells.get((likelihood, impact), []),
                            key=lambda em: (em[0].status not in OPEN_STATUSES,

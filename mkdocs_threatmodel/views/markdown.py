@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ..format.frontmatter import OPENING, closing_index, opens
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
 
 _ATX_H1 = re.compile(r"^ {0,3}#(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT_H1 = re.compile(r"^ {0,3}=+[ \t]*$")
@@ -20,11 +27,11 @@ _INDENTING_OPENER = re.compile(r"^([ \t]*)(?:!!!|\?\?\?\+?|===|:|\[\^[^\]]+\]:)(
 
 
 @lru_cache(maxsize=1)
-def _markdown_it():
+def _markdown_it() -> tuple[MarkdownIt, MarkdownIt]:
     from markdown_it import MarkdownIt
     from markdown_it.rules_inline.backticks import backtick
 
-    def recorded_backtick(state, silent: bool) -> bool:
+    def recorded_backtick(state: StateInline, silent: bool) -> bool:
         """CommonMark's code span rule, noting where each span starts and ends."""
         start = state.pos
         if not backtick(state, silent):
@@ -68,7 +75,8 @@ def code_spans(text: str) -> list[tuple[int, int]]:
     return env.get("code_spans", [])
 
 
-def sub_outside_code(text: str, pattern: re.Pattern, repl) -> str:
+def sub_outside_code(text: str, pattern: re.Pattern[str],
+                     repl: str | Callable[[re.Match[str]], str]) -> str:
     """``pattern.sub(repl, text)`` on the parts of a line outside inline code spans."""
     out, pos = [], 0
     for start, end in code_spans(text):

@@ -33,9 +33,11 @@ def closes(model: Model, mitigation: Mitigation, site: Site | None = None) -> li
     index of the model's citations made once per build)."""
     if site is None:
         return [t for t in model.threats if mitigation.id in cited_mitigations(t)]
-    index = site.__dict__.setdefault("_closing", {}).get(model.path)
+    index: dict[str, list[Threat]] | None = site.__dict__.setdefault("_closing", {}).get(
+        model.path)
     if index is None:
-        index = site.__dict__["_closing"][model.path] = {}
+        index = {}
+        site.__dict__["_closing"][model.path] = index
         for threat in model.threats:
             for mid in cited_mitigations(threat):
                 index.setdefault(mid, []).append(threat)

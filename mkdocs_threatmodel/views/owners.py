@@ -7,6 +7,8 @@ the stale models they own.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..format.model import OPEN_STATUSES, Model, Threat
 from .badges import (
     BANDS,
@@ -28,6 +30,9 @@ from .residual import expiry
 from .site import Site
 from .staleness import reasons_html
 from .targets import entries
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 NOBODY = "(no owner)"
 
@@ -80,7 +85,8 @@ def _title(site: Site, threat: Threat) -> str:
     return h(threat.title)
 
 
-def _threat_rows(items, site: Site, current: str, extra) -> list[str]:
+def _threat_rows(items: list[tuple[Threat, Model]], site: Site, current: str,
+                 extra: Callable[[Threat], str]) -> list[str]:
     return [f"<tr><td>{threat_link(site, t, m, current)}</td><td>{_title(site, t)}</td>"
             f"<td>{model_link(site, m, current)}</td>{extra(t)}</tr>"
             for t, m in sorted(items, key=sort_key_threat)]
@@ -101,7 +107,8 @@ def render(site: Site, current: str) -> list[Block]:
     for owner in owners:
         bands: dict[str, int] = {}
         for threat, _ in owner.open:
-            band = risk_of(threat).band if risk_of(threat) else "none"
+            risk = risk_of(threat)
+            band = risk.band if risk is not None else "none"
             bands[band] = bands.get(band, 0) + 1
         shown = " ".join(f'<span class="tm-badge tm-risk-{b}">{bands[b]} '
                          f'{b if b != "none" else "unrated"}</span>'

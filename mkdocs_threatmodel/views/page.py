@@ -358,19 +358,21 @@ class Composer:
             "coverage": coverage.render, "residual": residual.render,
             "suggestions": suggestions_view.render,
         }
-        if name == "header":
-            return [Html(header.render(model, site, current))]
-        if name == "threats":
-            return [Html(threats_view.render(model, site, current, anchors, linked))]
-        if name == "details":
-            return threat_panel.render(model, site, current)
-        if name == "triage":
-            return [Html(threats_view.render_candidates(model, site, current, anchors, linked))]
-        if name in model_views:
-            return [Html(model_views[name](model, site, current, anchors=anchors))]
-        if name == "heatmap":
-            return [Html(heatmap.render([(t, model) for t in model.threats], site, current,
-                                        anchor("tm-heat-", model.id)))]
+        if model is not None:  # a model section's request has its model (see _placeholder)
+            if name == "header":
+                return [Html(header.render(model, site, current))]
+            if name == "threats":
+                return [Html(threats_view.render(model, site, current, anchors, linked))]
+            if name == "details":
+                return threat_panel.render(model, site, current)
+            if name == "triage":
+                return [Html(threats_view.render_candidates(model, site, current, anchors,
+                                                            linked))]
+            if name in model_views:
+                return [Html(model_views[name](model, site, current, anchors=anchors))]
+            if name == "heatmap":
+                return [Html(heatmap.render([(t, model) for t in model.threats], site,
+                                            current, anchor("tm-heat-", model.id)))]
         if name == "register":
             return register.render(site, current)
         if name == "mitigation-register":

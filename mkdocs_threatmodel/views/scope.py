@@ -54,15 +54,15 @@ def render(model: Model, site: Site, current: str, anchors: bool = True) -> str:
         return scope + '<p class="tm-muted">No assets listed.</p>'
     held: dict[str, list[str]] = {}
     for element in model.elements:
-        for asset in element.assets:
+        for asset_id in element.assets:
             ref = h(element.name)
             if anchors:
                 ref = f'<a href="#{anchor("element-", element.id)}">{ref}</a>'
-            held.setdefault(asset, []).append(ref)
+            held.setdefault(asset_id, []).append(ref)
     carried: dict[str, int] = {}
     for flow in model.flows:
-        for asset in dict.fromkeys(flow.data + flow.returns):
-            carried[asset] = carried.get(asset, 0) + 1
+        for asset_id in dict.fromkeys(flow.data + flow.returns):
+            carried[asset_id] = carried.get(asset_id, 0) + 1
     ranked = sorted(enumerate(model.assets),
                     key=lambda ia: (_IMPACT_RANK.get(ia[1].impact or "", 4), ia[0]))
     rows = []

@@ -13,12 +13,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..findings.finding import Finding, Position
 from ..format.source import looks_like_model
 from . import git
 from .files import MAX_FILE_BYTES, Unreadable, read_file
 from .git import MARKDOWN_SUFFIXES
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = ["MARKDOWN_SUFFIXES", "Found", "all_files", "candidate_files", "find_models",
            "find_root", "problem"]
@@ -83,7 +87,7 @@ def problem(rel: str, refusal: Unreadable) -> Finding:
     return Finding(rel, Position(1, 1), "TM009", f"model file {refusal.reason}; not checked")
 
 
-def find_models(root: Path, in_git: bool, exclude=None,
+def find_models(root: Path, in_git: bool, exclude: Callable[[str], bool] | None = None,
                 files: list[str] | None = None) -> Found:
     """Every model file of the repository (of ``files`` when the caller listed them), and
     those that could not be read. A link, or a special file a folder walk meets, is none."""

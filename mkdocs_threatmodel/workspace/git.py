@@ -6,6 +6,7 @@ paths, and with output read as bytes so that any file name survives.
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from sys import intern
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 from ..errors import GitError
 from .files import MAX_FILE_BYTES
@@ -42,6 +43,21 @@ def _run(args: list[str], cwd: Path | str) -> subprocess.CompletedProcess:
         return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True)
     except FileNotFoundError as exc:
         raise GitError(NO_GIT) from exc
+
+
+def _reader(pipe: IO[bytes] | None) -> io.BufferedReader:
+    """A git process's output pipe (``Popen`` with its default buffering makes a buffered
+    reader of each ``PIPE``)."""
+    if not isinstance(pipe, io.BufferedReader):
+        raise GitError("git's output is not a pipe")
+    return pipe
+
+
+def _writer(pipe: IO[bytes] | None) -> IO[bytes]:
+    """A git process's input pipe (made by ``stdin=PIPE``)."""
+    if pipe is None:
+        raise GitError("git's input is not a pipe")
+    return pipe
 
 
 def reason(stderr: bytes) -> str:
@@ -391,26 +407,28 @@ class History:
         for k, args in enumerate(slices):
             proc = subprocess.Popen(["git", *args], cwd=root, env=env, stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, stdin=subprocess.PIPE)
+            stdin = _writer(proc.stdin)
             try:  # git reads every revision before it writes anything
-                proc.stdin.write("".join(f"{sha}\n" for sha in commits or ()).encode())
-                proc.stdin.close()
+                stdin.write("".join(f"{sha}\n" for sha in commits or ()).encode())
+                stdin.close()
             except OSError:
                 pass
             thread = threading.Thread(target=self._collect, args=(k, proc), daemon=True)
             thread.start()
             self._threads.append(thread)
 
-    def _collect(self, k: int, proc: subprocess.Popen) -> None:
+    def _collect(self, k: int, proc: subprocess.Popen[bytes]) -> None:
         """Read one git process, parsing whole records as they arrive (while git works)."""
         import threading
 
+        stdout, stderr = _reader(proc.stdout), _reader(proc.stderr)
         errors: list[bytes] = []
-        reader = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
+        reader = threading.Thread(target=lambda: errors.append(stderr.read()), daemon=True)
         reader.start()
         commits: list[tuple] = []
         pending = b""
         while True:
-            chunk = proc.stdout.read1(1 << 20)
+            chunk = stdout.read1(1 << 20)
             if not chunk:
                 break
             pending += chunk
@@ -721,9 +739,9 @@ class BlobReader:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.proc: subprocess.Popen | None = None
+        self.proc: subprocess.Popen[bytes] | None = None
 
-    def _process(self) -> subprocess.Popen:
+    def _process(self) -> subprocess.Popen[bytes]:
         if self.proc is None:
             self.proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.root,
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -733,7 +751,7 @@ class BlobReader:
     def _answer(self) -> bytes | None:
         """Read git's answer to the oldest request not yet answered (of a blob over the
         size limit, only its first bytes, as :class:`Oversized`)."""
-        stream = self.proc.stdout
+        stream = _reader(self.proc.stdout if self.proc is not None else None)
         header = stream.readline().split()
         if len(header) < 3 or header[1] == b"missing":
             return None
@@ -755,9 +773,9 @@ class BlobReader:
         """One blob's bytes (``None`` when there is no such blob)."""
         if not sha or set(sha) == {"0"}:
             return None
-        proc = self._process()
-        proc.stdin.write(sha.encode() + b"\n")
-        proc.stdin.flush()
+        stdin = _writer(self._process().stdin)
+        stdin.write(sha.encode() + b"\n")
+        stdin.flush()
         return self._answer()
 
     def each(self, shas: list[str]) -> Iterator[tuple[str, bytes | None]]:
@@ -772,12 +790,12 @@ class BlobReader:
         wanted = [sha for sha in dict.fromkeys(shas) if sha and set(sha) != {"0"}]
         if not wanted:
             return
-        proc = self._process()
+        stdin = _writer(self._process().stdin)
 
         def ask() -> None:
             try:
-                proc.stdin.write("".join(sha + "\n" for sha in wanted).encode())
-                proc.stdin.flush()
+                stdin.write("".join(sha + "\n" for sha in wanted).encode())
+                stdin.flush()
             except OSError:
                 pass
 
@@ -796,14 +814,14 @@ class BlobReader:
 
     def close(self) -> None:
         if self.proc is not None:
-            self.proc.stdin.close()
+            _writer(self.proc.stdin).close()
             self.proc.wait()
             self.proc = None
 
     def __enter__(self) -> BlobReader:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 

@@ -44,6 +44,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeAlias
 
 REGEX_MAX_PATH = 256  # two unbounded wildcards use the regex only up to this path length
 
@@ -369,14 +374,14 @@ class _AnyDepth:
         self.literal, self.tail = literal, tail
         self.end, self.inner = "/" + literal, "/" + literal + "/"
         self.start = literal + "/"
-        if tail == SELF_OR_BELOW:
-            self.fullmatch = self._either
+        self.fullmatch: Callable[[str], bool] = \
+            self._either if tail == SELF_OR_BELOW else self._match
 
     def _either(self, path: str) -> bool:
         return path.endswith(self.end) or self.inner in path or path.startswith(self.start) \
             or path == self.literal
 
-    def fullmatch(self, path: str) -> bool:
+    def _match(self, path: str) -> bool:
         if self.tail != BELOW and (path == self.literal or path.endswith(self.end)):
             return True
         return self.tail != SELF and (path.startswith(self.start) or self.inner in path)
@@ -407,7 +412,12 @@ class _Guarded:
         return self.automaton.fullmatch(path)
 
 
-def _matcher_of(glob: Glob):
+if TYPE_CHECKING:
+    # Something with ``fullmatch(path)``, truthy when the path matches.
+    Matcher: TypeAlias = "_Subtree | _AnyDepth | _Suffix | _Guarded | _Automaton | re.Pattern[str]"
+
+
+def _matcher_of(glob: Glob) -> Matcher:
     tokens = glob.tokens
     literal = all(t[0] == "lit" for t in tokens)
     if literal:
@@ -429,7 +439,7 @@ def _matcher_of(glob: Glob):
 
 
 @lru_cache(maxsize=4096)
-def matcher(pattern: str) -> _Subtree | _AnyDepth | _Suffix | _Guarded | _Automaton | re.Pattern:
+def matcher(pattern: str) -> Matcher:
     """Something with ``fullmatch(path)`` that always ends quickly (see the module's doc)."""
     return _matcher_of(parse(pattern))
 
@@ -446,7 +456,7 @@ def literal_prefix(pattern: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _legacy_matcher(pattern: str):
+def _legacy_matcher(pattern: str) -> Matcher:
     return _matcher_of(_legacy(pattern))
 
 
@@ -492,7 +502,7 @@ class GlobIndex:
 
     def __init__(self) -> None:
         self._by_prefix: dict[str, list[tuple[str, int]]] = {}
-        self._matchers: dict[str, object] = {}
+        self._matchers: dict[str, Matcher] = {}
         self._lengths: list[int] | None = None  # of prefixes other than folders'
         self._memo: dict[str, frozenset[int]] = {}
 

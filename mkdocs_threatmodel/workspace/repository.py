@@ -227,16 +227,22 @@ class Repository:
         path = os.path.join(folder, name)
         if os.path.islink(path):
             path = os.path.realpath(path)
-            if not _within(self._real_folder(""), path):
+            if not _within(self._real_root(), path):
                 return None
         return Path(path)
 
     def _real_folder(self, head: str) -> str | None:
+        if not head:
+            return self._real_root()
         folders = self._reads.folders
         if head not in folders:
-            if not head:
-                folders[head] = os.path.realpath(self.root)
-            else:
-                real = os.path.realpath(os.path.join(self.root, head))
-                folders[head] = real if _within(self._real_folder(""), real) else None
+            real = os.path.realpath(os.path.join(self.root, head))
+            folders[head] = real if _within(self._real_root(), real) else None
         return folders[head]
+
+    def _real_root(self) -> str:
+        """The repository's own folder, resolved (kept with the others, as "")."""
+        root = self._reads.folders.get("")
+        if root is None:
+            root = self._reads.folders[""] = os.path.realpath(self.root)
+        return root
