@@ -51,9 +51,10 @@ def run(args: argparse.Namespace) -> int:
     if args.to == "csv":
         from ..interop.csv_export import docs_dir_of, to_csv
 
-        docs_dirs = {}
+        docs_dirs: dict[str, str] = {}
         if args.site_url:
             for model in models:
+                docs: str | None
                 if args.docs_dir:
                     try:
                         docs = repo.relative(args.docs_dir)

@@ -6,10 +6,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from ..errors import EXIT_OK, InputError, UsageError, exit_status
 from ..workspace.git import MARKDOWN_SUFFIXES
 from .output import write_output
+
+if TYPE_CHECKING:
+    from ..workspace.repository import Repository
 
 IMPORT_FORMATS = ("otm", "threat-dragon", "pytm", "threagile", "threat-composer")
 _TOOL_NAMES = {"otm": "an Open Threat Model file",
@@ -43,7 +48,7 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--owner", help="the model's owner, when the source names none")
 
 
-def _module(fmt: str):
+def _module(fmt: str) -> ModuleType:
     import importlib
 
     return importlib.import_module(f"..interop.{_READERS[fmt][0]}", __package__)
@@ -86,7 +91,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(loaded.alias)
     draft = getattr(_module(source), _READERS[source][1])(data, args.file)
 
-    repo, rel, taken_models, taken_threats = None, None, {}, set()
+    repo: Repository | None = None
+    rel: str | None = None
+    taken_models: dict[str, str] = {}
+    taken_threats: set[str] = set()
     if output is not None:
         folder = output.resolve().parent
         while not folder.exists():
@@ -112,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
     return exit_status(result.failed)
 
 
-def _taken_ids(repo, skip: str | None) -> tuple[dict[str, str], set[str]]:
+def _taken_ids(repo: Repository, skip: str | None) -> tuple[dict[str, str], set[str]]:
     """Model ids (-> path) and threat ids of the repository's other models."""
     from ..format.source import read_source
     from ..validation.engine import model_ids

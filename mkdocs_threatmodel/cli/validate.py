@@ -6,9 +6,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError, exit_status
 from .options import date, folder
+
+if TYPE_CHECKING:
+    from ..workspace.repository import Repository
 
 NAME = "validate"
 EXAMPLE = """examples:
@@ -67,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     return exit_status(result.failed)
 
 
-def _named(repo, given: str) -> str:
+def _named(repo: Repository, given: str) -> str:
     """The repository path of a file the user named; a symbolic link stands for its target,
     and one that leaves the repository is refused (said as TM009, never read)."""
     from ..workspace.files import Unreadable

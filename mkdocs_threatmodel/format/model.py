@@ -444,8 +444,9 @@ def _threat(t: dict, path: tuple, owner: str | None, model_id: str) -> Threat:
     if isinstance(acc, dict):
         acceptance = Acceptance(_text(acc.get("by")), parse_date(acc.get("date")),
                                 parse_date(acc.get("expires")), _text(acc.get("rationale")))
+    listed = t.get("hurts")
     hurts = [Hurt(h["asset"], [c for c in _texts(h.get("cia")) if c in "CIA"])
-             for h in (t.get("hurts") if isinstance(t.get("hurts"), list) else [])
+             for h in (listed if isinstance(listed, list) else [])
              if isinstance(h, dict) and isinstance(h.get("asset"), str)]
     per_target = {
         key: TargetDetail(key, _text(d.get("status")), _text(d.get("likelihood")),

@@ -53,7 +53,7 @@ def _tab(lines: list[str], span: range, problem: str) -> Explained | None:
     if "tab" not in problem and "cannot start any token" not in problem:
         return None
     for i in reversed(span):
-        indent = re.match(r"[ \t]*", lines[i])[0]
+        indent = lines[i][:len(lines[i]) - len(lines[i].lstrip(" \t"))]
         if "\t" in indent:
             return Explained(i, indent.index("\t"), "YAML syntax error: a tab indents this "
                              "line, and YAML indents with spaces only",

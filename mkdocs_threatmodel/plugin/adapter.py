@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,8 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
     """Model pages, the threat register, the mitigations page, owners and staleness views,
     ADR backlinks and threat citations."""
 
+    _held: HeldViews  # prepared pages' view HTML, until each page is filled (see _reset)
+
     def __init__(self) -> None:
         self.serving = False
         self.views_cache = ViewCache()  # sections kept between builds (memory while serving)
@@ -76,9 +78,10 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         self.prefix = ""
         self._models: dict[str, Model] = {}  # docs path -> model
         self._broken: dict[str, list[Finding]] = {}  # docs path -> why it could not be read
-        if getattr(self, "_held", None) is not None:
-            self._held.close()
-        self._held = HeldViews()  # prepared pages' view HTML, until each page is filled
+        held = getattr(self, "_held", None)
+        if held is not None:
+            held.close()
+        self._held = HeldViews()
         self._late: list[tuple[str, Path]] = []  # pages with views to place once written
         self._first_lines: dict[str, int] = {}  # a model page's first body line, once read
         self._bare: tuple[str, str] | None = None  # a page's content while search reads it
@@ -143,7 +146,8 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         models = self._pages_of(result, files)
         self._report_all(result.findings, stale_findings)
         self._add_generated(files, config)
-        page_urls = {m.path: files.get_file_from_path(d).url for d, m in self._models.items()}
+        page_urls = {m.path: file.url for d, m in self._models.items()
+                     if (file := files.get_file_from_path(d)) is not None}  # each is a page
         doc_urls, titles = self._adr_pages(models, files)
         options = Options(redact=self.config.redact, ticket_url=self.config.ticket_url,
                           ticket_pattern=self.config.ticket_pattern,
@@ -177,7 +181,7 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
             self._history = (key, Timeline(repo.root, paths, models))
         return self._history[1]
 
-    def _citing_texts(self, files: Files):
+    def _citing_texts(self, files: Files) -> Iterator[tuple[str, str, str]]:
         """(URL, title, Markdown) of the pages that are not models, for who cites what."""
         for file in files.documentation_pages():
             if file.src_uri in self._models or file.src_uri in self._broken:
@@ -195,7 +199,9 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         models = []
         for model in result.models:
             docs_path = self._docs_path(model.path)
-            file = files.get_file_from_path(docs_path) if docs_path else None
+            if not docs_path:
+                continue
+            file = files.get_file_from_path(docs_path)
             if file is not None and file.is_documentation_page():
                 self._models[docs_path] = model
                 models.append(model)
@@ -295,8 +301,15 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
             return None, []
         return judged, found
 
+    @property
+    def _root(self) -> Path:
+        """The repository's folder (known from ``on_files`` on, before anything is reported)."""
+        if self.repo is None:
+            raise PluginError("threatmodel: no repository read yet")
+        return self.repo.root
+
     def _line(self, finding: Finding) -> str:
-        where = display_path(self.repo.root, finding.path)
+        where = display_path(self._root, finding.path)
         text = f"{where}:{finding.position.line}: {finding.code} {finding.message}"
         if finding.hint:
             text += f" ({finding.hint})"
@@ -352,7 +365,7 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
             for line, message in prepared.warnings:
                 number = line + (0 if first_line else offset)
                 where = f"{self.prefix}{src}:{number}" if line else f"{self.prefix}{src}"
-                log.warning(printable(f"{display_path(self.repo.root, where)}: {message}"))
+                log.warning(printable(f"{display_path(self._root, where)}: {message}"))
         if prepared.slots:
             self._held.put(src, prepared)
         return prepared.markdown
@@ -361,9 +374,12 @@ class ThreatModelPlugin(BasePlugin[ThreatModelConfig]):
         """An ADR page's ``status`` shown by us, and kept from the theme (Material would draw
         "superseded by 0008..." as a page status with a class no style knows)."""
         value = page.meta.get("status") if isinstance(page.meta, dict) else None
-        theirs = {"new", "deprecated", *((config.extra or {}).get("status") or {})}
+        extra: dict[str, Any] = dict(config.extra or {})
+        theirs = {"new", "deprecated", *(extra.get("status") or {})}
         cited = bool(self.site and backlinks.citing(self.site, self.prefix + page.file.src_uri))
-        if not is_adr_status(value) or (value in theirs and not cited):
+        if not is_adr_status(value):
+            return markdown
+        if value in theirs and not cited:
             return markdown
         page.meta = {k: v for k, v in page.meta.items() if k != "status"}
         page.meta["adr_status"] = value

@@ -12,7 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..findings.finding import Finding
 from ..findings.reports.text import display_path
@@ -25,6 +25,9 @@ from ..views.site import DEFAULT_TICKET_PATTERN, Options, Site
 from ..workspace import git
 from ..workspace.discover import MARKDOWN_SUFFIXES
 from ..workspace.repository import Repository, today
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 GENERATED_PAGES = {"register": "threat-register.md",
                    "mitigation-register": "threat-mitigations.md",
@@ -137,7 +140,7 @@ class DocsSite:
         self.site.cited_by = citing_pages(self._citing_texts())
         self.composer = Composer(self.site)
 
-    def _citing_texts(self):
+    def _citing_texts(self) -> Iterator[tuple[str, str, str]]:
         for page in self.pages:
             if page in self.models or page in self.broken:
                 continue

@@ -11,9 +11,13 @@ places :func:`place` instead.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from .escape import h, md_text
 from .markdown import code_flags, h1_line
+
+if TYPE_CHECKING:
+    from typing import TypeGuard
 
 # MADR's statuses (and the common extras); "superseded by ..." and "deprecated by ...".
 ADR_STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded", "draft",
@@ -22,7 +26,7 @@ _LEADING = re.compile(r"^\s*([A-Za-z]+)\b\s*(?:by\b[\s:]*(.*))?$", re.DOTALL)
 _PATH = re.compile(r"^[\w./-]+\.md(?:#[\w-]*)?$")
 
 
-def is_adr_status(value: object) -> bool:
+def is_adr_status(value: object) -> TypeGuard[str]:
     """Whether a page's ``status`` is an ADR's (MADR's vocabulary), not a theme's."""
     if not isinstance(value, str):
         return False

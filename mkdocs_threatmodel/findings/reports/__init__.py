@@ -8,6 +8,12 @@ writes text, does not pay for the others.
 from __future__ import annotations
 
 from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ..finding import Finding
 
 # format -> (module of this package, its render function)
 _RENDERERS = {"text": ("text", "render_text"), "json": ("json_report", "render_json"),
@@ -16,7 +22,7 @@ _RENDERERS = {"text": ("text", "render_text"), "json": ("json_report", "render_j
 CHOICES = tuple(_RENDERERS)
 
 
-def render(fmt: str, root, findings, checked: int, tool_run: str) -> str:
+def render(fmt: str, root: Path, findings: list[Finding], checked: int, tool_run: str) -> str:
     """The report of one tool run (``validate`` or ``stale``) in format ``fmt``."""
     module, name = _RENDERERS[fmt]
     function = getattr(import_module(f".{module}", __name__), name)

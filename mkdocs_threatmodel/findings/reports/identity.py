@@ -18,6 +18,7 @@ _LINES = re.compile(r"\b(?:line|lines|column)s? [0-9]+(?:[-:,][0-9]+)*")
 
 def fingerprint(finding: Finding, about: str = "") -> str:
     """A stable 32-hex-digit identity of ``finding`` (``about``: a changed path it concerns)."""
+    parts: tuple[str, ...]
     if finding.code.startswith("TM5"):
         parts = (finding.code, finding.path, about)
     else:
