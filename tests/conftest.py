@@ -26,6 +26,10 @@ GIT_ENV = {
     "GIT_COMMITTER_DATE": "2026-11-01T12:00:00+00:00",
     "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
 }
+# Whoever runs the suite, every git in it (the tests', the product's, pre-commit's and
+# MkDocs' own) reads neither their global nor the system's configuration; what a user's
+# configuration does to the product is tested on its own (test_hostile_git_config).
+os.environ.update({"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"})
 
 
 @dataclass

@@ -19,10 +19,27 @@ from typing import IO, NamedTuple
 from ..errors import GitError
 from .files import MAX_FILE_BYTES
 
+# Settings of a user's or a repository's configuration that would change what git writes for
+# us (commit subjects re-encoded by i18n.logOutputEncoding, signatures checked and shown) or
+# make it start a program (core.fsmonitor): given as command-line configuration
+# (GIT_CONFIG_COUNT, git 2.31), which wins over every configuration file.
+_SETTINGS = {"i18n.logOutputEncoding": "UTF-8", "log.showSignature": "false",
+             "core.fsmonitor": "false"}
+
+
+def _command_line_config(settings: dict[str, str]) -> dict[str, str]:
+    """The environment that gives git ``settings`` as if by ``-c key=value``."""
+    env = {"GIT_CONFIG_COUNT": str(len(settings))}
+    for k, (key, value) in enumerate(settings.items()):
+        env[f"GIT_CONFIG_KEY_{k}"], env[f"GIT_CONFIG_VALUE_{k}"] = key, value
+    return env
+
+
 # GIT_FLUSH=0: git writes its output in blocks, not a flush per commit; what is read to its
 # end (every command here but cat-file --batch, whose answers are read one by one) needs no
 # more, and a log of 3,000 commits is then read in 300 pieces, not 1,700.
-_ENV = {"GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C", "GIT_FLUSH": "0"}
+_ENV = {"GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C", "GIT_FLUSH": "0",
+        **_command_line_config(_SETTINGS)}
 NO_GIT = "git is not installed or not on PATH"
 
 
