@@ -73,6 +73,19 @@ def _findings(text: str) -> list[str]:
     return [f"{f.code} {f.message}" for f in found if f.code not in TOLERATED]
 
 
+def _seen(draft, checked: set[str]) -> bool:
+    """Whether a draft equal to ``draft`` was built and checked already (then it is not built
+    again: building is a function of the draft alone). Most mangled values make a draft seen
+    before (a reader skips a value of the wrong shape whatever its shape): of the 2,106 drafts
+    the samples give, 420 are distinct, and building the others again took most of the
+    279 s this module took on a 2-core machine (now 26 s)."""
+    key = repr(draft)  # the drafts are dataclasses: their repr shows every field, typed
+    if key in checked:
+        return True
+    checked.add(key)
+    return False
+
+
 @pytest.mark.parametrize("sample", [p for p in SAMPLES if p.name not in REFUSED],
                          ids=lambda p: p.name)
 def test_any_value_of_any_shape(sample):
@@ -81,6 +94,7 @@ def test_any_value_of_any_shape(sample):
     paths = list(_paths(data))[1:]
     step = max(1, len(paths) // PER_FILE)
     imported = refused = 0
+    checked: set[str] = set()  # drafts already built and checked
     for path in paths[::step]:
         for shape in SHAPES:
             mangled = copy.deepcopy(data)
@@ -94,10 +108,12 @@ def test_any_value_of_any_shape(sample):
                 assert "\n" not in str(exc)
                 refused += 1
                 continue
+            imported += 1
+            if _seen(draft, checked):
+                continue
             result = build(draft, source_name=sample.name, owner="team-x",
                            today=dt.date(2026, 11, 27))
             assert _findings(result.text) == [], (path, shape)
-            imported += 1
     assert imported > 0 and imported + refused == len(paths[::step]) * len(SHAPES)
 
 
@@ -117,6 +133,7 @@ def test_any_value_of_any_shape_in_our_own_export(fmt):
     assert len(paths) > 100
     step = max(1, len(paths) // (PER_FILE * 2))
     imported = 0
+    checked: set[str] = set()
     for path in paths[::step]:
         for shape in SHAPES:
             mangled = copy.deepcopy(data)
@@ -131,8 +148,10 @@ def test_any_value_of_any_shape_in_our_own_export(fmt):
             except InputError as exc:
                 assert "\n" not in str(exc)
                 continue
+            imported += 1
+            if _seen(draft, checked):
+                continue
             result = build(draft, source_name="rich.json", owner="team-x",
                            today=dt.date(2026, 11, 27))
             assert _findings(result.text) == [], (path, shape)
-            imported += 1
     assert imported > 0
