@@ -7,9 +7,15 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import EXIT_OK, InputError, UsageError, exit_status
 from .options import folder
+
+if TYPE_CHECKING:
+    from ..format.model import Model
+    from ..suggest.engine import Suggestion
+    from ..workspace.repository import Repository
 
 NAME = "suggest"
 EXAMPLE = """examples:
@@ -123,7 +129,7 @@ def _lean(job: tuple) -> tuple:
     return rel, unreadable, None, suggestions
 
 
-def _chosen(repo, given: list[str]) -> list[str]:
+def _chosen(repo: Repository, given: list[str]) -> list[str]:
     """Repository paths of the models named by path or id (all models when none)."""
     from ..format.source import looks_like_model
 
@@ -151,10 +157,10 @@ def _chosen(repo, given: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _model_ids(repo, paths: list[str]) -> dict[str, str]:
+def _model_ids(repo: Repository, paths: list[str]) -> dict[str, str]:
     from ..validation.engine import model_ids, read_model_source
 
-    out = {}
+    out: dict[str, str] = {}
     for rel in paths:
         src = read_model_source(rel, repo.read(rel), None)
         if src.ok:
@@ -167,7 +173,7 @@ def _model_ids(repo, paths: list[str]) -> dict[str, str]:
 _UNSAFE = ("TM0", "TM1")
 
 
-def _write(repo, models: dict, found: list) -> bool:
+def _write(repo: Repository, models: dict[str, Model], found: list[Suggestion]) -> bool:
     """Append each model's open suggestions; False when a model was refused."""
     from ..errors import print_error
     from ..findings.finding import Severity

@@ -114,7 +114,8 @@ class _Reader:
         if texts(self.project.get("tags")):
             d.notes.append("Project tags: " + ", ".join(texts(self.project.get("tags"))))
 
-    def read(self, zones, components, flows, threats, mitigations, assets) -> Draft:
+    def read(self, zones: list[dict], components: list[dict], flows: list[dict],
+             threats: list[dict], mitigations: list[dict], assets: list[dict]) -> Draft:
         """The draft of the whole file: project, assets, zones, components, flows, threats."""
         self._project()
         self._assets(assets)
@@ -133,9 +134,9 @@ class _Reader:
             risk = mapping(a.get("risk"))
             attrs = mapping(a.get("attributes"))
             impact = text(attrs.get("impact"))
-            numbers = [risk.get(k) for k in CIA_NAMES.values()]
-            numbers = [n for n in numbers if isinstance(n, (int, float))
-                       and not isinstance(n, bool)]
+            numbers: list[int | float] = [
+                n for n in (risk.get(k) for k in CIA_NAMES.values())
+                if isinstance(n, (int, float)) and not isinstance(n, bool)]
             if self.ours:
                 extra = plain_back("asset", attrs)
             else:
@@ -163,8 +164,9 @@ class _Reader:
             parent = mapping(z.get("parent"))
             inside = text(parent.get("trustZone"))
             inside = inside if inside in zone_ids else None
-            if text(parent.get("component")) in component_zone:
-                inside = component_zone[text(parent.get("component"))]
+            around = text(parent.get("component"))
+            if around is not None and around in component_zone:
+                inside = component_zone[around]
             description = text(z.get("description"))
             rating = mapping(z.get("risk")).get("trustRating")
             if not self.ours and rating is not None:
@@ -235,7 +237,8 @@ class _Reader:
         by_mitigation = {m["id"]: m for m in mitigations}
         used_mitigations: set[str] = set()
         known = {t["id"] for t in threats}
-        self.targets = {x.source_id: x.key for x in [*d.elements, *d.flows]}
+        ends: list[DraftElement | DraftFlow] = [*d.elements, *d.flows]
+        self.targets = {x.source_id: x.key for x in ends}
         self.records = self._records(mitigations, placements)
         for tid in placements:
             if tid not in known:
@@ -300,12 +303,14 @@ class _Reader:
         parents = {c["id"]: mapping(c.get("parent")) for c in components}
         out: dict[str, str] = {}
         for cid in parents:
-            seen, current = set(), cid
-            while current in parents and current not in seen:
+            seen: set[str] = set()
+            current: str | None = cid
+            while current is not None and current in parents and current not in seen:
                 seen.add(current)
                 parent = parents[current]
-                if text(parent.get("trustZone")) in zone_ids:
-                    out[cid] = text(parent.get("trustZone"))
+                zone = text(parent.get("trustZone"))
+                if zone is not None and zone in zone_ids:
+                    out[cid] = zone
                     break
                 current = text(parent.get("component"))
         return out

@@ -28,6 +28,7 @@ import yaml
 from ..errors import InputError
 from .loading import MAX_INPUT_BYTES, read_input
 
+_Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader]
 try:  # libyaml's parser when PyYAML was built with it
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
@@ -89,6 +90,7 @@ def _first_anchor(text: str) -> tuple[str, str, int, int] | None:
             if anchor is not None:
                 kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
                 mark = event.start_mark
+                assert mark is not None  # both of PyYAML's parsers mark every event
                 return kind, anchor, mark.line + 1, mark.column + 1
     except yaml.YAMLError:
         return None  # read_input reports the syntax error with its position

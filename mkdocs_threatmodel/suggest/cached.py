@@ -8,10 +8,14 @@ instead of building the model and running every rule again.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..findings.finding import Finding
 from ..workspace.cache import derived_key, load_derived, store_derived
 from .engine import Suggestion
+
+if TYPE_CHECKING:
+    from ..format.model import Model
 
 _FIELDS = ("model", "path", "rule", "name", "stride", "target", "title", "reason",
            "references", "likelihood", "impact", "rating", "addressed_by", "dismissed")
@@ -19,15 +23,14 @@ _FIELDS = ("model", "path", "rule", "name", "stride", "target", "title", "reason
 
 def suggestions_of(rel: str, raw: bytes, folder: Path | None,
                    classifications: tuple[str, ...], keep_model: bool = False
-                   ) -> tuple[list[Finding] | None, object, list[Suggestion]]:
+                   ) -> tuple[list[Finding] | None, Model | None, list[Suggestion]]:
     """``(findings when unreadable, the model when built, its suggestions)``; from the cache
     when ``folder`` holds them (the model is then not built unless ``keep_model``)."""
     from ..format.model import build_model
     from ..validation.engine import read_model_source
     from .engine import suggest
 
-    name = _key(rel, raw, classifications) if folder else None
-    if name and not keep_model:
+    if folder is not None and not keep_model:
         kept = kept_suggestions(rel, raw, folder, classifications)
         if kept is not None:
             return None, None, kept
@@ -36,8 +39,8 @@ def suggestions_of(rel: str, raw: bytes, folder: Path | None,
         return src.findings, None, []
     model = build_model(src)
     found = suggest(model, classifications)
-    if name:
-        store_derived(folder, name, [_encode(s) for s in found])
+    if folder is not None:
+        store_derived(folder, _key(rel, raw, classifications), [_encode(s) for s in found])
     return None, model, found
 
 
@@ -63,7 +66,7 @@ def _decode(entry: object) -> list[Suggestion] | None:
     decodes 54,000 suggestions, and a test per field took a third of its time."""
     if type(entry) is not list:
         return None
-    out = []
+    out: list[Suggestion] = []
     text = {str}
     for item in entry:
         try:
@@ -77,5 +80,6 @@ def _decode(entry: object) -> list[Suggestion] | None:
                 and set(map(type, references + addressed_by)) <= text
                 and type(dismissed) is bool):
             return None
-        out.append(Suggestion(*values[:6], where, *values[6:]))
+        values.insert(6, where)  # target_path comes after target in Suggestion's fields
+        out.append(Suggestion(*values))
     return out

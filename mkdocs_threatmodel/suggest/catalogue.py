@@ -8,11 +8,15 @@ and Threagile cover. Every rule's letter applies to its kind of target (STRIDE p
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..format.model import Element, Flow
 from . import patterns as P
 from .facts import Facts, data_phrase, higher
 from .rule import CATALOGUE, Hit, rule
+
+if TYPE_CHECKING:
+    import re
 
 __all__ = ["CATALOGUE"]
 
@@ -48,7 +52,7 @@ def _untrusted_in(f: Facts, e: Element) -> list[tuple[Flow, str]]:
 def _exposed(f: Facts) -> list[tuple[Element, Flow | None, str]]:
     """Processes that take input from outside: (process, first such flow, why)."""
     if "exposed" not in f.memo:
-        out = []
+        out: list[tuple[Element, Flow | None, str]] = []
         for e in f.of_type("process"):
             found = _untrusted_in(f, e)
             if found:
@@ -74,7 +78,7 @@ def _untrusted_text(f: Facts, e: Element) -> str | None:
         if src is not None and src.id in exposed:
             return f"`{src.id}`, which takes input from outside, sends it flow `{flow.id}`"
     for flow in f.flows_in[e.id] + f.flows_out[e.id]:
-        store = f.elements.get(flow.source if flow.target == e.id else flow.target)
+        store = f.element(flow.source if flow.target == e.id else flow.target)
         if store is None or store.type != "store":
             continue
         writer = next((x for x in f.flows_in[store.id] if x.source in exposed), None)
@@ -84,7 +88,8 @@ def _untrusted_text(f: Facts, e: Element) -> str | None:
     return None
 
 
-def _calls(f: Facts, e: Element, pattern) -> Iterator[tuple[Flow, Element, str]]:
+def _calls(f: Facts, e: Element, pattern: re.Pattern[str]
+           ) -> Iterator[tuple[Flow, Element, str]]:
     """Flows from ``e`` to elements that are what ``pattern`` names (or whose flow says so)."""
     for flow in f.flows_out[e.id]:
         dst = f.elements.get(flow.target or "")
@@ -441,7 +446,7 @@ def _store_outside(f: Facts) -> Iterator[Hit]:
         why = f"`{e.id}` is `internet_facing`" if e.internet_facing else None
         if why is None:
             for flow in f.flows_in[e.id] + f.flows_out[e.id]:
-                other = f.elements.get(flow.source if flow.target == e.id else flow.target)
+                other = f.element(flow.source if flow.target == e.id else flow.target)
                 if other is not None and other.type == "external" and f.crosses(flow):
                     why = f"{f.entry(flow)}: `{other.id}` is an external entity"
                     break
@@ -571,7 +576,7 @@ def _container(f: Facts) -> Iterator[Hit]:
 
 
 # -- injection and input -------------------------------------------------------------------
-def _injection(f: Facts, pattern, letter_fact: str) -> Iterator[Hit]:
+def _injection(f: Facts, pattern: re.Pattern[str], letter_fact: str) -> Iterator[Hit]:
     for e, flow, why in _exposed(f):
         for call, dst, fact in _calls(f, e, pattern):
             reason = (f"`{e.id}` takes input from outside ({_input_phrase(f, flow, why)}) "
@@ -644,7 +649,7 @@ def _search(f: Facts) -> Iterator[Hit]:
 def _xss(f: Facts) -> Iterator[Hit]:
     for e in f.of_type("process"):
         for flow in f.flows_in[e.id] + f.flows_out[e.id]:
-            other = f.elements.get(flow.source if flow.target == e.id else flow.target)
+            other = f.element(flow.source if flow.target == e.id else flow.target)
             if other is None or other.type != "external":
                 continue
             who = f.is_a(other, P.BROWSER)
@@ -857,8 +862,9 @@ def _upload(f: Facts) -> Iterator[Hit]:
     for e in f.of_type("process"):
         for flow, why in _untrusted_in(f, e):
             text = " ".join(x for x in (flow.label, flow.description) if x)
-            if P.UPLOAD.search(text):
-                yield _simple(f, e, f"{f.entry(flow)} ({why}) names `{P.UPLOAD.search(text)[0]}`",
+            named = P.UPLOAD.search(text)
+            if named:
+                yield _simple(f, e, f"{f.entry(flow)} ({why}) names `{named[0]}`",
                               "medium", "files come from outside", "high", "holds")
                 break
 
@@ -1203,7 +1209,7 @@ def _third_party_data(f: Facts) -> Iterator[Hit]:
         dst = f.elements.get(flow.target or "")
         third = f.third_party(dst)
         found = f.sensitive(flow.data)
-        if third and found:
+        if dst is not None and third and found:  # third_party(None) is None anyway
             yield Hit(flow.id, f"`{flow.label or flow.id}`", f"flow `{flow.id}` goes to "
                       f"`{dst.id}`; {third}; it carries {data_phrase(found)}", "low",
                       found[0][0], _rating("low", "it takes a breach at the vendor",
@@ -1267,9 +1273,10 @@ def _bulk(f: Facts) -> Iterator[Hit]:
     exposed = {e.id for e, _, _ in _exposed(f)}
     for e in f.of_type("store"):
         found = f.sensitive(f.held(e))
-        readers = {x.source for x in f.flows_out[e.id]} | {
+        ends = {x.source for x in f.flows_out[e.id]} | {
             x.source for x in f.flows_in[e.id] if x.returns or P.SQL.search(f.text(x))}
-        readers = {r for r in readers if r in f.elements and f.elements[r].type == "process"}
+        readers = {r for r in ends
+                   if r is not None and r in f.elements and f.elements[r].type == "process"}
         if found and (len(readers) >= 2 or readers & exposed):
             yield _simple(f, e, f"`{e.id}` holds {data_phrase(found)} and is read by "
                           + ", ".join(f"`{r}`" for r in sorted(readers)), "medium",

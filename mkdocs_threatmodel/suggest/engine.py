@@ -68,7 +68,7 @@ def suggest(model: Model, classifications: tuple[str, ...] = DEFAULT_CLASSIFICAT
     for rule in catalogue.CATALOGUE:
         for hit in rule.find(facts):
             kind = model.target_type(hit.target)
-            if (rule.code, hit.target) in seen or rule.stride not in APPLICABLE.get(kind, ""):
+            if (rule.code, hit.target) in seen or rule.stride not in APPLICABLE.get(kind or "", ""):
                 continue
             seen.add((rule.code, hit.target))
             out.append(Suggestion(

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from ..format.model import Element, Flow, Model
 from ..format.spec import DEFAULT_CLASSIFICATIONS, LEVELS
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _RANK = {level: i for i, level in enumerate(LEVELS)}
 
@@ -49,18 +53,26 @@ class Facts:
         self.boundaries = {b.id: b for b in reversed(model.boundaries)}
         self.flows_in: dict[str, list[Flow]] = defaultdict(list)
         self.flows_out: dict[str, list[Flow]] = defaultdict(list)
-        for f in model.flows:
-            self.flows_in[f.target].append(f)
-            self.flows_out[f.source].append(f)
+        for f in model.flows:  # a flow without an end is no element's (rules look up ids)
+            if f.target is not None:
+                self.flows_in[f.target].append(f)
+            if f.source is not None:
+                self.flows_out[f.source].append(f)
         self.classes = {c: i for i, c in enumerate(classifications)}
         self.n_classes = max(1, len(classifications))
         self._crossing: dict[str, bool] = {}
         self._is_a: dict[tuple[int, int], str | None] = {}
         self._sensitive: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         self._texts: dict[str, str] = {}
-        self.memo: dict[str, object] = {}  # what several rules derive once (see catalogue)
+        # What several rules derive once (see catalogue): each key's value has its own type,
+        # which the one function that fills and reads it declares.
+        self.memo: dict[str, Any] = {}
 
     # -- elements -----------------------------------------------------------------
+    def element(self, eid: str | None) -> Element | None:
+        """The (first) element with this id; ``None`` for none (a flow without that end)."""
+        return self.elements.get(eid) if eid is not None else None
+
     def of_type(self, *types: str) -> list[Element]:
         """In-scope elements of these types, in model order."""
         return [e for e in self.model.elements if e.type in types and not e.out_of_scope]
@@ -90,7 +102,7 @@ class Facts:
         if e.internet_facing:
             return f"`{e.id}` is `internet_facing`"
         for f in self.flows_in[e.id]:
-            src = self.elements.get(f.source)
+            src = self.element(f.source)
             zone = self.zone(src)
             if src is not None and src.type == "external" and zone and self.crosses(f):
                 return f"`{e.id}` is reached by `{src.id}` from boundary `{zone}`"

@@ -44,7 +44,7 @@ def _cell(text: str) -> str:
 
 
 def as_markdown(suggestions: list[Suggestion]) -> str:
-    out = []
+    out: list[str | None] = []  # None: no blank line before the first model's heading
     model = None
     for s in suggestions:
         if s.path != model:

@@ -11,7 +11,7 @@ import json
 
 import yaml
 
-from ..format.frontmatter import CLOSING_LINE
+from ..format.frontmatter import closing_index, opens
 from .engine import Suggestion
 
 
@@ -68,11 +68,18 @@ def _last_scalar(node: yaml.Node) -> yaml.Node:
 
 
 def plan_append(text: str, items: list[tuple[str, Suggestion]]) -> str:
-    """The model text with ``items`` (threat id, suggestion) appended to ``threats``."""
-    first = text.index("\n") + 1
-    newline = "\r\n" if text[:first].endswith("\r\n") else "\n"
-    closing = CLOSING_LINE.search(text, first)
-    front = text[first:closing.start()]
+    """The model text with ``items`` (threat id, suggestion) appended to ``threats``.
+
+    The front matter is split where ``validate`` splits it (``ValueError`` when it has none
+    that closes)."""
+    lines = text.splitlines(keepends=True)
+    end = closing_index(lines) if lines and opens(lines[0]) else None
+    if end is None:
+        raise ValueError("the file has no closed front matter")
+    first = len(lines[0])
+    last = first + sum(map(len, lines[1:end]))  # where the closing line starts
+    newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
+    front = text[first:last]
     root = yaml.compose(front, Loader=yaml.SafeLoader)
     entries = {k.value: v for k, v in root.value} if isinstance(root, yaml.MappingNode) else {}
     node = entries.get("threats")
@@ -95,4 +102,4 @@ def plan_append(text: str, items: list[tuple[str, Suggestion]]) -> str:
         new = front[:at] + lead + _block(items, 2, newline) + front[at:]
     else:
         raise ValueError("'threats' is not a list")
-    return text[:first] + new + text[closing.start():]
+    return text[:first] + new + text[last:]
