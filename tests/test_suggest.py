@@ -321,6 +321,24 @@ def test_write_appends_to_a_flow_style_list(repo, cli):
     assert all(not s.open for s in suggest(model_of(after.decode("utf-8"))))
 
 
+@pytest.mark.parametrize("closing", ["---\x0c\n", "---\u2028\n"])
+def test_write_splits_the_front_matter_where_validate_does(repo, cli, closing):
+    """A closing line that ends in a form feed or a Unicode line separator closes the front
+    matter for validate; --write splits it there too (it crashed on it), even with a later
+    ``---`` line in the body."""
+    text = SMALL.replace("---\n\n# Small\n", closing + "\n# Small\n\n---\n\nafter a rule\n")
+    path = repo.write("docs/m.md", text)
+    before = cli(repo.root, "validate")
+    assert "TM601" in before.out, before.out  # the front matter was read: suggestions missed
+    result = cli(repo.root, "suggest", "--write")
+    assert result.code == 0, result.err
+    after = path.read_bytes().decode("utf-8")
+    assert after.endswith(closing + "\n# Small\n\n---\n\nafter a rule\n")
+    model = model_of(after)
+    assert model.threats and all(not s.open for s in suggest(model))
+    assert cli(repo.root, "validate").code == 0
+
+
 def test_write_refuses_symlinks_and_invalid_models(repo, cli):
     real = repo.write("models/real.md", SMALL)
     link = repo.root / "docs" / "m.md"
