@@ -30,6 +30,17 @@ GIT_ENV = {
 # MkDocs' own) reads neither their global nor the system's configuration; what a user's
 # configuration does to the product is tested on its own (test_hostile_git_config).
 os.environ.update({"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"})
+# And "today" is the same day whenever it runs (the day the models' dates were written
+# around); a test about another day sets its own.
+TODAY = "2026-11-27"
+os.environ["THREATMODEL_TODAY"] = TODAY
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that drives the browser is a browser test, wherever it is."""
+    for item in items:
+        if "chromium" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 @dataclass

@@ -186,3 +186,15 @@ def test_alias_bomb_is_refused_quickly(repo, cli):
     result = cli(repo.root, "validate")
     assert result.lines == ["bomb.md:3:4: TM006 YAML anchor 'a' is not allowed in a threat "
                             "model (write the value out where it is used)"]
+
+
+def test_today_is_the_real_date_unless_threatmodel_today_fixes_it(monkeypatch):
+    import datetime as dt
+
+    from mkdocs_threatmodel.workspace.repository import today
+
+    monkeypatch.setenv("THREATMODEL_TODAY", "2031-02-03")
+    assert today() == dt.date(2031, 2, 3)
+    monkeypatch.delenv("THREATMODEL_TODAY")
+    before = dt.date.today()
+    assert before <= today() <= dt.date.today()

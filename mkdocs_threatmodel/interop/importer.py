@@ -44,6 +44,7 @@ from ..format.spec import (
     TARGET_NAMES,
     THREAT_STATUSES,
 )
+from ..workspace.repository import today as repository_today
 from .common import md_escape, md_inline, one_line, slugify
 from .draft import Draft, DraftThreat
 from .ids import IdMaker, id_table, keepable, name_base
@@ -522,7 +523,7 @@ def build(draft: Draft, *, source_name: str, model_id: str | None = None,
                 "assumptions"):
         if not front[key]:
             del front[key]
-    body = _body(draft, b, title, source_name, today or dt.date.today())
+    body = _body(draft, b, title, source_name, today or repository_today())
     text = "---\n" + front_matter(front) + "---\n\n" + body
     # Values were cleaned one by one; the notes quote source names as they were.
     return Imported(_CONTROL.sub("", text), mid, b.notes)

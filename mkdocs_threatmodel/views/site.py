@@ -17,6 +17,7 @@ from typing import Any
 
 from ..format.model import Model, Threat
 from ..format.spec import DEFAULT_CLASSIFICATIONS, OPEN_STATUSES, THREAT_STATUSES, UNTRIAGED
+from ..workspace.repository import today
 from .escape import safe_url
 
 REDACT_CHOICES = ("none", "open", "unmitigated", "all")
@@ -37,7 +38,7 @@ class Options:
     ticket_url: str | None = None  # with "{ticket}", e.g. https://tracker.example/browse/{ticket}
     ticket_pattern: str = DEFAULT_TICKET_PATTERN
     direction: str = "TB"
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=today)  # THREATMODEL_TODAY when set
     staleness_available: bool = False  # whether git staleness was judged for this build
     classifications: tuple[str, ...] = DEFAULT_CLASSIFICATIONS  # for the suggestion rules
 
