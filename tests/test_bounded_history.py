@@ -538,6 +538,7 @@ def test_a_commit_after_a_warm_run_is_read_and_changes_the_verdict(reviewed, cli
     assert doc == report(cli, reviewed, "--no-cache")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(3))
 def test_kept_reads_followed_commit_by_commit_judge_as_fresh_ones(repo, cli, monkeypatch,
                                                                  tmp_path, seed):

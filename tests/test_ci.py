@@ -124,6 +124,7 @@ def _github_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return _env(GITHUB_ACTIONS="true", GITHUB_ENV=str(tmp_path / "github_env"), **extra)
 
 
+@pytest.mark.slow
 def test_github_workflow_on_a_pull_request(upstream, tmp_path):
     env = _github_env(tmp_path, GITHUB_BASE_REF="main")
     steps = run_workflow(upstream, tmp_path, env)
@@ -149,6 +150,7 @@ def test_github_workflow_on_a_pull_request(upstream, tmp_path):
     assert (tmp_path / "again" / "work" / "site" / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_github_workflow_with_checkouts_default_depth(upstream, tmp_path):
     _review_on_feature(upstream)
     # a pull request: its base is not in a depth-1 clone
@@ -170,6 +172,7 @@ def test_github_workflow_with_checkouts_default_depth(upstream, tmp_path):
 
 # -- GitLab CI --------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_gitlab_job_on_a_merge_request(upstream, tmp_path):
     (job,) = yaml.safe_load(recipe("gitlab")).values()
     assert job["variables"]["GIT_DEPTH"] == 0

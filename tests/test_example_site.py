@@ -20,6 +20,7 @@ def test_example_models_validate_clean_in_strict_mode(cli):
     assert "3 models checked" in result.err
 
 
+@pytest.mark.slow
 def test_example_site_builds_strictly(tmp_path):
     site = tmp_path / "site"
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q",

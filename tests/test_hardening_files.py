@@ -129,6 +129,7 @@ _WORDS = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), 
        dashes=st.sampled_from(["---", "--- ", "---\t"]),
        encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be",
                                  "utf-32"]))
+@pytest.mark.slow
 def test_any_spelling_of_a_model_is_checked(tmp_path, cli, extra, first, flow, style,
                                              newline, dashes, encoding):
     """No model is skipped in silence, whatever YAML style, line ends or encoding it has."""
@@ -360,6 +361,7 @@ def test_special_configuration_file_is_said_not_read(repo, kind):
         [".threatmodel.yaml:1:1:", "TM901"]], proc.stdout
 
 
+@pytest.mark.slow
 def test_staged_model_over_the_size_limit(repo):
     line = "Notes that go on and on. " * 3 + "\n"
     repo.write("big.md", model("big") + line * (40 * (1 << 20) // len(line)))
@@ -394,6 +396,7 @@ _KINDS = {"model": (None, True), "bad": ("TM103", True), "fifo": ("TM009", True)
 
 @settings(max_examples=12, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.slow
 @given(kinds=st.lists(st.sampled_from(sorted(_KINDS)), min_size=1, max_size=6))
 def test_every_model_file_is_checked_or_said(tmp_path_factory, kinds):
     """Whatever mix of files a repository holds, validate ends, never crashes, and says of
@@ -522,6 +525,7 @@ def _ignored_duplicate(repo: Repo) -> None:
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to chown the repository to another "
                     "user")
+@pytest.mark.slow
 def test_repository_of_another_user(repo):
     _ignored_duplicate(repo)
     owner = os.stat(repo.root)
@@ -558,6 +562,7 @@ def test_site_build_in_a_repository_of_another_user(repo, tmp_path):
     assert "threatmodel: git: detected dubious ownership" in proc.stderr
 
 
+@pytest.mark.slow
 def test_no_git_on_path_inside_a_repository(repo, tmp_path):
     _ignored_duplicate(repo)
     empty = tmp_path / "no-git-here"

@@ -666,6 +666,7 @@ def mutate_text(data, text: str) -> str:
     return text
 
 
+@pytest.mark.slow
 def test_random_mutations_of_the_examples_never_crash_hang_or_drift(tmp_path_factory):
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st

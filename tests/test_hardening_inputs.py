@@ -198,6 +198,7 @@ _GLOB_CHARS = st.sampled_from(list("ab/*?[]!-\\"))
 _PATH_CHARS = st.sampled_from(list("ab/.-"))
 
 
+@pytest.mark.slow
 @settings(max_examples=3000, deadline=None, database=None, derandomize=True)
 @given(st.text(_GLOB_CHARS, max_size=10), st.text(_PATH_CHARS, max_size=12))
 def test_the_linear_glob_automaton_agrees_with_the_regex(glob, path):
@@ -208,6 +209,7 @@ def test_the_linear_glob_automaton_agrees_with_the_regex(glob, path):
     assert _Automaton(read.tokens, read.tail).fullmatch(path) == expected
 
 
+@pytest.mark.slow
 @settings(max_examples=3000, deadline=None, database=None, derandomize=True)
 @given(st.text(_GLOB_CHARS, max_size=10), st.text(_PATH_CHARS, max_size=12))
 def test_every_fast_matcher_agrees_with_the_linear_automaton(glob, path):
@@ -607,6 +609,7 @@ def _mutate(text: str, edits: list[tuple[str, int, str, int]]) -> str:
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.integers(0, 2), st.lists(_EDITS, min_size=1, max_size=6)),
                 min_size=1, max_size=6))
+@pytest.mark.slow
 def test_random_mutations_of_the_examples_never_crash_or_hang(repo, mutants):
     examples = _examples()
     for n, (which, edits) in enumerate(mutants):

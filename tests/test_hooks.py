@@ -63,6 +63,7 @@ def install_framework_hook(repo, hook_id: str, tmp_path: Path, env: dict) -> Non
                    capture_output=True)
 
 
+@pytest.mark.slow
 def test_pre_commit_framework_refuses_a_bad_model(repo, tmp_path):
     env = _env(PRE_COMMIT_HOME=str(PROJECT / ".venv" / "pre-commit-home"))
     install_framework_hook(repo, "threatmodel-validate", tmp_path, env)

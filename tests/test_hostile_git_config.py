@@ -155,6 +155,7 @@ def test_review_writes_the_same_bytes_under_a_hostile_global_config(history, tmp
     assert b"# last review" in written[0][0]
 
 
+@pytest.mark.slow
 def test_a_program_the_repository_config_names_is_never_started(history, tmp_path):
     """A cloned repository's own configuration may name programs (an fsmonitor hook, an
     external diff, a pager, a gpg): no command starts any of them."""

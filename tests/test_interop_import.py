@@ -126,6 +126,7 @@ def test_the_malformed_sample_names_what_is_wrong(repo, cli):
     assert "no 'detail' (it has 'details')" in result.err
 
 
+@pytest.mark.slow
 def test_imported_samples_render_in_an_mkdocs_site(repo, cli, tmp_path):
     pages = {}
     for n, sample in enumerate(IMPORTABLE):
@@ -232,6 +233,7 @@ def test_boundary_flows_without_threats_get_an_open_placeholder(repo, cli):
     assert " TM409 " in result.out
 
 
+@pytest.mark.slow
 def test_untrusted_text_cannot_inject_html_into_the_site(repo, cli, tmp_path):
     evil = "<script>alert(1)</script>"
     cells = [_node("a", "actor", f"Shopper {evil}", 0, 0,

@@ -294,6 +294,7 @@ def test_threat_composer_threats_come_in_unplaced_with_records_and_links(repo, c
     assert strict.code == 1 and len(unplaced) == len(source["threats"])
 
 
+@pytest.mark.slow
 def test_an_unplaced_threat_is_listed_on_the_page(repo, cli, tmp_path):
     result, path = _import(repo, cli, COMPOSER / "ThreatComposer.tc.json", "tc",
                            "--owner", "team-tc")

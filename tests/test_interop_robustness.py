@@ -88,6 +88,7 @@ def _seen(draft, checked: set[str]) -> bool:
 
 @pytest.mark.parametrize("sample", [p for p in SAMPLES if p.name not in REFUSED],
                          ids=lambda p: p.name)
+@pytest.mark.slow
 def test_any_value_of_any_shape(sample):
     data = _load(sample)
     reader = next(read for detect, read in READERS if detect(data))
@@ -117,6 +118,7 @@ def test_any_value_of_any_shape(sample):
     assert imported > 0 and imported + refused == len(paths[::step]) * len(SHAPES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["otm", "threat-dragon"])
 def test_any_value_of_any_shape_in_our_own_export(fmt):
     """Our exports carry issue 12's keys in attribute bags that the import reads back; a

@@ -39,6 +39,7 @@ def example(tmp_path_factory, cache):
     return result
 
 
+@pytest.mark.slow
 def test_example_site_builds_strictly_with_every_view(example):
     page = example.page("threat-models/guest-checkout/")
     assert 'class="tm-header' in page and "team-checkout" in page
@@ -139,6 +140,7 @@ def clean_site(root, theme="material", options=None, extra=""):
     return site
 
 
+@pytest.mark.slow
 def test_clean_site_material_strict(tmp_path, cache):
     site = clean_site(tmp_path, options={"ticket_url": "https://jira.example.test/{ticket}"})
     result = site.build("--strict", cache=cache)
@@ -205,6 +207,7 @@ def bad_site(root):
     return site
 
 
+@pytest.mark.slow
 def test_bad_site_fails_strict_with_path_line_warnings(tmp_path, cache):
     result = bad_site(tmp_path).build("--strict", cache=cache)
     assert result.code == 1
@@ -228,6 +231,7 @@ def test_bad_site_plain_build_still_renders(tmp_path, cache):
     assert "[[threat:NOPE-9]]" in result.page("")
 
 
+@pytest.mark.slow
 def test_fail_on_chooses_the_severity_that_fails(tmp_path, cache):
     expiring = model(CHECKOUT)
     expiring["threats"] = [dict(t) for t in CHECKOUT["threats"]]
@@ -244,6 +248,7 @@ def test_fail_on_chooses_the_severity_that_fails(tmp_path, cache):
     assert site.build("--strict", cache=cache).code == 1
 
 
+@pytest.mark.slow
 def test_redact_open_leaves_out_unmitigated_details(tmp_path, cache):
     site = clean_site(tmp_path, options={"redact": "open"})
     result = site.build("--strict", cache=cache)
@@ -262,6 +267,7 @@ def test_redact_open_leaves_out_unmitigated_details(tmp_path, cache):
     assert " tmHot\n" not in page  # no open high-risk marker in the diagram
 
 
+@pytest.mark.slow
 def test_option_errors_stop_the_build(tmp_path, cache):
     site = clean_site(tmp_path, options={"ticket_pattern": "(["})
     result = site.build(cache=cache)
@@ -282,6 +288,7 @@ def test_search_index_holds_view_text_not_markup(tmp_path, cache):
     assert "Guest checkout API" in text
 
 
+@pytest.mark.slow
 def test_a_site_without_models_and_a_disabled_plugin(tmp_path, cache):
     site = FixtureSite(tmp_path)
     site.write("docs/index.md", "# Home\n\nNo models here.\n")
@@ -300,6 +307,7 @@ def test_a_site_without_models_and_a_disabled_plugin(tmp_path, cache):
 
 
 # -- a model using every field of the format's depth ---------------------------------------
+@pytest.mark.slow
 def test_rich_model_builds_strictly_with_every_new_section(tmp_path, cache):
     site = rich_site(tmp_path, options={"ticket_url": "https://jira.example.test/{ticket}"})
     result = site.build("--strict", cache=cache)

@@ -13,6 +13,8 @@ import threading
 import time
 import urllib.request
 
+import pytest
+
 from tests.fixtures.sites import ADR, CHECKOUT, GIT_ENV, TODAY, FixtureSite, model, model_file
 
 
@@ -22,6 +24,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_serve_rebuilds_a_model_edit_reusing_the_staleness_judgement(repo, tmp_path):
     repo.write("src/app.py", "print('v1')\n")
     repo.write("docs/adr/0001-checkout.md", ADR)

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.fixtures.generators import run_build
 from tests.fixtures.sites import CHECKOUT, FixtureSite, example_config, model, model_file
 
 
+@pytest.mark.slow
 def test_properdocs_builds_the_example_site_with_the_plugin_unchanged(tmp_path):
     config = example_config(tmp_path)
     result = run_build("properdocs", config, tmp_path / "site", "--strict",

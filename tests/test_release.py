@@ -57,6 +57,7 @@ def _files(dist: Path) -> list[str]:
     return sorted(str(p) for p in dist.iterdir())
 
 
+@pytest.mark.slow
 def test_twine_accepts_both(dist):
     checked = subprocess.run([str(BIN / "twine"), "check", "--strict", *_files(dist)],
                              capture_output=True, text=True)

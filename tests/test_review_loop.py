@@ -103,6 +103,7 @@ def _pre_commit(repo, env, *args):
                           capture_output=True, text=True)
 
 
+@pytest.mark.slow
 def test_the_review_loop_inside_pre_commit(history, tmp_path):  # noqa: F811
     """Adoption day with the real framework: refused, reviewed through the manual hook,
     accepted; and again the same day."""

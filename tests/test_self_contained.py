@@ -122,5 +122,11 @@ def test_the_makefile_and_ci_never_need_a_system_package_manager_for_make_test()
     assert not re.search(r"\b(apt-get|apt|dnf|yum|brew|sudo)\b", makefile)
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
     assert "THREATMODEL_REQUIRE_BROWSER=1" in ci
-    assert re.search(r"git clone\b", ci), ".ci/run tests a lone clone"
+    assert re.search(r"^\.ci/any-clone ", ci, re.MULTILINE), ".ci/run tests a clone of its own"
+    any_clone = (ROOT / ".ci" / "any-clone").read_text("utf-8")
+    assert re.search(r"^git clone\b", any_clone, re.MULTILINE)
+    for setting in ("defaultBranch = trunk", "gpgsign = true", "autocrlf = true",
+                    "hooksPath = ", "ui = always", "export LANG=C", "export TMPDIR=",
+                    "export HOME=", "export XDG_CACHE_HOME="):
+        assert setting in any_clone, setting
     assert os.access(ROOT / ".ci" / "run", os.R_OK)

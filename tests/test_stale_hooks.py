@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .test_stale import MODEL, PATH, history  # noqa: F401  (the fixture)
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -129,6 +131,7 @@ def test_plain_git_hook_refuses_then_accepts_after_review(history):  # noqa: F81
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
 
 
+@pytest.mark.slow
 def test_pre_commit_framework_stale_hook(history, tmp_path):  # noqa: F811
     from .test_hooks import install_framework_hook
 

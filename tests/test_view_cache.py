@@ -148,6 +148,7 @@ def built(site, tmp_path, monkeypatch):
 PAGES = ("models/checkout", "models/payments", "threat-register", "threat-owners", "notes")
 
 
+@pytest.mark.slow
 def test_a_second_build_takes_every_view_from_the_disk_and_makes_the_same_pages(
         built, tmp_path, monkeypatch):
     first = built()
@@ -170,6 +171,7 @@ def test_a_page_citing_a_threat_anew_remakes_that_models_panel(built, repo):
     assert "Notes" in _panel(built.page("models/checkout"), "CO-1")
 
 
+@pytest.mark.slow
 def test_a_new_commit_of_a_model_remakes_its_history(built, repo):
     built()
     path = repo.root / "docs/models/checkout.md"

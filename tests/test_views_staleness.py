@@ -68,6 +68,7 @@ def test_header_dashboard_and_owners_show_the_judgement(stale_repo):
     assert [m.id for m in found["team-checkout"].stale] == ["checkout"]
 
 
+@pytest.mark.slow
 def test_plugin_reports_stale_findings_or_only_shows_them(stale_repo, tmp_path):
     site = FixtureSite(stale_repo.root)
     site.configure("mkdocs")

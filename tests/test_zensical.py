@@ -41,6 +41,7 @@ def example(tmp_path_factory):
     return result
 
 
+@pytest.mark.slow
 def test_every_model_page_shows_every_section(example):
     models = validate(Repository.at(example.folder / "docs"), keep_models=True).models
     assert len(models) == 3
@@ -218,6 +219,7 @@ def test_a_hostile_model_title_and_metadata_never_reach_the_templates_raw(tmp_pa
     assert "<" not in title and HOSTILE["title"].split("<", 1)[0].strip() in title
 
 
+@pytest.mark.slow
 def test_a_cached_register_after_a_model_change_is_said_until_a_clean_build(tmp_path):
     site = _site(tmp_path, f"site_name: Z\nmarkdown_extensions:\n  - {EXTENSION}\n",
                  "# Checkout\n")
@@ -236,6 +238,7 @@ def test_a_cached_register_after_a_model_change_is_said_until_a_clean_build(tmp_
     assert "--clean" not in clean.log
 
 
+@pytest.mark.slow
 def test_an_unreadable_model_page_says_why_its_views_are_missing(tmp_path):
     site = FixtureSite(tmp_path)
     # YAML Zensical reads, but no model: aliases are refused (front matter that is not YAML
