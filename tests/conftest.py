@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,6 +103,12 @@ def _temporary_root_is_no_sibling(tmp_path_factory):
     temporary folder, where an earlier run left it): the tests' own files are no escape."""
     base = tmp_path_factory.getbasetemp()
     OUTSIDE_READS.allow(base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base)
+    # Nor is the system's temporary folder (TMPDIR) when it is a folder beside the clone:
+    # the product's temporary files (held views, cache spools) go there. When the clone lies
+    # inside it, only what the run makes there is allowed (see OutsideReads).
+    temporary = Path(tempfile.gettempdir()).resolve()
+    if not Path(__file__).resolve().is_relative_to(temporary):
+        OUTSIDE_READS.allow(temporary)
 
 
 @pytest.fixture(autouse=True)
