@@ -84,6 +84,16 @@ def install(repo, text: str = VALID, rel: str = "docs/models/checkout.md") -> st
     return rel
 
 
+def add_then_review(repo, rel: str, model: str, reviewed: str = "2026-06-01",
+                    added: str = "2026-05-01") -> None:
+    """Commit ``model`` (whose review is dated ``reviewed``) at ``rel`` as added on ``added``
+    with that date as its review, then as reviewed on ``reviewed``; stage the rest with it."""
+    repo.write(rel, model.replace(reviewed, added))
+    repo.commit("add checkout and its model", added)
+    repo.write(rel, model)
+    repo.commit("review checkout model", reviewed)
+
+
 def mutate(old: str, new: str, text: str = VALID) -> str:
     """The valid model with one exact piece of text replaced (which must occur)."""
     assert old in text, old

@@ -119,7 +119,7 @@ class OutsideReads:
     """An audit hook recording opens and folder listings beside the repository.
 
     *Beside* means in a folder that was already in the repository's parent folder when the
-    guard was made (a sibling checkout such as ``../shared``), or a listing of the parent folder
+    guard was made (a sibling checkout or folder), or a listing of the parent folder
     itself. What is made there later is a temporary file or folder, the tests' own (pytest's
     ``tmp_path`` when the clone lies directly in the system's temporary folder) or the
     product's (a view spool, an anonymous ``O_TMPFILE``): those are not reads of the clone's

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import GIT_ENV, Repo
+from .models import add_then_review
 
 MODEL = """\
 ---
@@ -64,10 +65,7 @@ def reviewed(repo: Repo) -> Repo:
     """A model added, then reviewed on 2026-06-01; its covered code is older."""
     repo.write("services/checkout/api.py", "v1\n")
     repo.write("services/other/api.py", "v1\n")
-    repo.write(PATH, MODEL.replace("2026-06-01", "2026-05-01"))
-    repo.commit("add checkout and its model", "2026-05-01")
-    repo.write(PATH, MODEL)
-    repo.commit("review checkout model", "2026-06-01")
+    add_then_review(repo, PATH, MODEL)
     return repo
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import GIT_ENV, Repo
+from .models import add_then_review
 
 MODEL = """\
 ---
@@ -75,10 +76,7 @@ def history(repo: Repo) -> Repo:
     """A model reviewed, then a covered file changed, renamed and a side branch merged."""
     repo.write("services/checkout/api.py", "v1\n")
     repo.write("openapi/check out ü.yaml", "openapi: 3.1.0\n")
-    repo.write(PATH, MODEL.replace("2026-06-01", "2026-05-01"))
-    repo.commit("add checkout and its model", "2026-05-01")
-    repo.write(PATH, MODEL)
-    repo.commit("review checkout model", "2026-06-01")
+    add_then_review(repo, PATH, MODEL)
     repo.write("services/checkout/api.py", "v2\n")
     repo.commit("Add refund endpoint für Kunden", "2026-06-10", author="Eve Ops")
     repo.git("checkout", "-q", "-b", "side")

@@ -9,6 +9,7 @@ import subprocess
 import pytest
 
 from .conftest import GIT_ENV, Repo
+from .models import add_then_review
 
 MODEL = """\
 ---
@@ -34,10 +35,7 @@ def history(repo):
     repo.write("services/checkout/api.py", "v1\n")
     repo.write("services/other/api.py", "v1\n")
     repo.write("docs/adr/0007-checkout.md", ADR)
-    repo.write(PATH, MODEL.replace("2026-06-01", "2026-05-01"))
-    repo.commit("add checkout and its model", "2026-05-01")
-    repo.write(PATH, MODEL)
-    repo.commit("review checkout model", "2026-06-01")
+    add_then_review(repo, PATH, MODEL)
     return repo
 
 
