@@ -21,6 +21,7 @@ from .spec import (
     OPEN_STATUSES,
     PLAIN_PROTOCOLS,
     UNTRIAGED,
+    technology_kind,
 )
 
 STRIDE_NAMES = {"S": "Spoofing", "T": "Tampering", "R": "Repudiation",
@@ -41,6 +42,12 @@ def _texts(value: Any) -> list[str]:
 
 def _map(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
+
+
+def _controls(value: Any) -> list[str] | None:
+    """The stated controls, or ``None`` when the key is not given (a list that is not a list
+    of texts reads as not given: the schema check reports it)."""
+    return _texts(value) if value.__class__ is list else None
 
 
 def _flag(value: Any) -> bool | None:
@@ -111,6 +118,19 @@ class Element:
     owner: str | None = None
     out_of_scope: str | None = None
     tags: list[str] = field(default_factory=list)
+    controls: list[str] | None = None  # None: not stated (nothing is assumed)
+    machine: str | None = None
+    data_formats: list[str] = field(default_factory=list)
+    multi_tenant: bool | None = None
+    redundant: bool | None = None
+    custom_developed: bool | None = None
+    used_by_humans: bool | None = None
+    usage: str = "business"
+
+    @property
+    def technology_kind(self) -> str | None:
+        """The kind of its ``technology`` in the format's vocabulary, or ``None``."""
+        return technology_kind(self.technology)
 
 
 @dataclass
@@ -129,6 +149,11 @@ class Flow:
     authentication: str | None = None
     authorization: str | None = None
     tags: list[str] = field(default_factory=list)
+    controls: list[str] | None = None  # None: not stated (nothing is assumed)
+    vpn: bool | None = None
+    ip_filtered: bool | None = None
+    read_only: bool | None = None
+    usage: str = "business"
 
     @property
     def encrypted(self) -> bool | None:
@@ -410,14 +435,20 @@ def build_model(src: SourceFile) -> Model:
             _text(e.get("boundary")), _texts(e.get("assets")), _text(e.get("description")),
             path, _text(e.get("technology")), _flag(e.get("internet_facing")) or False,
             _flag(e.get("third_party")) or False, _text(e.get("owner")),
-            _text(e.get("out_of_scope")), _texts(e.get("tags"))))
+            _text(e.get("out_of_scope")), _texts(e.get("tags")), _controls(e.get("controls")),
+            _text(e.get("machine")), _texts(e.get("data_formats")),
+            _flag(e.get("multi_tenant")), _flag(e.get("redundant")),
+            _flag(e.get("custom_developed")), _flag(e.get("used_by_humans")),
+            _text(e.get("usage")) or "business"))
     for path, f in _entries(data, "flows"):
         model.flows.append(Flow(
             f["id"], _text(f.get("from")), _text(f.get("to")), _text(f.get("label")),
             _text(f.get("protocol")), _text(f.get("auth")), _texts(f.get("data")),
             _text(f.get("description")), path, _texts(f.get("returns")),
             _flag(f.get("encrypted")), _text(f.get("authentication")),
-            _text(f.get("authorization")), _texts(f.get("tags"))))
+            _text(f.get("authorization")), _texts(f.get("tags")), _controls(f.get("controls")),
+            _flag(f.get("vpn")), _flag(f.get("ip_filtered")), _flag(f.get("read_only")),
+            _text(f.get("usage")) or "business"))
     for path, t in _entries(data, "threats"):
         model.threats.append(_threat(t, path, owner, model.id))
     for path, m in _entries(data, "mitigations"):

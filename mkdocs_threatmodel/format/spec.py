@@ -73,6 +73,243 @@ ACCEPTANCE_WARNING_DAYS = 30  # an acceptance expiring this soon is flagged (TM4
 STRIDE = ("S", "T", "R", "I", "D", "E")
 
 
+# The controls in place on an element or a flow, as a vocabulary that rules read. A model
+# that lists an element's (or a flow's) ``controls`` says that those are in place and the
+# others are not; without the key nothing is assumed, and the rules that ask for a missing
+# control stay silent. pytm's controls and Threagile's attributes map onto these (the
+# importers), and the words people write map onto them as TM103 hints (CONTROL_SYNONYMS).
+CONTROLS = {
+    "input-validation": "Input is checked against what is allowed (type, length, format, "
+    "range) before it is used.",
+    "input-sanitization": "Input is cleaned or neutralised (dangerous characters escaped or "
+    "removed) before it reaches an interpreter.",
+    "input-bounds-checking": "Sizes and counts of input are checked before buffers or loops "
+    "use them.",
+    "output-encoding": "Output is encoded for where it goes (HTML, JavaScript, URL, shell).",
+    "parameterized-queries": "Queries and commands are built with parameters, never by "
+    "concatenating input.",
+    "header-validation": "HTTP headers are validated.",
+    "header-encoding": "HTTP headers written from data are encoded (no CR/LF injection).",
+    "content-type-validation": "The declared content type is checked against what is "
+    "accepted.",
+    "script-filtering": "Script content in input is filtered.",
+    "strict-http-parsing": "HTTP is parsed strictly (no ambiguous lengths or duplicate "
+    "headers), the same way by every hop.",
+    "server-side-validation": "Values the client sends (prices, roles, states) are checked or "
+    "recomputed on the server.",
+    "xml-dtd-disabled": "XML parsers reject DTDs and external entities.",
+    "safe-deserialization": "Untrusted data is never deserialised into arbitrary objects "
+    "(an allowlist of types, or a data-only format).",
+    "file-validation": "Uploaded or received files are checked (type by content, size, "
+    "malware scan) before use.",
+    "anti-framing": "Pages cannot be framed by other sites (frame-ancestors, X-Frame-Options).",
+    "secure-functions": "Unsafe library functions are banned (bounded copies, safe APIs).",
+    "access-control": "Every request is checked against what the caller may do.",
+    "source-authorization": "The receiver decides what the sender may do.",
+    "source-authentication": "The receiver proves who the sender is.",
+    "destination-authentication": "The sender proves who the receiver is (certificate "
+    "checks, pinning).",
+    "revocation-checking": "Revoked certificates or tokens are rejected.",
+    "authentication-scheme": "A standard authentication scheme is implemented (not a home-made "
+    "one).",
+    "multi-factor-authentication": "People sign in with a second factor.",
+    "strong-session-ids": "Session identifiers are long, random and rotated at sign-in.",
+    "session-id-verification": "Session identifiers are verified on every request.",
+    "csrf-tokens": "State-changing requests carry an anti-CSRF token (or SameSite cookies).",
+    "nonces": "Messages carry nonces or timestamps, so a captured one cannot be replayed.",
+    "cookie-encryption": "Cookies are encrypted or signed, and marked Secure and HttpOnly.",
+    "session-encryption": "Session data is encrypted.",
+    "connection-timeouts": "Connections and sessions time out.",
+    "rate-limiting": "Requests are rate-limited per caller.",
+    "resource-limits": "Resource consumption (memory, CPU, queue depth, storage) is bounded.",
+    "resilience": "It keeps serving when parts fail (redundancy, failover, back-pressure).",
+    "crash-handling": "Crashes are handled without leaking state or staying down.",
+    "least-privilege": "It runs with the least privilege it needs.",
+    "hardening": "It is hardened (configuration baseline, patched, needless services off).",
+    "network-segmentation": "It sits in a network segment of its own, reachable only by what "
+    "needs it.",
+    "waf": "A web application firewall filters its traffic.",
+    "encryption-at-rest": "Data it stores is encrypted at rest.",
+    "strong-encryption": "Encryption uses current algorithms and key lengths (AES, RSA "
+    "with sound parameters).",
+    "confidentiality-protection": "Data it handles is kept confidential (encrypted or "
+    "withheld end to end).",
+    "integrity-protection": "Data it handles carries integrity protection (signatures, MACs).",
+    "audit-logging": "Security-relevant actions are logged where they cannot be altered.",
+    "execution-tracking": "Execution flow is tracked (tracing, monitoring).",
+    "secrets-vault": "Its secrets come from a vault or secrets manager, not from files or "
+    "code.",
+    "signed-artifacts": "What it runs or deploys is signed and the signature checked.",
+    "reviewed-code": "Changes to its code are reviewed before they are merged.",
+    "content-filtering": "Model input and output are filtered (LLM guardrails).",
+    "tool-call-validation": "An agent's tool calls are checked before they run.",
+}
+CONTROL_SYNONYMS = {
+    "validation": "input-validation", "validates-input": "input-validation",
+    "validatesinput": "input-validation", "sanitization": "input-sanitization",
+    "sanitisation": "input-sanitization", "input-sanitisation": "input-sanitization",
+    "sanitizesinput": "input-sanitization", "checksinputbounds": "input-bounds-checking",
+    "encodesoutput": "output-encoding", "output-escaping": "output-encoding",
+    "usesparameterizedinput": "parameterized-queries",
+    "parameterised-queries": "parameterized-queries", "prepared-statements":
+    "parameterized-queries", "validatesheaders": "header-validation",
+    "encodesheaders": "header-encoding", "validatescontenttype": "content-type-validation",
+    "invokesscriptfilters": "script-filtering",
+    "implementsstricthttpvalidation": "strict-http-parsing",
+    "implementsserversidevalidation": "server-side-validation", "disablesdtd":
+    "xml-dtd-disabled", "disablesiframes": "anti-framing", "usessecurefunctions":
+    "secure-functions", "hasaccesscontrol": "access-control", "authorization":
+    "source-authorization", "authorizessource": "source-authorization",
+    "authentication": "source-authentication", "authenticatessource": "source-authentication",
+    "authenticatesdestination": "destination-authentication",
+    "checksdestinationrevocation": "revocation-checking",
+    "implementsauthenticationscheme": "authentication-scheme", "mfa":
+    "multi-factor-authentication", "2fa": "multi-factor-authentication", "usesmfa":
+    "multi-factor-authentication", "usesstrongsessionidentifiers": "strong-session-ids",
+    "verifysessionidentifiers": "session-id-verification", "csrf": "csrf-tokens",
+    "implementscsrftoken": "csrf-tokens", "implementsnonce": "nonces", "encryptscookies":
+    "cookie-encryption", "encryptssessiondata": "session-encryption",
+    "definesconnectiontimeout": "connection-timeouts", "throttling": "rate-limiting",
+    "rate-limit": "rate-limiting", "handlesresourceconsumption": "resource-limits",
+    "isresilient": "resilience", "redundancy": "resilience", "handlescrashes":
+    "crash-handling", "implementspolp": "least-privilege", "polp": "least-privilege",
+    "ishardened": "hardening", "hardened": "hardening", "segmentation":
+    "network-segmentation", "web-application-firewall": "waf", "isencryptedatrest":
+    "encryption-at-rest", "providesconfidentiality": "confidentiality-protection",
+    "providesintegrity": "integrity-protection", "audit-log": "audit-logging",
+    "logging": "audit-logging", "tracksexecutionflow": "execution-tracking", "vault":
+    "secrets-vault", "secrets-manager": "secrets-vault", "code-signing": "signed-artifacts",
+    "usescodesigning": "signed-artifacts", "signed-artefacts": "signed-artifacts",
+    "code-review": "reviewed-code", "guardrails": "content-filtering",
+}
+MACHINES = ("physical", "virtual", "container", "serverless")
+DATA_FORMATS = ("json", "xml", "serialization", "file", "csv", "yaml", "text")
+USAGES = ("business", "devops")
+# What an element is built with, as a vocabulary: each kind with the words people write for
+# it. ``technology`` stays free text ("PostgreSQL 16"); rules read its kind, found by looking
+# the whole value up (versions and a vendor prefix dropped), never by a word inside it.
+TECHNOLOGIES: dict[str, tuple[str, ...]] = {
+    "browser": ("web-browser", "web browser", "chrome", "firefox", "safari", "edge"),
+    "desktop": ("desktop-app", "desktop app", "desktop application", "electron"),
+    "mobile-app": ("mobile", "mobile app", "ios app", "android app", "ios", "android"),
+    "devops-client": ("developer workstation", "git client", "cli client", "ide"),
+    "client-system": ("client", "client system", "workstation"),
+    "web-server": ("webserver", "apache", "apache httpd", "httpd", "nginx", "iis", "caddy",
+                   "web server"),
+    "web-application": ("webapp", "web app", "web application", "spa", "django", "rails",
+                        "flask", "spring", "spring boot", "express", "next.js", "react",
+                        "angular", "vue", "php", "asp.net", "frontend"),
+    "application-server": ("app server", "tomcat", "jboss", "wildfly", "weblogic",
+                           "websphere", "application server", "jetty"),
+    "web-service-rest": ("rest", "rest api", "restful api", "api", "http api", "web api",
+                         "json api", "graphql", "grpc", "fastapi", "microservice", "service"),
+    "web-service-soap": ("soap", "soap service", "wsdl service"),
+    "ejb": ("enterprise java bean",),
+    "database": ("db", "sql", "postgresql", "postgres", "mysql", "mariadb", "oracle",
+                 "oracle database", "mssql", "sql server", "sqlite", "aurora", "rds",
+                 "mongodb", "mongo", "dynamodb", "cassandra", "couchdb", "cosmos db",
+                 "cosmosdb", "firestore", "nosql", "redis", "memcached", "relational database",
+                 "sql database", "aws rds"),
+    "file-server": ("fileserver", "file server", "nfs", "smb", "ftp server", "sftp server",
+                    "s3", "amazon s3", "bucket", "blob storage", "azure blob storage", "gcs",
+                    "object storage", "efs", "minio"),
+    "local-file-system": ("filesystem", "file system", "disk", "local disk"),
+    "block-storage": ("ebs", "block storage", "san"),
+    "erp": ("erp system", "sap"),
+    "cms": ("content management system", "wordpress", "drupal", "joomla"),
+    "search-index": ("elasticsearch", "opensearch", "solr", "lucene", "search index",
+                     "algolia", "meilisearch"),
+    "search-engine": ("search engine",),
+    "service-registry": ("consul", "eureka", "etcd", "zookeeper", "service discovery"),
+    "reverse-proxy": ("proxy", "envoy", "traefik", "haproxy", "varnish", "ingress",
+                      "reverse proxy", "cdn", "cloudfront", "cloudflare", "akamai", "fastly"),
+    "load-balancer": ("load balancer", "alb", "elb", "nlb", "aws alb", "aws elb"),
+    "gateway": ("api gateway", "api-gateway", "kong", "apigee", "aws api gateway"),
+    "waf": ("web application firewall", "aws waf", "modsecurity"),
+    "ids": ("intrusion detection system",),
+    "ips": ("intrusion prevention system",),
+    "build-pipeline": ("ci", "ci/cd", "jenkins", "github actions", "gitlab ci", "circleci",
+                       "buildkite", "teamcity", "azure pipelines", "build server",
+                       "argo cd", "argocd", "pipeline"),
+    "sourcecode-repository": ("git", "git repository", "github", "gitlab", "bitbucket",
+                              "source code repository", "scm", "gitea"),
+    "artifact-registry": ("artifactory", "nexus", "container registry", "docker registry",
+                          "ecr", "npm registry", "pypi", "artifact repository"),
+    "code-inspection-platform": ("sonarqube", "code scanner", "sast"),
+    "monitoring": ("prometheus", "grafana", "datadog", "splunk", "siem", "elk", "logging",
+                   "log aggregator", "new relic", "cloudwatch"),
+    "ldap-server": ("ldap", "openldap", "active directory", "ldap directory"),
+    "identity-provider": ("idp", "identity provider", "okta", "auth0", "keycloak",
+                          "cognito", "aws cognito", "entra id", "azure ad", "oidc provider",
+                          "sso", "oauth server", "authorization server"),
+    "identity-store-ldap": ("ldap identity store",),
+    "identity-store-database": ("identity database", "user database"),
+    "container-platform": ("kubernetes", "k8s", "eks", "gke", "aks", "openshift", "docker",
+                           "ecs", "nomad", "docker swarm"),
+    "function": ("lambda", "aws lambda", "serverless function", "cloud function",
+                 "cloud functions", "azure functions", "azure function", "faas"),
+    "batch-processing": ("batch job", "cron job", "batch"),
+    "scheduler": ("cron", "airflow"),
+    "event-listener": ("event consumer", "webhook receiver", "listener"),
+    "message-queue": ("queue", "sqs", "aws sqs", "kafka", "rabbitmq", "activemq", "amqp broker",
+                      "pubsub", "pub/sub", "google pub/sub", "service bus", "nats", "kinesis",
+                      "event hub", "eventbridge", "jms", "mq", "message broker"),
+    "stream-processing": ("flink", "spark streaming", "kafka streams"),
+    "service-mesh": ("istio", "linkerd"),
+    "data-lake": ("datalake", "data warehouse", "snowflake", "bigquery", "redshift"),
+    "big-data-platform": ("hadoop", "spark", "databricks"),
+    "report-engine": ("reporting", "report server"),
+    "ai": ("llm", "large language model", "language model", "ai model", "ml model", "gpt",
+           "openai", "claude", "gemini", "bedrock", "llm agent", "ai agent", "agent",
+           "chatbot", "assistant", "copilot"),
+    "mail-server": ("smtp", "smtp server", "mail", "email server", "exchange", "ses",
+                    "sendgrid"),
+    "vault": ("hashicorp vault", "secrets manager", "aws secrets manager", "key vault",
+              "azure key vault", "kms", "aws kms", "parameter store", "secret store"),
+    "hsm": ("hardware security module",),
+    "iot-device": ("iot", "sensor", "embedded device"),
+    "mainframe": ("z/os",),
+    "cli": ("command line", "command-line tool"),
+    "tool": ("script",),
+    "task": ("job",),
+    "library": ("sdk", "package", "module"),
+    "payment-provider": ("stripe", "paypal", "adyen", "braintree", "psp", "klarna",
+                         "payment processor", "payment gateway"),
+}
+
+
+def _technology_index() -> dict[str, str]:
+    index = {}
+    for kind, names in TECHNOLOGIES.items():
+        index[kind] = kind
+        for name in names:
+            index.setdefault(name, kind)
+    return index
+
+
+_TECHNOLOGY_INDEX = _technology_index()
+_VERSION = re.compile(r"(?:\s+v?[0-9][0-9.x]*)+$|\s*\([^)]*\)$")
+_VENDOR = re.compile(r"^(?:aws|amazon|azure|microsoft|google|gcp|google cloud|apache|oracle)\s+")
+
+
+def technology_kind(value: str | None) -> str | None:
+    """The vocabulary's kind of a ``technology`` value, or ``None`` when it is not known.
+
+    The whole value is looked up, lower-cased, with a trailing version ("PostgreSQL 16",
+    "nginx 1.25") or a trailing parenthesis dropped, then without a vendor's name ("Amazon
+    S3"): "web-service-rest" is a REST service
+    and never a browser, however its words read.
+    """
+    if not value:
+        return None
+    key = " ".join(value.lower().replace("_", "-").split())
+    bare = _VERSION.sub("", key)
+    for candidate in (key, bare, _VENDOR.sub("", bare)):
+        if candidate in _TECHNOLOGY_INDEX:
+            return _TECHNOLOGY_INDEX[candidate]
+    return None
+
+
 @dataclass(frozen=True)
 class Type:
     """A value type of the format."""
@@ -166,6 +403,10 @@ MITIGATION_STATUS_SYNONYMS = {"mitigating": "in-progress", "wip": "in-progress",
 LEVEL = enum(*LEVELS, synonyms=LEVEL_SYNONYMS)
 TAGS = Field(list_of(TEXT), "Free labels, for anything the format has no key for.", default=[])
 
+CONTROLS_FIELD = Field(
+    list_of(enum(*CONTROLS, synonyms=CONTROL_SYNONYMS)),
+    "Controls in place, from the vocabulary under 'Controls'. Listing them says the others "
+    "are not in place, which suggestion rules read; without the key nothing is assumed.")
 ASSET = obj(
     id=Field(ID, "Asset id, unique in the model.", required=True),
     name=Field(TEXT, "Human name of the asset.", required=True),
@@ -199,12 +440,27 @@ ELEMENT = obj(
     assets=Field(list_of(ID), "Ids of assets the element holds or handles.", default=[]),
     description=Field(TEXT, "What the element is."),
     technology=Field(TEXT, "What it is built with or runs on, such as 'PostgreSQL 16', "
-                     "'AWS Lambda' or 'LLM agent'."),
+                     "'AWS Lambda' or 'LLM agent'; rules read its kind from the vocabulary "
+                     "under 'Technologies'."),
     internet_facing=Field(BOOL, "Whether the internet reaches it directly.", default=False),
     third_party=Field(BOOL, "Whether another organisation builds or runs it.", default=False),
     owner=Field(TEXT, "Who runs the element, when not the model's owner."),
     out_of_scope=Field(TEXT, "Why the element is out of scope; it is then shown but exempt "
                        "from TM302 and TM303."),
+    controls=CONTROLS_FIELD,
+    machine=Field(enum(*MACHINES), "What it runs on: a physical machine, a virtual one, a "
+                  "container or a serverless platform."),
+    data_formats=Field(list_of(enum(*DATA_FORMATS)), "The data formats it accepts as input: "
+                       "JSON, XML, serialised objects, files, CSV, YAML, text."),
+    multi_tenant=Field(BOOL, "Whether it serves several tenants (customers, teams) at once."),
+    redundant=Field(BOOL, "Whether it runs redundantly (a failure of one instance does not "
+                    "stop it)."),
+    custom_developed=Field(BOOL, "Whether parts of it are developed in-house (not only "
+                           "configured)."),
+    used_by_humans=Field(BOOL, "Whether people use it directly (a browser, a client, a "
+                         "console)."),
+    usage=Field(enum(*USAGES), "Whether it serves the business or development and operations "
+                "(build, deploy, monitor).", default="business"),
     tags=TAGS,
 )
 FLOW = obj(
@@ -224,6 +480,12 @@ FLOW = obj(
                          "small vocabulary that rules can read."),
     authorization=Field(enum(*AUTHORIZATIONS), "How the receiver decides what the sender "
                         "may do."),
+    controls=CONTROLS_FIELD,
+    vpn=Field(BOOL, "Whether the flow runs through a VPN."),
+    ip_filtered=Field(BOOL, "Whether the receiver accepts the flow only from known addresses."),
+    read_only=Field(BOOL, "Whether the flow only reads (the receiver changes nothing)."),
+    usage=Field(enum(*USAGES), "Whether the flow serves the business or development and "
+                "operations (deployments, administration).", default="business"),
     tags=TAGS,
 )
 ACCEPTANCE = obj(
@@ -428,12 +690,27 @@ def field_reference() -> str:
             "| `true` | " + ", ".join(f"`{w}`" for w in ENCRYPTED_PROTOCOLS) + " |",
             "| `false` | " + ", ".join(f"`{w}`" for w in PLAIN_PROTOCOLS) + " |",
             "| unknown | anything else, or no protocol |", "",
+            "### Controls", "",
+            "The values of `controls` (on elements and flows). A model that lists them says "
+            "that these are in place and the others are not; suggestion rules that ask for a "
+            "missing control read that, and stay silent where `controls` is not given:", "",
+            "| control | meaning |", "|---|---|",
+            *(f"| `{name}` | {doc} |" for name, doc in CONTROLS.items()), "",
+            "### Technologies", "",
+            "`technology` is free text; rules read its kind from this vocabulary, looking the "
+            "whole value up (lower-cased; a trailing version, a trailing parenthesis and a "
+            "vendor's name such as AWS or Azure dropped). A value not listed has no kind, and "
+            "rules then read nothing from it:", "",
+            "| kind | also written as |", "|---|---|",
+            *(f"| `{kind}` | {', '.join(f'`{n}`' for n in names)} |"
+              for kind, names in TECHNOLOGIES.items()), "",
             "### Words that map to values", "",
             "A misspelt or synonymous value is an error (TM103) whose hint names the value meant:",
             "", "| field | written | meant |", "|---|---|---|"]
     for where, table in (("levels", LEVEL_SYNONYMS), ("`stride`", STRIDE_SYNONYMS),
                          ("threat `status`", THREAT_STATUS_SYNONYMS),
-                         ("mitigation `status`", MITIGATION_STATUS_SYNONYMS)):
+                         ("mitigation `status`", MITIGATION_STATUS_SYNONYMS),
+                         ("`controls`", CONTROL_SYNONYMS)):
         out += [f"| {where} | `{word}` | `{value}` |" for word, value in table.items()]
     out.append("")
     return "\n".join(out)

@@ -8,15 +8,11 @@ and Threagile cover. Every rule's letter applies to its kind of target (STRIDE p
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from ..format.model import Element, Flow
 from . import patterns as P
-from .facts import Facts, data_phrase, higher
+from .facts import Facts, Kind, data_phrase, higher
 from .rule import CATALOGUE, Hit, rule
-
-if TYPE_CHECKING:
-    import re
 
 __all__ = ["CATALOGUE"]
 
@@ -88,7 +84,7 @@ def _untrusted_text(f: Facts, e: Element) -> str | None:
     return None
 
 
-def _calls(f: Facts, e: Element, pattern: re.Pattern[str]
+def _calls(f: Facts, e: Element, pattern: Kind
            ) -> Iterator[tuple[Flow, Element, str]]:
     """Flows from ``e`` to elements that are what ``pattern`` names (or whose flow says so)."""
     for flow in f.flows_out[e.id]:
@@ -557,8 +553,8 @@ def _pipeline(f: Facts) -> Iterator[Hit]:
 
 @rule("TS016", "container-escape", "E", "process",
       "Escape from the container of {subject}",
-      facts="A process whose technology names a container platform (Kubernetes, Docker, ECS, "
-      "Fargate, OpenShift...).",
+      facts="A process with `machine: container`, or whose technology is a container platform "
+      "(Kubernetes, Docker, ECS, OpenShift...).",
       why="A container is not a security boundary by default: a kernel bug, a privileged "
       "pod or a mounted socket gives the host and every neighbour.",
       example="A pod with the Docker socket mounted starts a privileged container on the "
@@ -570,13 +566,17 @@ def _pipeline(f: Facts) -> Iterator[Hit]:
       pytm=(), threagile=("container-platform-escape",))
 def _container(f: Facts) -> Iterator[Hit]:
     for e in f.of_type("process"):
-        if e.technology and P.CONTAINER.search(e.technology):
-            yield _simple(f, e, f"`{e.id}` has technology `{e.technology}`", "low",
-                          "escapes need a kernel or configuration flaw", "high")
+        if e.machine == "container":
+            what = f"`{e.id}` runs on `machine: container`"
+        elif e.technology_kind == "container-platform":
+            what = f"`{e.id}` has technology `{e.technology}` (container-platform)"
+        else:
+            continue
+        yield _simple(f, e, what, "low", "escapes need a kernel or configuration flaw", "high")
 
 
 # -- injection and input -------------------------------------------------------------------
-def _injection(f: Facts, pattern: re.Pattern[str], letter_fact: str) -> Iterator[Hit]:
+def _injection(f: Facts, pattern: Kind, letter_fact: str) -> Iterator[Hit]:
     for e, flow, why in _exposed(f):
         for call, dst, fact in _calls(f, e, pattern):
             reason = (f"`{e.id}` takes input from outside ({_input_phrase(f, flow, why)}) "

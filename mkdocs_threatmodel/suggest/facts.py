@@ -41,6 +41,25 @@ _SECRET = words("secret", "secrets", "password", "passwords", "credential", "cre
 _PUBLIC_TOKENS = words("lookup[- ]tokens?", "session", "sessions")
 
 
+class Kind:
+    """What an element is: kinds of the format's technology vocabulary, and the words of a
+    name that say so when the technology's kind is not known.
+
+    An element whose ``technology`` has a known kind is what that kind says, and its name is
+    not read (``Git Client`` with technology ``devops-client`` is no build pipeline), unless
+    ``always``: a role such as an admin console or an audit log is said by the name whatever
+    the technology. ``search`` matches the words in other text (labels, protocols).
+    """
+
+    def __init__(self, kinds: set[str], name: re.Pattern, always: bool = False):
+        self.kinds = frozenset(kinds)
+        self.name = name
+        self.always = always
+
+    def search(self, text: str) -> re.Match | None:
+        return self.name.search(text)
+
+
 class Facts:
     """One model's facts, indexed for the rules."""
 
@@ -77,23 +96,26 @@ class Facts:
         """In-scope elements of these types, in model order."""
         return [e for e in self.model.elements if e.type in types and not e.out_of_scope]
 
-    def is_a(self, e: Element | None, pattern: re.Pattern) -> str | None:
-        """The fact naming what ``e`` is, when its technology (else its name or tags) matches."""
+    def is_a(self, e: Element | None, what: Kind) -> str | None:
+        """The fact naming what ``e`` is: its technology's kind, else (when that kind is not
+        known, or for a role) whole words of its name or id. Tags are never read."""
         if e is None:
             return None
-        key = (id(e), id(pattern))
+        key = (id(e), id(what))
         if key not in self._is_a:
-            self._is_a[key] = self._what(e, pattern)
+            self._is_a[key] = self._what(e, what)
         return self._is_a[key]
 
     @staticmethod
-    def _what(e: Element, pattern: re.Pattern) -> str | None:
-        if e.technology and pattern.search(e.technology):
-            return f"`{e.id}` has technology `{e.technology}`"
-        if pattern.search(e.name) or (e.name != e.id and pattern.search(e.id)):
+    def _what(e: Element, what: Kind) -> str | None:
+        kind = e.technology_kind
+        if kind is not None and kind in what.kinds:
+            return f"`{e.id}` has technology `{e.technology}` ({kind})"
+        if kind is not None and not what.always:
+            return None
+        if what.name.search(e.name) or (e.name != e.id and what.name.search(e.id)):
             return f"`{e.id}` is named `{e.name}`"
-        tag = next((t for t in e.tags if pattern.search(t)), None)
-        return f"`{e.id}` is tagged `{tag}`" if tag else None
+        return None
 
     def internet_facing(self, e: Element | None) -> str | None:
         """Why ``e`` is reached from the internet: its key, else a flow from an internet zone."""
@@ -191,10 +213,9 @@ class Facts:
         return None, "no `protocol` or `encrypted` given"
 
     def text(self, f: Flow) -> str:
-        """A flow's free text: label, protocol, description and tags."""
+        """A flow's free text: label, protocol and description (never its tags)."""
         if f.id not in self._texts:
-            self._texts[f.id] = " ".join(x for x in (f.label, f.protocol, f.description,
-                                                     *f.tags) if x)
+            self._texts[f.id] = " ".join(x for x in (f.label, f.protocol, f.description) if x)
         return self._texts[f.id]
 
     # -- data -----------------------------------------------------------------------
