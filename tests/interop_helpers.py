@@ -22,7 +22,11 @@ REFUSED = {"v2-malformed-new-model.json": "not a Threat Dragon model",
            "otm_schema.json": "not an Open Threat Model file, Threat Dragon model, pytm JSON "
                               "report, Threagile model or Threat Composer export",
            "threats.json": "not an Open Threat Model file, Threat Dragon model, pytm JSON "
-                           "report, Threagile model or Threat Composer export"}
+                           "report, Threagile model or Threat Composer export",
+           # Threagile's computed risks, not a model: read beside the model it belongs to
+           "example-model-1.0-risks.json": "not an Open Threat Model file, Threat Dragon "
+                                           "model, pytm JSON report, Threagile model or "
+                                           "Threat Composer export"}
 # Tools whose files name no owner: their imports take --owner.
 OWNERLESS = ("pytm", "threat-composer")
 MALFORMED = INTEROP_DATA / "threat-dragon" / "v2-malformed-new-model.json"
