@@ -96,3 +96,17 @@ def test_a_known_technology_wins_over_the_name_and_tags_are_never_read():
     unknown = text.replace("name: Git Client", "name: Build pipeline").replace(
         "technology: devops-client, ", "")
     assert ("TS015", "git") in found(unknown)  # no technology: the name's words are read
+
+
+def test_a_store_read_by_two_processes_over_its_own_flows_is_bulk_exfiltration():
+    text = ("---\nthreatmodel: 1\nid: m\ntitle: M\nowner: team\n"
+            "assets:\n  - {id: pii, name: PII, classification: restricted}\n"
+            "elements:\n"
+            "  - {id: db, name: Orders, type: store, assets: [pii]}\n"
+            "  - {id: a, name: Reports, type: process}\n"
+            "  - {id: b, name: Billing, type: process}\n"
+            "flows:\n"
+            "  - {id: f1, from: db, to: a, label: rows, data: [pii]}\n"
+            "  - {id: f2, from: db, to: b, label: rows, data: [pii]}\n---\n")
+    hit = found(text).get(("TS048", "db"))
+    assert hit is not None and "`a`, `b`" in hit.reason, hit

@@ -1273,7 +1273,7 @@ def _bulk(f: Facts) -> Iterator[Hit]:
     exposed = {e.id for e, _, _ in _exposed(f)}
     for e in f.of_type("store"):
         found = f.sensitive(f.held(e))
-        ends = {x.source for x in f.flows_out[e.id]} | {
+        ends = {x.target for x in f.flows_out[e.id]} | {
             x.source for x in f.flows_in[e.id] if x.returns or P.SQL.search(f.text(x))}
         readers = {r for r in ends
                    if r is not None and r in f.elements and f.elements[r].type == "process"}
