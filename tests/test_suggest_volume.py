@@ -224,3 +224,47 @@ def test_markdown_has_a_table_per_rule_or_per_target(repo, cli):
     assert "| TS010 | `unauthenticated-boundary-flow` | S | Anyone can call API 0 " in by_target
     detailed = cli(repo.root, "suggest", "--format", "markdown", "--details").out
     assert "| state | rating | see |" in detailed and "| CWE-306" in detailed
+
+
+# -- the site ------------------------------------------------------------------------------
+def _site(*models, **options):
+    import datetime as dt
+
+    from mkdocs_threatmodel.views.site import Options, Site
+
+    return Site(list(models), {m.path: f"models/{m.id}/" for m in models},
+                options=Options(today=dt.date(2026, 11, 27), **options))
+
+
+def test_the_model_page_folds_its_suggestions_by_rule_with_counts():
+    from mkdocs_threatmodel.views import suggestions as view
+
+    model = model_of(fleet(50), "docs/fleet.md")
+    html = view.render(model, _site(model), "models/fleet/")
+    assert "<strong>350 open suggestions</strong> from 7 rules" in html
+    assert ('By severity: <span class="tm-badge tm-risk-high">300 high</span> '
+            '<span class="tm-badge tm-risk-medium">50 medium</span>') in html
+    sections = re.findall(r'<details class="tm-items tm-suggestion-rule" data-rule="(TS\d+)">'
+                          r"<summary>(.*?)</summary>(.*?)</details>", html, re.S)
+    assert [code for code, _, _ in sections] == list(FLEET_RULES)
+    code, summary, body = sections[1]
+    assert summary == ('<code>TS010</code> unauthenticated-boundary-flow '
+                       '(<abbr title="Spoofing">S</abbr>): 50 targets, highest '
+                       '<span class="tm-badge tm-risk-high">high</span>')
+    assert body.count("<tr><td><code>api-0") == 50
+    assert html.count("<table") == 7
+
+
+def test_the_grouped_view_escapes_model_text_and_redacts_to_counts():
+    from mkdocs_threatmodel.views import suggestions as view
+
+    evil = '"GET /<img src=x onerror=alert(1)>/{id}"'
+    hostile = model_of(SMALL.replace('"GET /orders/{id}"', evil)
+                       .replace("name: Orders API", "name: <b>Orders</b>"), "docs/m.md")
+    html = view.render(hostile, _site(hostile), "models/small/")
+    assert "<img" not in html and "<b>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html and "&lt;b&gt;Orders&lt;/b&gt;" in html
+    redacted = view.render(hostile, _site(hostile, redact="open"), "models/small/")
+    assert "<strong>6 open suggestions</strong> from 6 rules" in redacted
+    assert "5 high</span>" in redacted
+    assert "<details" not in redacted and "TS001" not in redacted and "img" not in redacted
