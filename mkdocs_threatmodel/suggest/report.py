@@ -4,10 +4,11 @@ Markdown of docs/suggestions.md."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 from ..errors import printable
 from ..format.model import STRIDE_NAMES
-from .engine import RULES, Suggestion
+from .engine import RULES, SEVERITY, Suggestion
 from .rule import CATALOGUE
 
 JSON_VERSION = 1
@@ -53,9 +54,7 @@ def _by_model(suggestions: list[Suggestion]) -> dict[str, list[Suggestion]]:
 def severity_counts(suggestions: list[Suggestion]) -> str:
     """``3 critical, 10 high, 2 low``: how many have each severity, worst first, zeros
     left out (``none`` when there are none)."""
-    counts: dict[str | None, int] = {}
-    for s in suggestions:
-        counts[s.severity] = counts.get(s.severity, 0) + 1
+    counts = Counter(SEVERITY.get((s.likelihood, s.impact)) for s in suggestions)
     parts = [f"{counts[level]} {level}" for level in SEVERITIES if counts.get(level)]
     if counts.get(None):
         parts.append(f"{counts[None]} unrated")
@@ -188,27 +187,24 @@ def footer(found: list[Suggestion], models: int, show_all: bool = False,
     open suggestions (the :data:`FOOTER_MODELS` with most, when there are more); then the
     whole run's."""
     lines = []
-    per_model = [(path, mine) for path, mine in _by_model(found).items()
-                 if any(s.open for s in mine)] if models > 1 else []
-    if len(per_model) > FOOTER_MODELS:
-        kept = sorted(per_model, key=lambda pm: -sum(s.open for s in pm[1]))[:FOOTER_MODELS]
-        named = {path for path, _ in kept}
-        rest = [(p, m) for p, m in per_model if p not in named]
-    else:
-        named, rest = {path for path, _ in per_model}, []
-    for path, mine in per_model:
+    by_model = _by_model(found)
+    still = {path: [s for s in mine if s.open] for path, mine in by_model.items()}
+    per_model = [path for path in by_model if still[path]] if models > 1 else []
+    named = set(sorted(per_model, key=lambda p: -len(still[p]))[:FOOTER_MODELS])
+    for path in per_model:
         if path in named:
+            mine = by_model[path]
             below = listed(mine, show_all, min_severity)[1]
             lines.append(f"{path} ({mine[0].model}): {model_counts(mine, min_severity, below)}")
+    rest = [path for path in per_model if path not in named]
     if rest:
-        more = _plural(len(rest), "more model")
-        lines.append(f"... and {more} with "
-                     f"{sum(s.open for _, m in rest for s in m)} open suggestions")
-    still = [s for s in found if s.open]
-    hidden = listed(found, show_all, min_severity)[1]
+        lines.append(f"... and {_plural(len(rest), 'more model')} with "
+                     f"{sum(len(still[p]) for p in rest)} open suggestions")
+    open_ = [s for mine in still.values() for s in mine]
+    hidden = listed(found, show_all, min_severity)[1] if min_severity else 0
     lines.append(f"{_plural(len(found), 'suggestion')} in {_plural(models, 'model')}, "
-                 f"{len(still)} open"
-                 + (f" ({severity_counts(still)})" if still else "")
+                 f"{len(open_)} open"
+                 + (f" ({severity_counts(open_)})" if open_ else "")
                  + _hidden(hidden, min_severity))
     return printable("\n".join(lines) + "\n")
 
