@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve serve-zensical render test test-fast browser bench bench-stale bench-stale-long bench-site \
+.PHONY: serve serve-zensical render test test-fast browser bench bench-suggest bench-stale \
+	bench-stale-long bench-site \
 	install clean dist release
 
 $(BIN)/python:
@@ -49,6 +50,9 @@ test-fast: $(STAMP)
 # Figures, not tests: each script prints its measurements next to the targets.
 bench: $(STAMP)
 	$(BIN)/python bench/validate_bench.py
+
+bench-suggest: $(STAMP)
+	$(BIN)/python bench/suggest_bench.py --runs 3
 
 bench-stale: $(STAMP)
 	$(BIN)/python bench/stale_bench.py

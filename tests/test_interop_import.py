@@ -216,7 +216,7 @@ def test_boxes_hold_what_they_contain_and_misplaced_letters_move(repo, cli):
     assert cli(repo.root, "validate").code == 0
 
 
-def test_boundary_flows_without_threats_get_an_open_placeholder(repo, cli):
+def test_boundary_flows_without_threats_get_an_untriaged_placeholder(repo, cli):
     cells = [c for c in PAYMENTS if c["id"] != "f1"] + [_flow("f1", "Pay", "u1", "u2")]
     cells = [dict(c, data=dict(c["data"], threats=[])) if c["id"] in ("u1",) else c
              for c in cells]
@@ -226,10 +226,16 @@ def test_boundary_flows_without_threats_get_an_open_placeholder(repo, cli):
     model = _model(path)
     placeholder = [t for t in model.threats if t.title.startswith("Not yet analysed")]
     assert len(placeholder) == 1
-    assert placeholder[0].targets == ["f1"] and placeholder[0].status == "open"
+    # no one judged it open: a candidate to triage, tagged as the import's
+    assert placeholder[0].targets == ["f1"] and placeholder[0].status == "untriaged"
+    assert placeholder[0].tags == ["imported"]
     assert placeholder[0].stride == ["T", "I", "D"] and placeholder[0].likelihood is None
     assert placeholder[0].id == "payments-001"
-    assert "open placeholder threat" in path.read_text("utf-8").split("-->")[0]
+    assert "untriaged placeholder threat" in path.read_text("utf-8").split("-->")[0]
+    # the human-judged threats of the source keep their status and get no such tag
+    judged = [t for t in model.threats if t not in placeholder]
+    assert judged and all("imported" not in t.tags and t.status != "untriaged"
+                          for t in judged)
     assert " TM409 " in result.out
 
 

@@ -94,6 +94,8 @@ def test_pytm_report_keeps_elements_data_flows_and_every_finding(repo, cli):
         assert (finding["threat_id"], target_id[finding["target"]]) in placed, finding["id"]
     found = [t for t in model.threats if "pytm:excluded" not in t.tags]
     assert found and all(t.status == "untriaged" for t in found)
+    assert all(t.tags[0] == "imported" for t in found)  # no one judged them yet
+    assert all("imported" not in t.tags for t in model.threats if t not in found)
     assert {t.id.split("-")[0] for t in found} == {f["threat_id"] for f in report["findings"]}
     for threat in model.threats:
         for target in threat.targets:
@@ -217,6 +219,73 @@ def test_threagile_statuses_map_to_ours(repo, cli, tracked, ours):
     assert threat.status == ours
     assert "Threagile risk tracking: " + tracked + ", checked by Ann on 2024-05-01" \
         in threat.story
+
+
+def _stub(repo, change) -> dict:
+    data = yaml.safe_load((THREAGILE / "stub-threagile.yaml").read_text("utf-8"))
+    change(data)
+    repo.write("stub.yaml", yaml.safe_dump(data))
+    return data
+
+
+def test_an_unchecked_threagile_risk_is_an_untriaged_threat_tagged_imported(repo, cli):
+    result, path = _import(repo, cli, THREAGILE / "stub-threagile.yaml", "stub")
+    assert result.code == 0 and _errors(result) == [], result.out + result.err
+    threat = next(t for t in _model(path).threats if t.id == "something-strange")
+    assert threat.status == "untriaged"
+    assert threat.tags == ["imported", "threagile:risk=something-strange@some-component"]
+
+
+def test_risks_tracked_apart_from_unchecked_ones_leave_the_threat_untriaged(repo, cli):
+    """A category whose risks are tracked differently was 'open' as a whole, so its
+    unchecked risks were open threats no one had judged; now the threat is untriaged and
+    only the tracked target has its own status."""
+    def change(data):
+        category = data["individual_risk_categories"]["Some Individual Risk Example"]
+        risks = category["risks_identified"]
+        first = next(iter(risks.values()))
+        risks["Another"] = dict(first, most_relevant_technical_asset="some-other-component")
+        data["risk_tracking"] = {"something-strange@some-component": {
+            "status": "mitigated", "justification": "Fixed.", "ticket": "T-1",
+            "date": "2024-05-01", "checked_by": "Ann"}}
+    _stub(repo, change)
+    result, path = _import(repo, cli, repo.root / "stub.yaml", "stub")
+    assert result.code == 0 and _errors(result) == [], result.out + result.err
+    threat = next(t for t in _model(path).threats if t.id == "something-strange")
+    assert threat.status == "untriaged" and threat.tags[0] == "imported"
+    one, other = threat.targets
+    assert threat.on(one).status == "mitigated" and threat.on(other).status == "untriaged"
+    assert "tracked differently: the threat is untriaged, as its unchecked risks are" \
+        in path.read_text("utf-8")
+
+
+def test_a_threagile_model_without_risks_has_no_open_threat(repo, cli):
+    """Threagile computes its risks; a model file that holds none gets a placeholder on each
+    flow across a trust boundary (TM302 asks for one), untriaged: no view counts it open."""
+    import datetime as dt
+
+    from mkdocs_threatmodel.views import header, owners, register, residual
+    from mkdocs_threatmodel.views.blocks import Html
+    from mkdocs_threatmodel.views.site import Options, Site
+
+    def change(data):
+        data.pop("individual_risk_categories")
+        data.pop("risk_tracking", None)
+    _stub(repo, change)
+    result, path = _import(repo, cli, repo.root / "stub.yaml", "stub")
+    assert result.code == 0 and _errors(result) == [], result.out + result.err
+    model = _model(path)
+    assert model.threats and all(t.title.startswith("Not yet analysed") for t in model.threats)
+    assert all(t.status == "untriaged" and t.tags == ["imported"] for t in model.threats)
+    assert cli(repo.root, "validate").code == 0
+    site = Site([model], {model.path: "stub/"}, options=Options(today=dt.date(2026, 11, 27)))
+    top = header.render(model, site, "stub/")
+    assert "Still open" not in top and "Highest open risks" not in top
+    assert all(not who.open and not who.no_ticket for who in owners.collect(site))
+    intro = next(b.html for b in register.render(site, "register/") if isinstance(b, Html))
+    assert "candidate to triage" in intro and "0 threats triaged" in intro
+    facts = residual.summary(model)
+    assert "still open" not in facts and "not triaged yet" in facts
 
 
 def test_an_alias_bomb_is_refused_in_one_line(repo, cli):

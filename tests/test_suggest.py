@@ -12,6 +12,7 @@ import pytest
 from mkdocs_threatmodel.cli import main
 from mkdocs_threatmodel.findings.rules import RULES as FINDING_RULES
 from mkdocs_threatmodel.format.model import APPLICABLE, build_model
+from mkdocs_threatmodel.format.risk import rate
 from mkdocs_threatmodel.format.source import read_source
 from mkdocs_threatmodel.suggest.catalogue import CATALOGUE
 from mkdocs_threatmodel.suggest.engine import RULES, suggest
@@ -219,7 +220,11 @@ def test_json_is_stable(repo, cli):
     assert doc["version"] == 1
     keys = {"model", "path", "rule", "name", "stride", "target", "title", "reason",
             "references", "likelihood", "impact", "rating", "addressed_by", "dismissed"}
-    assert all(set(s) == keys for s in doc["suggestions"])
+    # every key of version 1 stays; "severity" (likelihood x impact, banded) was added
+    assert all(set(s) == keys | {"severity"} for s in doc["suggestions"])
+    assert all(s["severity"] == rate(s["likelihood"], s["impact"]).band
+               for s in doc["suggestions"])
+    assert "hidden" not in doc and "min_severity" not in doc  # only with --min-severity
     first = next(s for s in doc["suggestions"] if s["rule"] == "TS001")
     assert first["model"] == "small" and first["path"] == "docs/m.md"
     assert first["target"] == "get-order" and first["stride"] == "I"
@@ -231,12 +236,16 @@ def test_json_is_stable(repo, cli):
 def test_text_and_markdown_list_the_open_suggestions(repo, cli):
     repo.write("docs/m.md", SMALL)
     text = cli(repo.root, "suggest", "docs/m.md")
-    assert "docs/m.md: TS001 I get-order: " in text.out and "TS024" not in text.out
+    assert "  TS001 object-id-without-authorization (I), 1 target: " in text.out
+    assert "    get-order  high x high = high  open" in text.lines
+    assert "TS024" not in text.out
     assert "open" in text.err
-    assert "TS024" in cli(repo.root, "suggest", "--all").out
+    every = cli(repo.root, "suggest", "--all").out
+    assert "TS024" in every and "addressed by SM-001" in every
     md = cli(repo.root, "suggest", "small", "--format", "markdown").out
     assert md.startswith("## small (docs/m.md)")
-    assert "| TS001 | I | `get-order` |" in md
+    assert "### TS001 `object-id-without-authorization` (I): 1" in md
+    assert "| `get-order` | Other users' objects read" in md
 
 
 def test_suggest_reads_models_with_validation_errors(repo, cli):
@@ -255,7 +264,7 @@ def test_unreadable_models_are_one_line_each(repo, cli):
     assert result.code == 1
     assert re.search(r"^docs/bad\.md:\d+:\d+: TM001 ", result.err, re.M), result.err
     assert "Traceback" not in result.err
-    assert "docs/m.md: TS001" in result.out
+    assert result.out.startswith("docs/m.md (small): ") and "  TS001 " in result.out
 
 
 def test_unknown_model_is_a_usage_error(repo, cli):

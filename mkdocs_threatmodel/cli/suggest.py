@@ -20,7 +20,10 @@ if TYPE_CHECKING:
 NAME = "suggest"
 EXAMPLE = """examples:
   threatmodel suggest
+  threatmodel suggest --group-by target --min-severity high
+  threatmodel suggest docs/threat-models/checkout.md --details
   threatmodel suggest docs/threat-models/checkout.md --write"""
+LEVELS = ("low", "medium", "high", "critical")  # format.spec.LEVELS, not imported at start
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -32,8 +35,19 @@ def add(sub: argparse._SubParsersAction) -> None:
                    help="how suggestions are written (default: text)")
     p.add_argument("--all", action="store_true",
                    help="list addressed and dismissed suggestions too (JSON always has them)")
+    p.add_argument("--group-by", choices=("rule", "target"), default="rule",
+                   help="text and Markdown: a group per rule, a line per target (default), "
+                   "or a group per element or flow, a line per rule")
+    p.add_argument("--details", action="store_true",
+                   help="text and Markdown: each suggestion's title, reason, rating and "
+                   "references too")
+    p.add_argument("--min-severity", choices=LEVELS, metavar="LEVEL",
+                   help="only suggestions whose likelihood x impact is LEVEL or above "
+                   "(low, medium, high, critical), listed and written; counts say how many "
+                   "are hidden")
     p.add_argument("--write", action="store_true",
-                   help="append the open suggestions to each model as untriaged threats")
+                   help="append the open suggestions (of --min-severity or above) to each "
+                   "model as untriaged threats")
     p.add_argument("--catalogue", action="store_true",
                    help="print the rule catalogue as Markdown and exit")
     p.add_argument("--no-cache", action="store_true", help="parse every model again")
@@ -67,16 +81,18 @@ def run(args: argparse.Namespace) -> int:
             continue
         models[rel] = model  # None when read from the cache (never with --write)
         found += suggestions
+    level = args.min_severity
     if args.write:
-        failed |= not _write(repo, models, found)
+        failed |= not _write(repo, models, [s for s in found if s.at_least(level)])
         found = [s for s in found if not s.open] + [s for s in found if s.open]
-    shown = found if args.all or args.format == "json" else [s for s in found if s.open]
-    render = {"json": report.as_json, "markdown": report.as_markdown,
-              "text": report.as_text}[args.format]
-    sys.stdout.write(render(shown))
+    if args.format == "json":
+        shown, hidden = report.listed(found, True, level)
+        sys.stdout.write(report.as_json(shown, level, hidden))
+    else:
+        render = report.as_text if args.format == "text" else report.as_markdown
+        sys.stdout.write(render(found, args.group_by, args.details, args.all, level))
     if args.format == "text":
-        still = sum(1 for s in found if s.open)
-        print(f"{len(found)} suggestions in {len(models)} models, {still} open", file=sys.stderr)
+        sys.stderr.write(report.footer(found, len(models), args.all, level))
     return exit_status(failed)
 
 

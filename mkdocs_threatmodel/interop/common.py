@@ -13,6 +13,9 @@ from ..format.spec import LEVELS, is_id
 if TYPE_CHECKING:
     from typing import TypeGuard
 
+# The tag of a threat an import made that no one has judged yet (status untriaged): a
+# placeholder, or a finding of the source tool (a pytm finding, an unchecked Threagile risk).
+IMPORTED = "imported"
 # Likelihood and impact as OTM numbers (0-100): each level is the top of its quarter.
 # (Looked up with an optional level: a missing one, None, gets the caller's default.)
 LEVEL_NUMBER: dict[str | None, int] = {"low": 25, "medium": 50, "high": 75, "critical": 100}

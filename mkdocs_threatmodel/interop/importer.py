@@ -10,8 +10,14 @@ What the import decides, so that the result validates without pretending anythin
   processes that read from it; on an external entity, T, I and D go to its flows and E to
   the processes it sends to. A letter with no such neighbour is dropped from ``stride``
   (the threat stays on its target) and the notes say so.
-* A flow that crosses a trust boundary and has no threat gets an ``open`` placeholder
+* A flow that crosses a trust boundary and has no threat gets an ``untriaged`` placeholder
   threat "Not yet analysed", unrated: the source does not say anyone looked at it.
+* Every threat an import makes without a human judgement (a placeholder, or a finding of
+  the source tool that no one has judged: a pytm finding, an unchecked Threagile risk) is
+  ``untriaged`` and tagged ``imported`` (:data:`~.common.IMPORTED`), as ``suggest --write``
+  tags its candidates ``suggested``; no import writes a threat ``open`` that no one judged
+  open. (A threat that was already untriaged where it was exported from comes back as it
+  was.)
 * A ``mitigated`` threat without a mitigation text, a ``not-applicable`` one without a
   reason, or an ``accepted`` one without who/when/why gets an honest placeholder text
   (or, for an acceptance, goes back to ``open``). An open high or critical rating without a
@@ -43,9 +49,10 @@ from ..format.spec import (
     OPEN_STATUSES,
     TARGET_NAMES,
     THREAT_STATUSES,
+    UNTRIAGED,
 )
 from ..workspace.repository import today as repository_today
-from .common import md_escape, md_inline, one_line, slugify
+from .common import IMPORTED, md_escape, md_inline, one_line, slugify
 from .draft import Draft, DraftThreat
 from .ids import IdMaker, id_table, keepable, name_base
 
@@ -418,7 +425,7 @@ def _placeholders(b: _Builder, front: dict, owner: str | None) -> None:
                      "disclosure and denial of service for it, then replace this threat with "
                      "what you find, or record letters that do not apply as not-applicable "
                      "with a rationale.",
-            "status": "open"})
+            "status": UNTRIAGED, "tags": [IMPORTED]})
 
 
 class _Dumper(yaml.SafeDumper):
@@ -593,8 +600,8 @@ def _body(draft: Draft, b: _Builder, title: str, source_name: str, today: dt.dat
                      "or left out when none fits. The notes below list each.")
     if b.placeholders:
         lines.append(f"- {b.placeholders} flow(s) cross a trust boundary without a threat in "
-                     "the source: each has an open placeholder threat \"Not yet analysed\", "
-                     "unrated, until someone walks it.")
+                     "the source: each has an untriaged placeholder threat \"Not yet analysed\" "
+                     "(tagged `imported`), unrated, until someone walks it.")
     lines += ["Review the notes below, then delete this comment.", "-->", "",
               f"# {md_inline(title)}", ""]
     if description := clean(draft.description):

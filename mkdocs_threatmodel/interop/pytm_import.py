@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from .common import entries, mapping, need, text, texts
+from .common import IMPORTED, entries, mapping, need, text, texts
 from .draft import (
     Draft,
     DraftAsset,
@@ -336,7 +336,7 @@ class _Reader:
                 facts=facts, source_id=sid, per_target=per_target,
                 assumptions=assumptions,
                 cvss=cvss if cvss and re.match(r"^CVSS:[34]\.[01]/", cvss) else None,
-                tags=["pytm:excluded"] if excluded else []))
+                tags=["pytm:excluded"] if excluded else [IMPORTED]))
 
 
 def _list(value: Any) -> list:

@@ -9,7 +9,8 @@ authorization, VPN and IP filter as tags, data sent as ``data``, received as ``r
 data assets assets with C/I/A and their justification. Shared runtimes have no place in the
 format: each element running on one carries a ``threagile:runtime=ID`` tag and the body
 lists them. Individual risk categories become threats on the technical assets or links of
-their identified risks; risk tracking sets their status, ticket and who checked them.
+their identified risks; risk tracking sets their status, ticket and who checked them (an
+unchecked or untracked risk is untriaged, and so is a category while any of its risks is).
 Tracking of Threagile's built-in rules (risks Threagile computes, which the file does not
 hold) becomes threats placed on the assets and links the key names, or unplaced when the
 key names none. Wildcards are expanded against the risks the file holds and listed.
@@ -24,7 +25,7 @@ import re
 from typing import Any
 
 from ..format.model import APPLICABLE
-from .common import mapping, need, one_line, stride_letter, text, texts
+from .common import IMPORTED, mapping, need, one_line, stride_letter, text, texts
 from .draft import Draft, DraftAsset, DraftBoundary, DraftElement, DraftFlow, DraftThreat
 
 TYPES = {"external-entity": "external", "process": "process", "datastore": "store"}
@@ -402,10 +403,13 @@ class _Reader:
             per_target[key] = {k: v for k, v in detail.items() if v}
         same = all(s == statuses[0] for s in statuses) if statuses else True
         first: dict[str, Any] = statuses[0] if statuses and same else {"status": "untriaged"}
-        if not same:
-            first = {"status": "open"}
+        if not same:  # unchecked risks stay untriaged: no one judged them open
+            unchecked = any(s["status"] == "untriaged" for s in statuses)
+            first = {"status": "untriaged" if unchecked else "open"}
             d.notes.append(f"Risks of category '{cid}' are tracked differently: the threat is "
-                           "open, each target has its own status.")
+                           f"{first['status']}"
+                           + (", as its unchecked risks are" if unchecked else "")
+                           + "; each tracked target has its own status.")
         else:
             for kept in per_target.values():
                 kept.pop("status", None)
@@ -439,7 +443,8 @@ class _Reader:
             if isinstance(c.get("cwe"), int) and c["cwe"] > 0 else [],
             letters=[letter] if letter else [], facts=facts, source_id=cid,
             per_target={k: v for k, v in per_target.items() if v},
-            tags=[f"threagile:risk={r}" for r in ids]
+            tags=([IMPORTED] if first["status"] == "untriaged" else [])
+            + [f"threagile:risk={r}" for r in ids]
             + (["threagile:model_failure_possible_reason"]
                if c.get("model_failure_possible_reason") is True else [])))
         return ids
@@ -468,7 +473,9 @@ class _Reader:
             story=f"Threagile's built-in rule '{category}' is tracked in the model as "
             f"`{key}`.", ticket=status.get("ticket"), mitigation=status.get("mitigation"),
             acceptance=status.get("acceptance"), rationale=status.get("rationale"),
-            facts=facts, source_id=key, tags=[f"threagile:tracking={key}"]))
+            facts=facts, source_id=key,
+            tags=([IMPORTED] if status["status"] == "untriaged" else [])
+            + [f"threagile:tracking={key}"]))
         if not placements:
             return
         self.draft.notes.append(f"Tracking `{key}` names "

@@ -56,7 +56,11 @@ def _key(rel: str, raw: bytes, classifications: tuple[str, ...]) -> str:
 
 
 def _encode(s: Suggestion) -> dict:
-    return {**s.as_json(), "target_path": list(s.target_path)}
+    """The fields :func:`_decode` reads (the severity is made from likelihood and impact)."""
+    entry = s.as_json()
+    del entry["severity"]
+    entry["target_path"] = list(s.target_path)
+    return entry
 
 
 def _decode(entry: object) -> list[Suggestion] | None:

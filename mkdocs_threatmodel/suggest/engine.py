@@ -5,12 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..format.model import APPLICABLE, Model
-from ..format.spec import DEFAULT_CLASSIFICATIONS
+from ..format.risk import rate
+from ..format.spec import DEFAULT_CLASSIFICATIONS, LEVELS
 from . import catalogue
 from .facts import Facts
 from .rule import SuggestionRule
 
 RULES: dict[str, SuggestionRule] = {r.code: r for r in catalogue.CATALOGUE}
+# A suggestion's severity: its likelihood x impact banded as a threat's risk is
+# (format.risk.rate), for every pair of levels once.
+SEVERITY: dict[tuple[str, str], str] = {
+    (likelihood, impact): risk.band for likelihood in LEVELS for impact in LEVELS
+    if (risk := rate(likelihood, impact)) is not None}
+SEVERITY_RANK = {level: i for i, level in enumerate(LEVELS)}  # low 0 ... critical 3
 
 
 @dataclass
@@ -38,13 +45,26 @@ class Suggestion:
         """Neither addressed by a threat nor dismissed."""
         return not self.addressed_by and not self.dismissed
 
+    @property
+    def severity(self) -> str | None:
+        """Likelihood x impact as a risk band (low, medium, high, critical), as
+        :func:`~..format.risk.rate` bands a threat; ``None`` for a level it does not know."""
+        return SEVERITY.get((self.likelihood, self.impact))
+
+    def at_least(self, level: str | None) -> bool:
+        """Whether its severity is ``level`` or above (always, when ``level`` is ``None``)."""
+        if level is None:
+            return True
+        severity = self.severity
+        return severity is not None and SEVERITY_RANK[severity] >= SEVERITY_RANK[level]
+
     def as_json(self) -> dict:
         return {"model": self.model, "path": self.path, "rule": self.rule, "name": self.name,
                 "stride": self.stride, "target": self.target, "title": self.title,
                 "reason": self.reason, "references": self.references,
                 "likelihood": self.likelihood, "impact": self.impact,
                 "rating": self.rating, "addressed_by": self.addressed_by,
-                "dismissed": self.dismissed}
+                "dismissed": self.dismissed, "severity": self.severity}
 
 
 def suggest(model: Model, classifications: tuple[str, ...] = DEFAULT_CLASSIFICATIONS
