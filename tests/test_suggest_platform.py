@@ -129,3 +129,22 @@ def test_relayed_input_and_forwarders():
     read_only = edit("to: shop, protocol: http,", "to: shop, protocol: http, read_only: true,")
     assert ("TS021", "shop") not in found(read_only)
     assert ("TS020", "shop") in found(read_only)
+
+
+def test_a_read_only_flow_writes_nothing_into_a_store():
+    written = edit("  - {id: p-deploy,", "  - {id: p-files, from: shop, to: nfs, protocol: nfs}\n"
+                                         "  - {id: p-deploy,")
+    assert ("TS032", "nfs") in found(written)
+    read = written.replace("to: nfs, protocol: nfs}", "to: nfs, protocol: nfs, read_only: true}")
+    assert ("TS032", "nfs") not in found(read)
+
+
+def test_input_relayed_by_a_process_reaches_a_directory_query():
+    ldap = edit("  - {id: cms,", "  - {id: dir, name: Directory, type: store, boundary: net, "
+                                "technology: ldap}\n  - {id: cms,")
+    relayed = ldap.replace("  - {id: p-deploy,", "  - {id: p-bind, from: erp, to: dir, "
+                                                 "protocol: ldaps}\n  - {id: p-deploy,")
+    hit = found(relayed)[("TS018", "erp")]
+    assert hit.reason.startswith("`erp` relays input (`shop`, which takes input from outside, "
+                                 "sends it flow `p-erp`) and queries `dir` over `p-bind`")
+    assert ("TS018", "erp") not in found(ldap)

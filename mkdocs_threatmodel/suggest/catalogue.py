@@ -632,8 +632,8 @@ def _sql(f: Facts) -> Iterator[Hit]:
 
 @rule("TS018", "ldap-injection", "T", "process",
       "LDAP injection through {subject}",
-      facts="A process that takes input from outside and has a flow to a directory (LDAP, "
-      "Active Directory).",
+      facts="A process that takes input from outside, or receives it from a process that "
+      "does (relayed), and has a flow to a directory (LDAP, Active Directory).",
       why="Input in an LDAP filter changes the filter: authentication is bypassed or the "
       "directory is listed.",
       example="A user name of `*)(uid=*))(|(uid=*` logs in as the first account.",
@@ -647,7 +647,8 @@ def _ldap(f: Facts) -> Iterator[Hit]:
         relayed = None if e.id in exposed else _untrusted_text(f, e)
         for call, dst, fact in _calls(f, e, P.LDAP) if relayed else ():
             impact, why_i = _impact(f, f.held(dst) + call.data, "high", "reaches")
-            yield Hit(e.id, e.name, f"{relayed}, and it queries `{dst.id}` over `{call.id}`; "
+            yield Hit(e.id, e.name, f"`{e.id}` relays input ({relayed}) and queries "
+                      f"`{dst.id}` over `{call.id}`; "
                       f"{fact}", "medium", impact,
                       _rating("medium", "relayed input reaches a directory query", impact,
                               why_i))
@@ -1000,7 +1001,8 @@ def _logs(f: Facts) -> Iterator[Hit]:
 
 @rule("TS032", "store-exhaustion", "D", "data store",
       "{subject} filled or exhausted by outside input",
-      facts="A data store written by a process that takes input from outside.",
+      facts="A data store written by a process that takes input from outside (a flow that is "
+      "not `read_only: true`).",
       why="Input from outside that is stored can fill disks, exhaust connections or grow "
       "tables until the store stops answering everyone.",
       example="A bot creates millions of abandoned carts; the session cache evicts real "
@@ -1011,7 +1013,8 @@ def _logs(f: Facts) -> Iterator[Hit]:
 def _store_dos(f: Facts) -> Iterator[Hit]:
     exposed = {e.id: (flow, why) for e, flow, why in _exposed(f)}
     for e in f.of_type("store"):
-        writer = next((x for x in f.flows_in[e.id] if x.source in exposed), None)
+        writer = next((x for x in f.flows_in[e.id] if x.source in exposed
+                       and not x.read_only), None)
         if writer:
             yield _simple(f, e, f"`{e.id}` is written by `{writer.source}` over "
                           f"`{writer.id}`, which takes input from outside", "low",
