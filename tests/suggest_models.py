@@ -119,7 +119,8 @@ id: platform
 title: The facts the platform rules read
 owner: team-test
 assets:
-  - {id: accounts, name: Customer accounts, classification: restricted}
+  - {id: accounts, name: Customer accounts, classification: restricted,
+      availability: critical}
   - {id: code, name: Source code, classification: internal, integrity: critical}
 boundaries:
   - {id: net, name: Application network}

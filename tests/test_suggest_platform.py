@@ -148,3 +148,12 @@ def test_input_relayed_by_a_process_reaches_a_directory_query():
     assert hit.reason.startswith("`erp` relays input (`shop`, which takes input from outside, "
                                  "sends it flow `p-erp`) and queries `dir` over `p-bind`")
     assert ("TS018", "erp") not in found(ldap)
+
+
+def test_hardening_and_boundary_floods_ask_for_valuable_targets():
+    # hardening: data rated critical; a flood across a boundary: availability rated high
+    lower = edit("classification: restricted,\n      availability: critical}",
+                 "classification: confidential}")
+    got = found(lower)
+    assert ("TS049", "erp") in BASE and ("TS049", "erp") not in got
+    assert ("TS024", "erp") in BASE and ("TS024", "erp") not in got

@@ -804,8 +804,8 @@ def _passwords(f: Facts) -> Iterator[Hit]:
       "{subject} flooded from outside",
       facts="A process that takes input from outside (a boundary-crossing flow from an "
       "external entity or an internet-facing element, or `internet_facing`); or a process or "
-      "data store that receives a flow crossing a network boundary without `vpn: true` or "
-      "`ip_filtered: true`.",
+      "data store holding data whose availability is rated high or above that receives a "
+      "flow crossing a network boundary without `vpn: true` or `ip_filtered: true`.",
       why="Anything reachable from outside can be sent more work than it can do: floods, "
       "expensive requests, large bodies.",
       example="Card-testing bots post thousands of checkouts a minute; the payment processor "
@@ -821,10 +821,14 @@ def _dos(f: Facts) -> Iterator[Hit]:
                       "medium", "it is reachable by anyone outside", "medium", "handles")
     exposed = {e.id for e, _, _ in _exposed(f)}
     for e in f.of_type("process", "store"):
+        needed = [a for a in f.held(e) if f.assets.get(a) is not None
+                  and f.assets[a].availability in ("high", "critical")]
         flow = next((x for x in f.flows_in[e.id] if f.crosses(x) and not x.vpn
-                     and not x.ip_filtered), None) if e.id not in exposed else None
+                     and not x.ip_filtered), None) if needed and e.id not in exposed else None
         if flow is not None:
-            yield _simple(f, e, f"{f.entry(flow)}, without `vpn` or `ip_filtered`", "low",
+            yield _simple(f, e, f"{f.entry(flow)}, without `vpn` or `ip_filtered`, and `{e.id}` "
+                          f"holds `{needed[0]}` (availability "
+                          f"{f.assets[needed[0]].availability})", "low",
                           "only what sits across the boundary can flood it", "medium",
                           "handles")
 

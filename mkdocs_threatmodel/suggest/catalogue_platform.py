@@ -134,8 +134,9 @@ def _human_origin(f: Facts, flow: Flow) -> Element | None:
 # -- hardening and segmentation -------------------------------------------------------------
 @rule("TS049", "missing-hardening", "T", "process or data store",
       "{subject} attacked through an unhardened configuration",
-      facts="An in-scope process or data store that holds or is sent data rated high or above, "
-      "unless its `controls` list `hardening`.",
+      facts="An in-scope process or data store that holds or is sent data rated critical "
+      "(classification, confidentiality, impact, integrity or availability), unless its "
+      "`controls` list `hardening`.",
       why="Default configurations, unneeded services, unpatched components and debug "
       "features are the cheapest way in; the more valuable the data, the more it is worth "
       "an attacker's while to look for them.",
@@ -148,7 +149,7 @@ def _human_origin(f: Facts, flow: Flow) -> Element | None:
       threagile=("missing-hardening",))
 def _hardening(f: Facts) -> Iterator[Hit]:
     for e in _technical(f):
-        found = _valuable(f, f.held(e))
+        found = [x for x in _valuable(f, f.held(e)) if x[0] == "critical"]
         if found and not _has(e, "hardening"):
             yield _hit(f, e, f"`{e.id}` holds {data_phrase(found)}; "
                        f"{_controls_fact(e, 'hardening')}", "medium",
