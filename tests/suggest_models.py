@@ -109,3 +109,52 @@ threats:
 
 # Small
 """
+
+# The platform rules (TS049-TS063): facts of how it is built, deployed and reached, without a
+# vault, a WAF, a developer client or any `controls`.
+PLATFORM = """\
+---
+threatmodel: 1
+id: platform
+title: The facts the platform rules read
+owner: team-test
+assets:
+  - {id: accounts, name: Customer accounts, classification: restricted,
+      availability: critical}
+  - {id: code, name: Source code, classification: internal, integrity: critical}
+boundaries:
+  - {id: net, name: Application network}
+  - {id: dmz, name: Web zone, inside: net}
+elements:
+  - {id: customer, name: Customer, type: external, technology: browser, used_by_humans: true,
+      internet_facing: true}
+  - {id: dev, name: Developer, type: external, technology: desktop, used_by_humans: true,
+      internet_facing: true}
+  - {id: lb, name: Balancer, type: process, boundary: net, technology: load-balancer}
+  - {id: shop, name: Shop, type: process, boundary: dmz, technology: web-server,
+      machine: container, custom_developed: true, data_formats: [file], assets: [accounts]}
+  - {id: cms, name: Pages, type: process, boundary: dmz, technology: cms}
+  - {id: erp, name: Back office, type: process, boundary: net, technology: erp,
+      assets: [accounts]}
+  - {id: nfs, name: Contracts, type: store, boundary: net, technology: file-server,
+      assets: [accounts]}
+  - {id: pipeline, name: Builds, type: process, boundary: net, technology: build-pipeline,
+      usage: devops, assets: [code]}
+  - {id: repo, name: Code, type: process, boundary: net, technology: sourcecode-repository,
+      usage: devops, assets: [code]}
+flows:
+  - {id: p-in, from: customer, to: lb, protocol: https, authentication: session,
+      authorization: end-user, data: [accounts]}
+  - {id: p-web, from: lb, to: shop, protocol: http, authentication: session,
+      authorization: end-user, data: [accounts]}
+  - {id: p-erp, from: shop, to: erp, protocol: https, authentication: token,
+      authorization: technical-user, data: [accounts]}
+  - {id: p-nfs, from: erp, to: nfs, protocol: nfs, encrypted: false, authentication: none,
+      data: [accounts]}
+  - {id: p-deploy, from: pipeline, to: shop, protocol: ssh, usage: devops,
+      authentication: client-certificate}
+  - {id: p-push, from: dev, to: repo, protocol: https, authentication: token, data: [code]}
+---
+
+# Platform
+"""

@@ -161,7 +161,7 @@ def test_threagile_model_keeps_assets_boundaries_links_runtimes_and_risks(repo, 
     assert traffic.authentication == "session" and traffic.authorization == "end-user"
     assert traffic.encrypted is True and traffic.returns and traffic.data
     erp = original["ERP Internal Access"]
-    assert "threagile:vpn" in erp.tags and "some-erp" in erp.tags
+    assert erp.vpn is True and erp.tags == ["some-erp"]  # a fact of the format, not a tag
     client = next(e for e in model.elements if e.id == "customer-client")
     assert client.type == "external" and client.internet_facing and client.technology == "browser"
     assert client.out_of_scope == "Owned and managed by end-user customer"
@@ -197,6 +197,38 @@ def test_threagile_model_keeps_assets_boundaries_links_runtimes_and_risks(repo, 
     for heading in ("Shared runtimes", "Risk tracking", "Abuse cases", "Not mapped"):
         assert f"## {heading}" in text
     assert "\\`missing-hardening@\\*\\`: mitigated; expands to" in text  # Markdown-escaped
+
+
+def test_threagile_facts_are_keys_of_the_format_and_never_tags(repo, cli):
+    source = yaml.safe_load((THREAGILE / "example-model-1.0.yaml").read_text("utf-8"))
+    result, path = _import(repo, cli, THREAGILE / "example-model-1.0.yaml", "example")
+    assert result.code == 0 and _errors(result) == [], result.out + result.err
+    model = _model(path)
+    by_id = {a["id"]: a for a in source["technical_assets"].values()}
+    for e in model.elements:
+        theirs = by_id[e.id]
+        assert e.technology == theirs["technology"] and e.technology_kind == theirs["technology"]
+        assert e.machine == theirs["machine"]
+        assert e.data_formats == (theirs.get("data_formats_accepted") or [])
+        assert (e.multi_tenant, e.redundant, e.custom_developed, e.used_by_humans) == (
+            theirs["multi_tenant"], theirs["redundant"], theirs["custom_developed_parts"],
+            theirs["used_as_client_by_human"])
+        assert e.usage == theirs["usage"]
+        # only what Threagile's attributes prove: encryption at rest, else nothing stated
+        assert e.controls == (None if theirs["encryption"] == "none"
+                              else ["encryption-at-rest"])
+        mapped = ("usage", "machine", "multi_tenant", "redundant", "custom_developed_parts",
+                  "used_as_client_by_human", "accepts")
+        assert not [t for t in e.tags if t.split("=")[0].removeprefix("threagile:") in mapped]
+    links = {f.id: f for f in model.flows}
+    traffic = links["customer-traffic"]
+    assert traffic.authorization == "end-user"  # Threagile 1.0's enduser-identity-propagation
+    assert links["erp-internal-access"].vpn is True
+    assert links["cms-content-traffic"].read_only is True
+    assert links["application-deployment"].usage == "devops"
+    assert links["database-traffic"].encrypted is False  # jdbc is plain in Threagile
+    assert links["database-traffic"].authentication == "credentials"
+    assert not [t for f in model.flows for t in f.tags if t.startswith("threagile:")]
 
 
 @pytest.mark.parametrize("tracked, ours", [

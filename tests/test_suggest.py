@@ -17,7 +17,7 @@ from mkdocs_threatmodel.format.source import read_source
 from mkdocs_threatmodel.suggest.catalogue import CATALOGUE
 from mkdocs_threatmodel.suggest.engine import RULES, suggest
 
-from .suggest_models import KITCHEN_SINK, SMALL
+from .suggest_models import KITCHEN_SINK, PLATFORM, SMALL
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "example-site" / "docs" / "threat-models" / "guest-checkout.md"
@@ -51,10 +51,10 @@ def test_catalogue_has_at_least_forty_documented_rules():
 
 
 def test_every_rule_fires_with_a_reason_and_a_letter_that_fits_its_target():
-    model = model_of(KITCHEN_SINK)
-    suggestions = suggest(model)
-    assert {s.rule for s in suggestions} == set(RULES)
-    for s in suggestions:
+    models = [model_of(KITCHEN_SINK), model_of(PLATFORM)]
+    suggestions = [(model, s) for model in models for s in suggest(model)]
+    assert {s.rule for _, s in suggestions} == set(RULES)
+    for model, s in suggestions:
         kind = model.target_type(s.target)
         assert s.stride in APPLICABLE[kind], (s.rule, s.target)
         assert f"`{s.target}`" in s.reason or s.target in s.reason, (s.rule, s.reason)

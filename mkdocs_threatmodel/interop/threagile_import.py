@@ -1,11 +1,16 @@
 """Read a Threagile model (``threagile.yaml``) into a :class:`Draft`.
 
 Threagile's YAML uses anchors as labels; :mod:`.yaml_labels` reads them with a bounded
-expansion. Technical assets become elements (type, technology, internet, owner, out of
-scope; encryption at rest, machine, size and other properties as ``threagile:`` tags), trust
-boundaries nested boundaries (``execution-environment`` is an execution boundary, the
-network types network ones), communication links flows (protocol, authentication,
-authorization, VPN and IP filter as tags, data sent as ``data``, received as ``returns``),
+expansion. Technical assets become elements (type, technology — Threagile's ids are kinds
+of the format's vocabulary —, internet, owner, out of scope, machine, data formats
+accepted, multi-tenant, redundant, custom-developed parts, used by humans, usage, and
+``controls: [encryption-at-rest]`` when ``encryption`` is not ``none``; size, the kind of
+encryption, C/I/A words and the assets stored, which have no key, as ``threagile:`` tags),
+trust boundaries nested boundaries (``execution-environment`` is an execution boundary, the
+network types network ones), communication links flows (protocol, whether it is encrypted
+by Threagile's list of protocols, authentication, authorization — 1.0's
+``enduser-identity-propagation`` too —, VPN, IP filter, read-only and usage as keys, data
+sent as ``data``, received as ``returns``),
 data assets assets with C/I/A and their justification. Shared runtimes have no place in the
 format: each element running on one carries a ``threagile:runtime=ID`` tag and the body
 lists them. Individual risk categories become threats on the technical assets or links of
@@ -41,14 +46,29 @@ AUTHENTICATION = {"none": "none", "credentials": "credentials", "session-id": "s
                   "token": "token", "client-certificate": "client-certificate",
                   "two-factor": "two-factor", "externalized": "externalized"}
 AUTHORIZATION = {"none": "none", "technical-user": "technical-user",
-                 "end-user-identity-propagation": "end-user"}
+                 "end-user-identity-propagation": "end-user",
+                 "enduser-identity-propagation": "end-user"}  # Threagile 1.0's spelling
+MACHINES = ("physical", "virtual", "container", "serverless")
+DATA_FORMATS = ("json", "xml", "serialization", "file", "csv", "yaml", "text")
+# Element and link attributes that are facts of the format (written as those keys, never as
+# tags): Threagile's key, ours.
+ELEMENT_FLAGS = (("multi_tenant", "multi_tenant"), ("redundant", "redundant"),
+                 ("custom_developed_parts", "custom_developed"),
+                 ("used_as_client_by_human", "used_by_humans"))
+LINK_FLAGS = (("vpn", "vpn"), ("ip_filtered", "ip_filtered"), ("readonly", "read_only"))
 STATUSES = {"unchecked": "untriaged", "in-discussion": "open", "accepted": "accepted",
             "in-progress": "mitigating", "mitigated": "mitigated",
             "false-positive": "not-applicable"}
 LIKELIHOOD = {"unlikely": "low", "likely": "medium", "very-likely": "high",
               "frequent": "critical"}
 IMPACT = {"low": "low", "medium": "medium", "high": "high", "very-high": "critical"}
-_ENCRYPTED = {"https", "wss", "ssh", "sftp", "ftps", "ldaps", "smtps", "imaps"}
+_ENCRYPTED = {"https", "wss", "ssh", "ssh-tunnel", "sftp", "ftps", "scp", "ldaps", "smtps",
+              "imaps"}
+# Threagile's network protocols that are not encrypted (each has an encrypted variant, or is
+# plain by definition); process-local ones and unknown-protocol say nothing.
+_PLAIN = {"http", "ws", "reverse-proxy-web-protocol", "mqtt", "jdbc", "odbc",
+          "sql-access-protocol", "nosql-access-protocol", "binary", "text", "smtp", "pop3",
+          "imap", "ftp", "ldap", "jms", "nfs", "smb", "nrpe", "xmpp", "iiop", "jrmp"}
 _TAGS = re.compile(r"<[^>]*>")
 _RELEVANT = ("most_relevant_data_asset", "most_relevant_technical_asset",
              "most_relevant_communication_link", "most_relevant_trust_boundary",
@@ -246,11 +266,9 @@ class _Reader:
                 internet_facing=a.get("internet") is True, owner=_plain(a.get("owner")),
                 out_of_scope=scope,
                 tags=texts(a.get("tags")) + _flag_tags(a, (
-                    "usage", "used_as_client_by_human", "size", "machine", "encryption",
-                    "confidentiality", "integrity", "availability", "multi_tenant",
-                    "redundant", "custom_developed_parts"))
-                + [f"threagile:stored={x}" for x in texts(a.get("data_assets_stored"))]
-                + [f"threagile:accepts={x}" for x in texts(a.get("data_formats_accepted"))]))
+                    "size", "encryption", "confidentiality", "integrity", "availability"))
+                + [f"threagile:stored={x}" for x in texts(a.get("data_assets_stored"))],
+                extra=_element_facts(a)))
         for a in assets.values():
             links = a.get("communication_links")
             if links is None:
@@ -271,7 +289,7 @@ class _Reader:
             return
         protocol = text(str(link.get("protocol") or ""))
         encrypted = True if protocol and ("encrypted" in protocol or protocol in _ENCRYPTED) \
-            else None
+            else False if protocol in _PLAIN else None
         self.kind[lid] = "flow"
         self.flow_ids[lid] = f"l:{lid}"
         d.flows.append(DraftFlow(
@@ -282,8 +300,7 @@ class _Reader:
             encrypted=encrypted,
             authentication=AUTHENTICATION.get(str(link.get("authentication") or "")),
             authorization=AUTHORIZATION.get(str(link.get("authorization") or "")),
-            tags=texts(link.get("tags")) + _flag_tags(link, ("vpn", "ip_filtered", "readonly",
-                                                            "usage"))))
+            tags=texts(link.get("tags")), extra=_link_facts(link)))
 
     def _runtimes(self) -> None:
         d = self.draft
@@ -483,6 +500,40 @@ class _Reader:
                                 + ": its threat is placed there, without STRIDE letters "
                                 "(Threagile's rules carry their own; add the letters by "
                                 "hand).")
+
+
+def _usage(entry: dict) -> dict:
+    return {"usage": "devops"} if entry.get("usage") == "devops" else {}
+
+
+def _element_facts(a: dict) -> dict[str, Any]:
+    """The facts of a technical asset that are keys of the format.
+
+    ``controls`` is written only with what Threagile's attributes prove: ``encryption`` other
+    than ``none`` is encryption at rest. Threagile lists no controls, so an element whose
+    encryption is ``none`` (or not given) gets no ``controls`` at all: nothing is assumed, and
+    rules read Threagile's other facts (machine, data formats, usage, custom code) instead.
+    """
+    out: dict[str, Any] = {}
+    if a.get("machine") in MACHINES:
+        out["machine"] = a["machine"]
+    formats = [x for x in texts(a.get("data_formats_accepted")) if x in DATA_FORMATS]
+    if formats:
+        out["data_formats"] = list(dict.fromkeys(formats))
+    for theirs, ours in ELEMENT_FLAGS:
+        if isinstance(a.get(theirs), bool):
+            out[ours] = a[theirs]
+    encryption = str(a.get("encryption") or "none")
+    if encryption != "none":
+        out["controls"] = ["encryption-at-rest"]
+    return out | _usage(a)
+
+
+def _link_facts(link: dict) -> dict[str, Any]:
+    """A communication link's VPN, IP filter, read-only and usage as keys of the format."""
+    out: dict[str, Any] = {ours: link[theirs] for theirs, ours in LINK_FLAGS
+                           if isinstance(link.get(theirs), bool)}
+    return out | _usage(link)
 
 
 def _join(*parts: str | None, sep: str = "\n\n") -> str | None:

@@ -124,6 +124,33 @@ def _find_webhooks(f: Facts) -> Iterator[tuple[Flow, Element, Element, str]]:
             yield flow, src, dst, f"{f.entry(flow)}, sent by `{src.id}`: {third}"
 
 
+_FORWARDING = {"load-balancer", "reverse-proxy", "gateway", "waf", "service-mesh"}
+_RENDERS = {"web-server", "web-application", "application-server", "cms", "erp"}
+
+
+def _human_web(f: Facts, e: Element, kinds: set[str], writes: bool = False) -> str | None:
+    """Why ``e`` (of a technology kind in ``kinds``) serves people: an HTTP(S) flow (not
+    ``read_only`` when ``writes``) from an element with ``used_by_humans``, directly or through
+    one forwarding hop (a load balancer, proxy, gateway or WAF)."""
+    if e.technology_kind not in kinds:
+        return None
+    for flow in f.flows_in[e.id]:
+        if not (flow.protocol and P.HTTP.fullmatch(flow.protocol.strip())) or (
+                writes and flow.read_only):
+            continue
+        src = f.element(flow.source)
+        callers: list[tuple[Element | None, str]] = [(src, "")]
+        if src is not None and src.technology_kind in _FORWARDING:
+            callers = [(f.element(x.source), f" through `{src.id}`") for x in f.flows_in[src.id]
+                       if not (writes and x.read_only)]
+        for who, via in callers:
+            if who is not None and who.used_by_humans:
+                return (f"`{e.id}` has technology `{e.technology}` and `{who.id}` "
+                        f"(`used_by_humans`) reaches it{via} over flow `{flow.id}` "
+                        f"({flow.protocol})")
+    return None
+
+
 # -- the workshop's pitfalls ---------------------------------------------------------------
 @rule("TS001", "object-id-without-authorization", "I", "flow",
       "Other users' objects read by changing the id in {subject}",
@@ -605,8 +632,8 @@ def _sql(f: Facts) -> Iterator[Hit]:
 
 @rule("TS018", "ldap-injection", "T", "process",
       "LDAP injection through {subject}",
-      facts="A process that takes input from outside and has a flow to a directory (LDAP, "
-      "Active Directory).",
+      facts="A process that takes input from outside, or receives it from a process that "
+      "does (relayed), and has a flow to a directory (LDAP, Active Directory).",
       why="Input in an LDAP filter changes the filter: authentication is bypassed or the "
       "directory is listed.",
       example="A user name of `*)(uid=*))(|(uid=*` logs in as the first account.",
@@ -615,6 +642,17 @@ def _sql(f: Facts) -> Iterator[Hit]:
       pytm=("INP09",), threagile=("ldap-injection",))
 def _ldap(f: Facts) -> Iterator[Hit]:
     yield from _injection(f, P.LDAP, "input from outside reaches a directory query")
+    exposed = {e.id for e, _, _ in _exposed(f)}
+    for e in f.of_type("process"):
+        relayed = None if e.id in exposed else _untrusted_text(f, e)
+        for call, dst, fact in _calls(f, e, P.LDAP) if relayed else ():
+            impact, why_i = _impact(f, f.held(dst) + call.data, "high", "reaches")
+            yield Hit(e.id, e.name, f"`{e.id}` relays input ({relayed}) and queries "
+                      f"`{dst.id}` over `{call.id}`; "
+                      f"{fact}", "medium", impact,
+                      _rating("medium", "relayed input reaches a directory query", impact,
+                              why_i))
+            break
 
 
 @rule("TS019", "search-query-injection", "T", "process",
@@ -635,7 +673,11 @@ def _search(f: Facts) -> Iterator[Hit]:
 @rule("TS020", "cross-site-scripting", "T", "process",
       "Script injected into pages served by {subject}",
       facts="A process with a flow to or from an external entity that is a browser or user "
-      "(name or technology: browser, web, SPA, user, customer, guest, widget) over HTTP.",
+      "(name or technology: browser, web, SPA, user, customer, guest, widget) over HTTP, "
+      "unless its technology kind forwards traffic (load balancer, proxy, gateway, WAF); or "
+      "a process whose technology kind is a web server, web application, CMS or ERP that "
+      "receives HTTP(S) from an element with `used_by_humans: true`, directly or through "
+      "one forwarding hop.",
       why="Text that one user entered and another user's browser renders can run as script "
       "with the victim's session.",
       example="A product review containing `<img src=x onerror=...>` steals the sessions of "
@@ -648,6 +690,13 @@ def _search(f: Facts) -> Iterator[Hit]:
       threagile=("cross-site-scripting",))
 def _xss(f: Facts) -> Iterator[Hit]:
     for e in f.of_type("process"):
+        if e.technology_kind in _FORWARDING:
+            continue
+        human = _human_web(f, e, _RENDERS)
+        if human:
+            yield _simple(f, e, human, "medium", "browsers render what the service returns",
+                          "high", "handles")
+            continue
         for flow in f.flows_in[e.id] + f.flows_out[e.id]:
             other = f.element(flow.source if flow.target == e.id else flow.target)
             if other is None or other.type != "external":
@@ -664,7 +713,9 @@ def _xss(f: Facts) -> Iterator[Hit]:
       "Forged cross-site requests reach {subject} with the user's session",
       facts="A process that receives a write (`POST`, `PUT`, `PATCH`, `DELETE`) from an "
       "external entity authenticated by a session or cookie (`authentication: session`, or "
-      "`auth` text naming a session or cookie).",
+      "`auth` text naming a session or cookie); or a process whose technology kind is a web "
+      "server, web application, CMS or ERP that receives HTTP(S), not `read_only`, from an "
+      "element with `used_by_humans: true`, directly or through one forwarding hop.",
       why="Browsers attach cookies to requests any site triggers; without a check, another "
       "site acts as the user.",
       example="A page the guest visits posts a delivery-address change to the shop with the "
@@ -676,6 +727,11 @@ def _xss(f: Facts) -> Iterator[Hit]:
       pytm=("AC11",), threagile=("cross-site-request-forgery",))
 def _csrf(f: Facts) -> Iterator[Hit]:
     for e in f.of_type("process"):
+        human = _human_web(f, e, _RENDERS, writes=True)
+        if human:
+            yield _simple(f, e, human, "medium", "browsers send credentials with cross-site "
+                          "requests", "medium", "handles")
+            continue
         for flow in f.flows_in[e.id]:
             src = f.elements.get(flow.source or "")
             if src is None or src.type != "external" or not P.WRITE.search(flow.label or ""):
@@ -744,10 +800,12 @@ def _passwords(f: Facts) -> Iterator[Hit]:
                 break
 
 
-@rule("TS024", "denial-of-service-across-boundary", "D", "process",
+@rule("TS024", "denial-of-service-across-boundary", "D", "process or data store",
       "{subject} flooded from outside",
       facts="A process that takes input from outside (a boundary-crossing flow from an "
-      "external entity or an internet-facing element, or `internet_facing`).",
+      "external entity or an internet-facing element, or `internet_facing`); or a process or "
+      "data store holding data whose availability is rated high or above that receives a "
+      "flow crossing a network boundary without `vpn: true` or `ip_filtered: true`.",
       why="Anything reachable from outside can be sent more work than it can do: floods, "
       "expensive requests, large bodies.",
       example="Card-testing bots post thousands of checkouts a minute; the payment processor "
@@ -761,13 +819,27 @@ def _dos(f: Facts) -> Iterator[Hit]:
     for e, flow, why in _exposed(f):
         yield _simple(f, e, f"`{e.id}` takes input from outside: {_input_phrase(f, flow, why)}",
                       "medium", "it is reachable by anyone outside", "medium", "handles")
+    exposed = {e.id for e, _, _ in _exposed(f)}
+    for e in f.of_type("process", "store"):
+        needed = [a for a in f.held(e) if f.assets.get(a) is not None
+                  and f.assets[a].availability in ("high", "critical")]
+        flow = next((x for x in f.flows_in[e.id] if f.crosses(x) and not x.vpn
+                     and not x.ip_filtered), None) if needed and e.id not in exposed else None
+        if flow is not None:
+            yield _simple(f, e, f"{f.entry(flow)}, without `vpn` or `ip_filtered`, and `{e.id}` "
+                          f"holds `{needed[0]}` (availability "
+                          f"{f.assets[needed[0]].availability})", "low",
+                          "only what sits across the boundary can flood it", "medium",
+                          "handles")
 
 
 @rule("TS025", "server-side-request-forgery", "E", "process",
       "{subject} made to fetch internal URLs",
       facts="A process that takes input from outside and calls out to an external entity "
       "or the internet, where a flow's label or description names a URL, link, fetch or "
-      "proxy.",
+      "proxy; or a process that takes input from outside, whose technology kind is a web "
+      "server, web application or web service (not a client or forwarder), with an "
+      "outgoing HTTP(S) flow.",
       why="A server that fetches URLs on a caller's behalf reaches what the caller cannot: "
       "metadata endpoints, internal admin pages.",
       example="A 'preview this link' feature fetches `http://169.254.169.254/` and returns "
@@ -779,6 +851,14 @@ def _dos(f: Facts) -> Iterator[Hit]:
       pytm=("INP25",), threagile=("server-side-request-forgery",))
 def _ssrf(f: Facts) -> Iterator[Hit]:
     for e, flow, why in _exposed(f):
+        call = next((x for x in f.flows_out[e.id] if x.protocol and P.HTTP.fullmatch(
+            x.protocol.strip())), None) if e.technology_kind in _RENDERS else None
+        if call is not None:
+            yield _simple(f, e, f"`{e.id}` has technology `{e.technology}`, takes input from "
+                          f"outside ({_input_phrase(f, flow, why)}) and calls `{call.target}` "
+                          f"over `{call.id}` ({call.protocol})", "medium",
+                          "outbound requests can be shaped by input", "high", "handles")
+            continue
         for call in f.flows_out[e.id]:
             dst = f.elements.get(call.target or "")
             text = " ".join(x for x in (call.label, call.description) if x)
@@ -792,8 +872,8 @@ def _ssrf(f: Facts) -> Iterator[Hit]:
 
 @rule("TS026", "xml-external-entity", "I", "process",
       "XML external entities read files through {subject}",
-      facts="A process that receives a flow whose label, protocol or description names XML, "
-      "SOAP, SAML, WSDL or SVG.",
+      facts="A process that accepts `xml` (`data_formats`), or receives a flow whose label, "
+      "protocol or description names XML, SOAP, SAML, WSDL or SVG.",
       why="XML parsers that resolve entities read local files, call internal URLs and blow "
       "up memory.",
       example="A SAML response with `<!ENTITY x SYSTEM \"file:///etc/passwd\">` echoes the "
@@ -804,6 +884,10 @@ def _ssrf(f: Facts) -> Iterator[Hit]:
       pytm=("INP19", "INP21", "INP22", "INP34"), threagile=("xml-external-entity",))
 def _xxe(f: Facts) -> Iterator[Hit]:
     for e in f.of_type("process"):
+        if "xml" in e.data_formats:
+            yield _simple(f, e, f"`{e.id}` accepts `xml` (`data_formats`)", "medium",
+                          "XML parsers resolve entities unless told not to", "high", "holds")
+            continue
         flow = next((x for x in f.flows_in[e.id] if P.XML.search(f.text(x))), None)
         if flow:
             yield _simple(f, e, f"`{e.id}` receives flow `{flow.id}` (`{f.text(flow)}`), "
@@ -813,8 +897,9 @@ def _xxe(f: Facts) -> Iterator[Hit]:
 
 @rule("TS027", "untrusted-deserialization", "E", "process",
       "Untrusted serialized objects run code in {subject}",
-      facts="A process that receives a flow whose protocol, label or description names a "
-      "native serialization format (Java serialization, RMI, pickle, ViewState, binary...).",
+      facts="A process that accepts `serialization` (`data_formats`), or receives a flow whose "
+      "protocol, label or description names a native serialization format (Java "
+      "serialization, RMI, pickle, ViewState, binary...).",
       why="Native deserializers build objects the sender chooses; gadget chains turn that "
       "into code execution.",
       example="A Java service reads a serialized object from a queue that an attacker can "
@@ -825,6 +910,10 @@ def _xxe(f: Facts) -> Iterator[Hit]:
       pytm=(), threagile=("untrusted-deserialization",))
 def _deserialization(f: Facts) -> Iterator[Hit]:
     for e in f.of_type("process"):
+        if "serialization" in e.data_formats:
+            yield _simple(f, e, f"`{e.id}` accepts `serialization` (`data_formats`)", "medium",
+                          "payloads are shaped by the sender", "high", "holds")
+            continue
         flow = next((x for x in f.flows_in[e.id] if P.SERIAL.search(f.text(x))), None)
         if flow:
             yield _simple(f, e, f"`{e.id}` receives flow `{flow.id}` (`{f.text(flow)}`), "
@@ -850,7 +939,8 @@ def _traversal(f: Facts) -> Iterator[Hit]:
 @rule("TS029", "malicious-file-upload", "T", "process",
       "Malicious files uploaded to {subject}",
       facts="A process that receives a flow from outside whose label or description names an "
-      "upload, attachment, image, document or import.",
+      "upload, attachment, image, document or import; or a `custom_developed` process that "
+      "accepts `file` (`data_formats`).",
       why="Uploaded files are parsed, stored and served: polyglots, zip bombs, scripts with "
       "image extensions, malware for the next reader.",
       example="An 'avatar' that is an HTML file, served from the main domain, runs script.",
@@ -860,6 +950,11 @@ def _traversal(f: Facts) -> Iterator[Hit]:
       pytm=("AC06",), threagile=("missing-file-validation",))
 def _upload(f: Facts) -> Iterator[Hit]:
     for e in f.of_type("process"):
+        if e.custom_developed and "file" in e.data_formats:
+            yield _simple(f, e, f"`{e.id}` is `custom_developed` and accepts `file` "
+                          "(`data_formats`)", "medium", "files come from its callers",
+                          "high", "holds")
+            continue
         for flow, why in _untrusted_in(f, e):
             text = " ".join(x for x in (flow.label, flow.description) if x)
             named = P.UPLOAD.search(text)
@@ -872,7 +967,8 @@ def _upload(f: Facts) -> Iterator[Hit]:
 @rule("TS030", "sensitive-data-at-rest", "I", "data store",
       "Data at rest in {subject} exposed through copies",
       facts="A data store that holds, or is written, data rated high or above "
-      "(classification, confidentiality or impact).",
+      "(classification, confidentiality or impact), unless its `controls` list "
+      "`encryption-at-rest`.",
       why="Data at rest leaks through backups, snapshots, replicas, disks and exports far "
       "more often than through the application.",
       example="A database snapshot shared with a test account holds every guest's address.",
@@ -884,7 +980,7 @@ def _upload(f: Facts) -> Iterator[Hit]:
 def _at_rest(f: Facts) -> Iterator[Hit]:
     for e in f.of_type("store"):
         found = f.sensitive(f.held(e))
-        if found:
+        if found and "encryption-at-rest" not in (e.controls or ()):
             yield _simple(f, e, f"`{e.id}` is a data store holding {data_phrase(found)}",
                           "low", "copies leak more often than live systems", "high")
 
@@ -909,7 +1005,8 @@ def _logs(f: Facts) -> Iterator[Hit]:
 
 @rule("TS032", "store-exhaustion", "D", "data store",
       "{subject} filled or exhausted by outside input",
-      facts="A data store written by a process that takes input from outside.",
+      facts="A data store written by a process that takes input from outside (a flow that is "
+      "not `read_only: true`).",
       why="Input from outside that is stored can fill disks, exhaust connections or grow "
       "tables until the store stops answering everyone.",
       example="A bot creates millions of abandoned carts; the session cache evicts real "
@@ -920,7 +1017,8 @@ def _logs(f: Facts) -> Iterator[Hit]:
 def _store_dos(f: Facts) -> Iterator[Hit]:
     exposed = {e.id: (flow, why) for e, flow, why in _exposed(f)}
     for e in f.of_type("store"):
-        writer = next((x for x in f.flows_in[e.id] if x.source in exposed), None)
+        writer = next((x for x in f.flows_in[e.id] if x.source in exposed
+                       and not x.read_only), None)
         if writer:
             yield _simple(f, e, f"`{e.id}` is written by `{writer.source}` over "
                           f"`{writer.id}`, which takes input from outside", "low",
@@ -1281,3 +1379,6 @@ def _bulk(f: Facts) -> Iterator[Hit]:
             yield _simple(f, e, f"`{e.id}` holds {data_phrase(found)} and is read by "
                           + ", ".join(f"`{r}`" for r in sorted(readers)), "medium",
                           "a single compromised reader is enough", "high")
+
+
+from . import catalogue_platform  # noqa: E402,F401  (TS049-TS079 register here)
