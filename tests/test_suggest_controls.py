@@ -71,7 +71,6 @@ CASES = [
     ("TS024", "job", "[resource-limits]", "job"),
     ("TS047", "job", "[input-validation, input-sanitization]", "job"),
     ("TS031", "db", "[least-privilege]", "db"),
-    ("TS032", "vault", "[resource-limits]", "db"),
     ("TS048", "vault", "[access-control]", "db"),
 ]
 

@@ -941,8 +941,7 @@ def _logs(f: Facts) -> Iterator[Hit]:
 
 @rule("TS032", "store-exhaustion", "D", "data store",
       "{subject} filled or exhausted by outside input",
-      facts="A data store written by a process that takes input from outside, or written at "
-      "all and stating its `controls` without `resource-limits`.",
+      facts="A data store written by a process that takes input from outside.",
       why="Input from outside that is stored can fill disks, exhaust connections or grow "
       "tables until the store stops answering everyone.",
       example="A bot creates millions of abandoned carts; the session cache evicts real "
@@ -958,10 +957,6 @@ def _store_dos(f: Facts) -> Iterator[Hit]:
             yield _simple(f, e, f"`{e.id}` is written by `{writer.source}` over "
                           f"`{writer.id}`, which takes input from outside", "low",
                           "the writer must let unbounded input through", "medium")
-        elif f.flows_in[e.id] and f.missing(e, "resource-limits"):
-            yield _simple(f, e, f"{f.missing(e, 'resource-limits')}; it is written over "
-                          f"`{f.flows_in[e.id][0].id}`", "low", "its writers are inside",
-                          "medium")
 
 
 @rule("TS033", "missing-authorization", "E", "process",
