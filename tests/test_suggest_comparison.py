@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import re
 from pathlib import Path
 
 from mkdocs_threatmodel.format.model import build_model
