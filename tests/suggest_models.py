@@ -45,6 +45,8 @@ elements:
       assets: [records]}
   - {id: public-bucket, name: Exports, type: store, technology: S3, internet_facing: true,
       assets: [pii]}
+  - {id: clerk, name: Clerk, type: external, boundary: internet, used_by_humans: true}
+  - {id: legacy, name: Legacy forms, type: process, boundary: vpc, controls: [hardening]}
 flows:
   - {id: f-get, from: user, to: web, label: "GET /orders/{id}", protocol: HTTP,
       authentication: none, data: [pii]}
@@ -75,6 +77,8 @@ flows:
   - {id: f-secret, from: worker, to: vault, label: Read secret, protocol: HTTPS}
   - {id: f-audit, from: worker, to: audit, label: Append record, protocol: HTTPS}
   - {id: f-register, from: web, to: registry, label: Register, protocol: HTTPS}
+  - {id: f-form, from: clerk, to: legacy, label: Submit form, encrypted: false, controls: []}
+  - {id: f-page, from: legacy, to: clerk, label: Form page, encrypted: false, controls: []}
 ---
 
 # Kitchen sink

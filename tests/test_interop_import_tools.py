@@ -71,27 +71,23 @@ def test_pytm_report_keeps_elements_data_flows_and_every_finding(repo, cli):
     by_name = {e.name: e for e in model.elements}
     assert by_name["User"].type == "external" and by_name["SQL Database"].type == "store"
     assert by_name["Web Server"].type == "process"
-    assert "pytm:isHardened" in by_name["Web Server"].tags  # a set control flag
+    # pytm states every control: the true ones are `controls`, none of them a tag
+    assert by_name["Web Server"].controls == ["output-encoding", "hardening"]
+    assert not {"pytm:isHardened", "pytm:encodesOutput"} & set(by_name["Web Server"].tags)
     assert by_name["Web Server"].boundary == next(
         b.id for b in model.boundaries if b.name == "AWS VPC")
     token = next(a for a in model.assets if a.name == "User ID Token")
     assert token.classification == "restricted" and "pytm:classification=TOP_SECRET" in token.tags
-    # request/response pairs are one flow: what comes back is 'returns'
-    responses = [f for f in report["flows"] if f["isResponse"]]
-    assert len(model.flows) == len(report["flows"]) - len(responses)
-    insert = next(f for f in model.flows if f.label == "Insert query with comments")
-    returned = {a.name for a in model.assets if a.id in insert.returns}
-    assert returned == {"Web server retrieves comments from DB"}
-    assert "Retrieve comments" in insert.description
-    # every finding is an untriaged threat on its target (a response's on its request)
-    flow_of = {f.label: f.id for f in model.flows}
-    for f in report["flows"]:
-        if f["isResponse"]:
-            flow_of[f["name"]] = flow_of[f["responseTo"]]
-    target_id = {e.name: e.id for e in model.elements} | flow_of
+    # every pytm flow is a flow of its own, a response too, and keeps its findings
+    assert len(model.flows) == len(report["flows"])
+    retrieve = next(f for f in model.flows if f.label == "Retrieve comments")
+    assert "response to 'Insert query with comments'" in retrieve.description
+    target_id = {e.name: e.id for e in model.elements} | {f.label: f.id for f in model.flows}
     placed = {(t.id.split("-")[0], target) for t in model.threats for target in t.targets}
     for finding in report["findings"]:
         assert (finding["threat_id"], target_id[finding["target"]]) in placed, finding["id"]
+    assert len({(f["threat_id"], f["target"]) for f in report["findings"]}) == 138
+    assert sum(len(t.targets) for t in model.threats if "pytm:excluded" not in t.tags) == 138
     found = [t for t in model.threats if "pytm:excluded" not in t.tags]
     assert found and all(t.status == "untriaged" for t in found)
     assert all(t.tags[0] == "imported" for t in found)  # no one judged them yet
@@ -110,6 +106,67 @@ def test_pytm_report_keeps_elements_data_flows_and_every_finding(repo, cli):
     assert assumption.text == "This webserver does not use PHP"
     text = path.read_text("utf-8")
     assert "## Not mapped" in text and "## Ids in pytm" in text
+
+
+def test_pytm_controls_and_properties_become_the_facts_rules_read(repo, cli):
+    result, path = _import(repo, cli, PYTM / "tm-sample-report.json", "pytm", "--owner", "t")
+    assert result.code == 0, result.out + result.err
+    model = _model(path)
+    e = {x.name: x for x in model.elements}
+    assert e["SQL Database"].controls == []  # stated: none in place (not None)
+    assert "controls: []" in path.read_text("utf-8")
+    assert e["AWS Lambda"].controls == ["access-control"]
+    assert e["AWS Lambda"].technology_kind == "function" and e["AWS Lambda"].machine == "serverless"
+    assert e["Comment Moderation LLM"].technology_kind == "ai"
+    assert e["Comment Moderation LLM"].controls == ["content-filtering"]
+    assert e["Moderation Agent"].technology_kind == "ai"
+    assert e["SQL Database"].technology_kind == "database"
+    assert e["User"].used_by_humans is True and e["Web Server"].used_by_humans is None
+    assert not any(t in ("pytm:Lambda", "pytm:LLM", "pytm:hasContentFiltering")
+                   for x in model.elements for t in x.tags)
+    for flow in model.flows:
+        assert flow.encrypted is False and flow.vpn is False and flow.controls == []
+        assert not any(t.startswith("pytm:") and "Encrypted" in t for t in flow.tags)
+
+
+def test_pytm_true_controls_xml_and_data_formats_map_through_the_vocabulary(repo, cli):
+    report = json.loads((PYTM / "tm-sample-report.json").read_text("utf-8"))
+    web = next(x for x in report["elements"] if x["name"] == "Web Server")
+    web["controls"].update(validatesInput=True, usesParameterizedInput=True,
+                           handlesInterruptions=True, usesEncryptionAlgorithm="AES")
+    web["usesXMLParser"] = True
+    flow = next(x for x in report["flows"] if x["name"] == "Insert query with comments")
+    flow["controls"].update(isEncrypted=True, usesVPN=True, providesIntegrity=True)
+    data = next(x for x in report["data"] if x["name"] == "Insert query with comments")
+    data["format"] = "JSON"
+    repo.write("report.json", json.dumps(report))
+    result, path = _import(repo, cli, repo.root / "report.json", "pytm", "--owner", "t")
+    assert result.code == 0, result.out + result.err
+    model = _model(path)
+    e = {x.name: x for x in model.elements}
+    assert set(e["Web Server"].controls) == {"output-encoding", "hardening", "input-validation",
+                                             "parameterized-queries", "strong-encryption"}
+    assert "pytm:handlesInterruptions" in e["Web Server"].tags  # no name in the vocabulary
+    assert e["Web Server"].data_formats == ["xml"] and e["SQL Database"].data_formats == ["json"]
+    f = next(x for x in model.flows if x.label == "Insert query with comments")
+    assert f.encrypted is True and f.vpn is True and f.controls == ["integrity-protection"]
+
+
+def test_pytm_flows_named_twice_are_two_flows_each_with_its_findings(repo, cli):
+    report = json.loads((PYTM / "tm-sample-report.json").read_text("utf-8"))
+    second = next(x for x in report["flows"] if x["name"] == "Retrieve comments")
+    second["name"] = "Insert query with comments"  # pytm allows it; its findings stay its own
+    for finding in report["findings"]:
+        if finding["id"] in second["findings"]:
+            finding["target"] = second["name"]
+    repo.write("report.json", json.dumps(report))
+    result, path = _import(repo, cli, repo.root / "report.json", "pytm", "--owner", "t")
+    assert result.code == 0, result.out + result.err
+    model = _model(path)
+    twins = [f for f in model.flows if f.label == "Insert query with comments"]
+    assert len(twins) == 2 and twins[0].id != twins[1].id
+    de01 = next(t for t in model.threats if t.id == "DE01")
+    assert {x.id for x in twins} <= set(de01.targets) and len(de01.targets) == 11
 
 
 def test_pytm_per_target_detail_where_severities_differ(repo, cli):

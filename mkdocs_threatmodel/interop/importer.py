@@ -573,7 +573,10 @@ def _with_extra(entry: dict, draft_entry: Any) -> dict:
             entry[key] = (clean(value) if isinstance(value, str) else
                           [clean(x) for x in value if clean(x)] if isinstance(value, list)
                           else value)
-    return _drop_empty(entry)
+    kept = _drop_empty(entry)
+    if draft_entry.extra.get("controls") == []:
+        kept["controls"] = []  # stated, and none in place: not the same as not stated
+    return kept
 
 
 def _drop_empty(entry: dict) -> dict:

@@ -4,9 +4,19 @@ The report is data; the model's ``tm.py`` is never run. pytm names things, it gi
 ids: names become ids and the names are kept in the id table. Boundaries nest by
 ``inBoundary``; actors are external entities, datastores stores, every other asset a process
 (:data:`.pytm_stride.CLASS_TYPES`). Data become assets (pytm's classification on the default
-scale, the original kept as a tag); a response flow is folded into its request as what the
-request ``returns``. Controls and properties that are set (true, or a value) become tags
-``pytm:NAME`` or ``pytm:NAME=VALUE``; unset ones are pytm's defaults and are left out.
+scale, the original kept as a tag). Every pytm flow is a flow of its own, a response too (its
+description names its request), with an id of its own when names repeat; findings go to the
+flow or element pytm lists them on.
+
+pytm states every control, true or false: the true ones become the element's or flow's
+``controls`` through the format's vocabulary, written even when empty, since a false control
+is a control stated absent, which is what suggestion rules read. ``isEncrypted`` is the flow's
+``encrypted`` and ``usesVPN`` its ``vpn``; pytm's class gives the technology and machine where
+it says (Lambda, LLM, Agent, a datastore's type); an actor is ``used_by_humans``; a data
+item's ``format`` (and ``usesXMLParser``) the receiving element's ``data_formats``; a set
+``hasContentFiltering`` or ``validatesToolLaunchConfig`` a control. Properties the format
+has no field for stay tags ``pytm:NAME`` or ``pytm:NAME=VALUE`` (:data:`GAPS` names them);
+unset ones are pytm's defaults and are left out.
 
 Findings become ``untriaged`` threats, one per pytm threat id, on every target they hit,
 with the letters of :mod:`.pytm_stride`; pytm's likelihood and severity are the threat's
@@ -20,6 +30,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from ..format.spec import CONTROL_SYNONYMS, CONTROLS, DATA_FORMATS
 from .common import IMPORTED, entries, mapping, need, text, texts
 from .draft import (
     Draft,
@@ -41,7 +52,23 @@ _SKIP = {"name", "__class__", "findings", "inBoundary", "inScope", "description"
          "data", "inputs", "outputs", "overrides", "levels", "sourceFiles", "assumptions",
          "severity", "source", "sink", "response", "responseTo", "isResponse", "note",
          "protocol", "maxClassification", "isThirdParty", "carriedBy", "processedBy",
-         "classification"}
+         "classification", "isEncrypted", "usesVPN", "usesXMLParser", "hasContentFiltering",
+         "validatesToolLaunchConfig", "format"}
+# pytm's controls and properties the format reads as a control, beyond CONTROL_SYNONYMS.
+EXTRA_CONTROLS = {"hasContentFiltering": "content-filtering",
+                  "validatesToolLaunchConfig": "tool-call-validation"}
+# Controls the flow's own fields state, not `controls`.
+_FLOW_FIELDS = {"isEncrypted", "usesVPN"}
+# pytm properties a rule could read and the format has no field for: they stay tags.
+GAPS = ("handlesInterruptions", "usesSessionTokens", "usesEnvironmentVariables",
+        "implementsAPI", "processesPersonalData", "storesPII", "storesSensitiveData",
+        "hasSystemPrompt", "usesExternalTools", "processesUntrustedInput", "isSelfHosted",
+        "usesCache", "handlesResources", "OS", "onAWS", "authenticationScheme")
+# pytm's class (and a datastore's type) -> our technology and machine.
+CLASS_TECHNOLOGY = {"Lambda": ("serverless function", "serverless"), "LLM": ("LLM", None),
+                    "Agent": ("AI agent", None)}
+DATASTORE_TECHNOLOGY = {"SQL": "SQL database", "NOSQL": "NoSQL", "FILE_SYSTEM": "file system",
+                        "BUCKET": "object storage", "LDAP": "LDAP"}
 _DEFAULT_VALUES = ("", -1, "TLSVersion.NONE", "Lifetime.NONE", "Classification.UNKNOWN",
                    "OrderedEnum.NONE")
 
@@ -62,18 +89,51 @@ def _named(data: dict, key: str, path: str, fields: tuple[str, ...] = ()) -> lis
     return entries(data, key, path, _WHAT, ("name",) + fields)
 
 
-def _tags(entry: dict) -> list[str]:
-    """``pytm:NAME`` for every set flag of the entry and its controls, ``pytm:NAME=VALUE``
-    for every value that is not pytm's default."""
-    out = []
+def _tags(entry: dict, controls: bool = False) -> list[str]:
+    """``pytm:NAME`` for every set flag of the entry, ``pytm:NAME=VALUE`` for every value
+    that is not pytm's default; of its controls, those the vocabulary has no name for (all
+    set ones with ``controls``, for an entry that has no ``controls`` field: a boundary)."""
+    out: list[str] = []
     pairs = [(k, v) for k, v in entry.items() if k not in _SKIP]
-    pairs += sorted(mapping(entry.get("controls")).items())
+    if controls:
+        pairs += sorted(mapping(entry.get("controls")).items())
+    else:
+        out += sorted(_unmapped_controls(entry))
     for key, value in pairs:
         if value is True:
             out.append(f"pytm:{key}")
         elif isinstance(value, (str, int, float)) and not isinstance(value, bool) \
                 and value not in _DEFAULT_VALUES and value is not False:
             out.append(f"pytm:{key}={value}")
+    return out
+
+
+def _controls(entry: dict, flow: bool = False) -> list[str] | None:
+    """The controls pytm states true, in the format's vocabulary; ``None`` when the report
+    gives no controls at all (then nothing is stated)."""
+    given = entry.get("controls")
+    if not isinstance(given, dict):
+        return None
+    out: list[str] = []
+    pairs = list(given.items()) + [(k, entry.get(k)) for k in EXTRA_CONTROLS]
+    for key, value in pairs:
+        if flow and key in _FLOW_FIELDS:
+            continue
+        name = EXTRA_CONTROLS.get(key) or CONTROL_SYNONYMS.get(key.lower())
+        if key == "usesEncryptionAlgorithm" and str(value).upper() in ("RSA", "AES"):
+            name, value = "strong-encryption", True
+        if value is True and name in CONTROLS and name not in out:
+            out.append(name)
+    return out
+
+
+def _unmapped_controls(entry: dict) -> list[str]:
+    """Tags for true controls the vocabulary has no name for (``handlesInterruptions``)."""
+    out = []
+    for key, value in mapping(entry.get("controls")).items():
+        if value is True and key not in _FLOW_FIELDS and key not in EXTRA_CONTROLS \
+                and CONTROL_SYNONYMS.get(key.lower()) not in CONTROLS:
+            out.append(f"pytm:{key}")
     return out
 
 
@@ -107,6 +167,8 @@ class _Reader:
         self.flow_key: dict[str, str] = {}
         self.asset_key: dict[str, str] = {}
         self.assumption_key: dict[str, str] = {}
+        self.formats: dict[str, list[str]] = {}  # pytm element name -> data formats
+        self.by_finding: dict[str, str] = {}  # pytm finding id -> draft key of its target
 
     def read(self, report: dict[str, list[dict]]) -> Draft:
         d = self.draft
@@ -131,8 +193,9 @@ class _Reader:
         d.unmapped.append("pytm's diagram levels, colour map and source file links "
                           "(`levels`, `colormap`, `sourceFiles`): the format draws its own "
                           "diagram and has no levels.")
-        d.unmapped.append("Controls and properties that are false or empty: they are "
-                          "pytm's defaults, and only set ones are kept (as `pytm:` tags).")
+        d.unmapped.append("pytm properties the format has no field for stay `pytm:` tags "
+                          "(when set): " + ", ".join(f"`{g}`" for g in GAPS) + "; and "
+                          "`handlesInterruptions`, a control the vocabulary has no name for.")
         return d
 
     # -- the architecture ------------------------------------------------------------
@@ -142,7 +205,7 @@ class _Reader:
             inside = text(b.get("inBoundary"))
             self.draft.boundaries.append(DraftBoundary(
                 f"b:{b['name']}", b["name"], f"b:{inside}" if inside in names else None,
-                text(b.get("description")), b["name"], tags=_tags(b)))
+                text(b.get("description")), b["name"], tags=_tags(b, controls=True)))
 
     def _data(self, data: list[dict]) -> None:
         for item in data:
@@ -162,9 +225,16 @@ class _Reader:
 
     def _elements(self, elements: list[dict]) -> None:
         holds: dict[str, list[str]] = {}
+        flows = {f["name"]: f for f in _named(self.data, "flows", self.path, ("source", "sink"))}
         for data in _named(self.data, "data", self.path):
             for name in texts(data.get("processedBy")):
                 holds.setdefault(name, []).append(f"d:{data['name']}")
+            fmt = str(data.get("format") or "").strip().lower()
+            if fmt in DATA_FORMATS:  # the format a flow carries, as its receiver takes it
+                for flow in texts(data.get("carriedBy")):
+                    sink = text(mapping(flows.get(flow)).get("sink"))
+                    if sink:
+                        self.formats.setdefault(sink, []).append(fmt)
         for e in elements:
             if e["name"] in self.element_key:
                 self.draft.notes.append(f"Element '{e['name']}' is named twice in pytm: the "
@@ -181,6 +251,29 @@ class _Reader:
             self.element_key[e["name"]], self.kind[key] = key, kind
             boundary = text(e.get("inBoundary"))
             assets = holds.get(e["name"], []) + [f"d:{x}" for x in texts(e.get("data"))]
+            technology, machine = CLASS_TECHNOLOGY.get(cls, (None, None))
+            if cls == "Lambda" and e.get("onAWS") is True:
+                technology = "AWS Lambda"
+            tags = _tags(e)
+            if cls == "Datastore":
+                technology = DATASTORE_TECHNOLOGY.get(str(e.get("type") or "").rsplit(".")[-1])
+                if technology:  # the type is the technology: no tag
+                    tags = [t for t in tags if not t.startswith("pytm:type=")]
+            # the class is a tag only where no field says it (Server, Process ...)
+            said = technology is not None or cls == "Actor"
+            tags = ([] if said else [f"pytm:{cls}"]) + tags
+            extra: dict[str, Any] = {}
+            controls = _controls(e)
+            if controls is not None:
+                extra["controls"] = controls
+            if machine:
+                extra["machine"] = machine
+            formats = self.formats.get(e["name"], []) + (["xml"] if e.get("usesXMLParser")
+                                                         is True else [])
+            if formats:
+                extra["data_formats"] = list(dict.fromkeys(formats))
+            if cls == "Actor":
+                extra["used_by_humans"] = True
             self.draft.elements.append(DraftElement(
                 key, e["name"], kind,
                 f"b:{boundary}" if boundary and any(b.key == f"b:{boundary}"
@@ -190,62 +283,48 @@ class _Reader:
                 third_party=e.get("isThirdParty") is True,
                 out_of_scope="pytm marks it out of scope (inScope: false)."
                 if e.get("inScope") is False else None,
-                tags=[f"pytm:{cls}"] + _tags(e)))
+                technology=technology, tags=tags, extra=extra))
+            for fid in _list(e.get("findings")):
+                self.by_finding.setdefault(str(fid), key)
 
     def _flows(self, flows: list[dict]) -> None:
         d = self.draft
-        by_name = {f["name"]: f for f in flows}
-        merged: dict[str, str] = {}  # response name -> request name
         for f in flows:
-            request = by_name.get(text(f.get("responseTo")) or "")
-            if f.get("isResponse") is True and request is not None \
-                    and (request["source"], request["sink"]) == (f["sink"], f["source"]):
-                merged[f["name"]] = request["name"]
-        for f in flows:
-            if f["name"] in merged:
-                continue
             ends = (f["source"], f["sink"])
             if not all(end in self.element_key for end in ends):
                 d.unmapped.append(f"Flow '{f['name']}' connects '{ends[0]}' to '{ends[1]}', "
                                   "which are not both elements of the report.")
                 continue
-            if f["name"] in self.flow_key:
-                d.notes.append(f"Flow '{f['name']}' is named twice in pytm: the second is "
-                               "left out.")
-                continue
-            key = f"f:{f['name']}"
-            self.flow_key[f["name"]] = key
+            key, n = f"f:{f['name']}", 1
+            while key in self.kind:
+                n += 1
+                key = f"f:{f['name']}#{n}"
+            if n > 1:
+                d.notes.append(f"Flow '{f['name']}' is named {n} times in pytm: each is a flow "
+                               "of its own, with the findings pytm lists on it.")
+            self.flow_key.setdefault(f["name"], key)
             self.kind[key] = "flow"
+            for fid in _list(f.get("findings")):
+                self.by_finding.setdefault(str(fid), key)
+            said = None
+            if f.get("isResponse") is True and text(f.get("responseTo")):
+                said = f"The response to '{text(f.get('responseTo'))}'."
             flow = DraftFlow(key, self.element_key[ends[0]], self.element_key[ends[1]],
                              f["name"], text(f.get("protocol")), None,
                              [self.asset_key[x] for x in texts(f.get("data"))
                               if x in self.asset_key],
-                             _join(text(f.get("description")), text(f.get("note"))),
+                             _join(text(f.get("description")), text(f.get("note")), said),
                              f["name"], tags=_tags(f))
-            encrypted = mapping(f.get("controls")).get("isEncrypted")
+            given = mapping(f.get("controls"))
+            encrypted = given.get("isEncrypted")
             flow.encrypted = encrypted if isinstance(encrypted, bool) else None
+            controls = _controls(f, flow=True)
+            if controls is not None:
+                flow.extra["controls"] = controls
+            vpn = given.get("usesVPN", f.get("usesVPN"))
+            if isinstance(vpn, bool):
+                flow.extra["vpn"] = vpn
             d.flows.append(flow)
-        for response, request_name in merged.items():
-            r = by_name[response]
-            forward = next((x for x in d.flows if x.key == self.flow_key.get(request_name)),
-                           None)
-            if forward is None:
-                continue
-            self.flow_key[response] = forward.key
-            forward.returns += [self.asset_key[x] for x in texts(r.get("data"))
-                                if x in self.asset_key]
-            forward.also_source_ids.append(response)
-            said = [f"Its response '{response}' comes back on the same connection"]
-            said += [f"{k} {r[k]}" for k in ("protocol", "dstPort", "srcPort")
-                     if r.get(k) not in (None, "", -1)]
-            forward.description = _join(forward.description, ", ".join(said) + ".",
-                                        text(r.get("description")), text(r.get("note")))
-            forward.tags += [f"response:{t}" for t in _tags(r)]
-        if merged:
-            d.notes.append(f"{len(merged)} response flow(s) are folded into their request "
-                           "(what comes back is the request's 'returns'); findings on a "
-                           "response are on its request: " + ", ".join(
-                               f"'{r}' into '{q}'" for r, q in merged.items()) + ".")
 
     def _assumptions(self, entries: list[dict]) -> None:
         d = self.draft
@@ -284,7 +363,9 @@ class _Reader:
             per_target: dict[str, dict] = {}
             missing, unknown = [], False
             for f in items:
-                key = self.element_key.get(f["target"]) or self.flow_key.get(f["target"])
+                key = (None if excluded else self.by_finding.get(str(f.get("id")))) \
+                    or self.element_key.get(
+                    f["target"]) or self.flow_key.get(f["target"])
                 if key is None:
                     missing.append(f["target"])
                     continue

@@ -357,7 +357,10 @@ def _poison(f: Facts) -> Iterator[Hit]:
 def _llm_tools(f: Facts) -> Iterator[Hit]:
     for e in f.of_type("process"):
         what = f.is_a(e, P.LLM)
-        tools = [x.id for x in f.flows_out[e.id]]
+        exposed = {x.id for x, _, _ in _exposed(f)}  # an answer to who sent the text is no tool
+        callers = {x.source for x in f.flows_in[e.id] if x.source in exposed
+                   or getattr(f.element(x.source), "type", None) == "external"}
+        tools = [x.id for x in f.flows_out[e.id] if x.target not in callers]
         if not what or not tools:
             continue
         text_in = _untrusted_text(f, e)
@@ -435,7 +438,7 @@ def _unencrypted(f: Facts) -> Iterator[Hit]:
       addresses="Authenticate the caller (session, token, mTLS, signature), or record why "
       "the endpoint is public on purpose.",
       references=("CWE-306", "CAPEC-115", "ASVS V2.1", "OWASP Authentication Cheat Sheet"),
-      pytm=("AA01",), threagile=("missing-authentication",))
+      pytm=("AA01", "AA02"), threagile=("missing-authentication",))
 def _unauthenticated(f: Facts) -> Iterator[Hit]:
     for e in f.of_type("process"):
         for flow in f.flows_in[e.id]:
@@ -677,7 +680,9 @@ def _search(f: Facts) -> Iterator[Hit]:
       "unless its technology kind forwards traffic (load balancer, proxy, gateway, WAF); or "
       "a process whose technology kind is a web server, web application, CMS or ERP that "
       "receives HTTP(S) from an element with `used_by_humans: true`, directly or through "
-      "one forwarding hop.",
+      "one forwarding hop; or a process (not AI) that sends a flow to an element "
+      "`used_by_humans` and states its `controls` without `output-encoding`, "
+      "`input-sanitization` or `input-validation`.",
       why="Text that one user entered and another user's browser renders can run as script "
       "with the victim's session.",
       example="A product review containing `<img src=x onerror=...>` steals the sessions of "
@@ -693,6 +698,12 @@ def _xss(f: Facts) -> Iterator[Hit]:
         if e.technology_kind in _FORWARDING:
             continue
         human = _human_web(f, e, _RENDERS)
+        shown = next((x for x in f.flows_out[e.id] if getattr(f.element(x.target),
+                                                               "used_by_humans", None)), None)
+        absent = f.missing(e, "output-encoding", "input-sanitization", "input-validation")
+        if not human and shown is not None and absent and e.technology_kind != "ai":
+            human = (f"{absent}; it sends flow `{shown.id}` to `{shown.target}`, "
+                     "which people use")
         if human:
             yield _simple(f, e, human, "medium", "browsers render what the service returns",
                           "high", "handles")
@@ -803,9 +814,11 @@ def _passwords(f: Facts) -> Iterator[Hit]:
 @rule("TS024", "denial-of-service-across-boundary", "D", "process or data store",
       "{subject} flooded from outside",
       facts="A process that takes input from outside (a boundary-crossing flow from an "
-      "external entity or an internet-facing element, or `internet_facing`); or a process or "
-      "data store holding data whose availability is rated high or above that receives a "
-      "flow crossing a network boundary without `vpn: true` or `ip_filtered: true`.",
+      "external entity or an internet-facing element, or `internet_facing`); or one (not AI) "
+      "that reads such input indirectly and states its `controls` without `resource-limits`; "
+      "or a process or data store holding data whose availability is rated high or above "
+      "that receives a flow crossing a network boundary without `vpn: true` or "
+      "`ip_filtered: true`.",
       why="Anything reachable from outside can be sent more work than it can do: floods, "
       "expensive requests, large bodies.",
       example="Card-testing bots post thousands of checkouts a minute; the payment processor "
@@ -816,15 +829,22 @@ def _passwords(f: Facts) -> Iterator[Hit]:
                   "OWASP Denial of Service Cheat Sheet"),
       pytm=("DO01", "DO02"), threagile=("dos-risky-access-across-trust-boundary",))
 def _dos(f: Facts) -> Iterator[Hit]:
-    for e, flow, why in _exposed(f):
+    exposed = _exposed(f)
+    for e, flow, why in exposed:
         yield _simple(f, e, f"`{e.id}` takes input from outside: {_input_phrase(f, flow, why)}",
                       "medium", "it is reachable by anyone outside", "medium", "handles")
-    exposed = {e.id for e, _, _ in _exposed(f)}
+    for e in f.of_type("process"):
+        absent = f.missing(e, "resource-limits")
+        text_in = _untrusted_text(f, e) if absent and e.technology_kind != "ai" else None
+        if text_in and e.id not in {x.id for x, _, _ in exposed}:
+            yield _simple(f, e, f"{absent}; {text_in}", "low", "the input arrives "
+                          "indirectly", "medium", "handles")
+    exposed_ids = {e.id for e, _, _ in exposed}
     for e in f.of_type("process", "store"):
         needed = [a for a in f.held(e) if f.assets.get(a) is not None
                   and f.assets[a].availability in ("high", "critical")]
         flow = next((x for x in f.flows_in[e.id] if f.crosses(x) and not x.vpn
-                     and not x.ip_filtered), None) if needed and e.id not in exposed else None
+                     and not x.ip_filtered), None) if needed and e.id not in exposed_ids else None
         if flow is not None:
             yield _simple(f, e, f"{f.entry(flow)}, without `vpn` or `ip_filtered`, and `{e.id}` "
                           f"holds `{needed[0]}` (availability "
@@ -924,7 +944,9 @@ def _deserialization(f: Facts) -> Iterator[Hit]:
 @rule("TS028", "path-traversal", "I", "process",
       "Path traversal reads other files through {subject}",
       facts="A process that takes input from outside and has a flow to file storage "
-      "(filesystem, NFS, S3, bucket, blob, PDF files...).",
+      "(filesystem, NFS, S3, bucket, blob, PDF files...); or one (not AI) that takes input "
+      "from outside and states its `controls` with neither `input-validation` nor "
+      "`input-sanitization`.",
       why="A file name built from input (`../../`) reaches files outside the intended "
       "folder or prefix.",
       example="`GET /labels?file=../../config/secrets.env`.",
@@ -933,7 +955,14 @@ def _deserialization(f: Facts) -> Iterator[Hit]:
       references=("CWE-22", "CAPEC-126", "ASVS V12.3"),
       pytm=("HA01", "INP11"), threagile=("path-traversal",))
 def _traversal(f: Facts) -> Iterator[Hit]:
-    yield from _injection(f, P.FILES, "input from outside names files")
+    found = list(_injection(f, P.FILES, "input from outside names files"))
+    yield from found
+    for e, flow, why in _exposed(f):
+        absent = f.missing(e, "input-validation", "input-sanitization", every=True)
+        if absent and e.technology_kind != "ai" and e.id not in {h.target for h in found}:
+            yield _simple(f, e, f"{absent}; it takes input from outside "
+                          f"({_input_phrase(f, flow, why)})", "medium", "nothing checks the "
+                          "names it is given", "medium", "handles")
 
 
 @rule("TS029", "malicious-file-upload", "T", "process",
@@ -988,7 +1017,8 @@ def _at_rest(f: Facts) -> Iterator[Hit]:
 @rule("TS031", "audit-log-tampering", "T", "data store",
       "Records in {subject} altered or deleted",
       facts="A data store whose technology or name says log, audit, archive, journal or "
-      "evidence.",
+      "evidence; or one that is written and states its `controls` without `least-privilege` "
+      "(its writers may change any record).",
       why="An attacker who can edit the record of what happened erases their tracks and "
       "the evidence a dispute needs.",
       example="A compromised service role deletes the audit rows of the refunds it issued.",
@@ -998,7 +1028,8 @@ def _at_rest(f: Facts) -> Iterator[Hit]:
       pytm=("DE04",), threagile=())
 def _logs(f: Facts) -> Iterator[Hit]:
     for e in f.of_type("store"):
-        what = f.is_a(e, P.LOG)
+        what = f.is_a(e, P.LOG) or (f.missing(e, "least-privilege") if f.flows_in[e.id]
+                                    else None)
         if what:
             yield _simple(f, e, what, "low", "it needs write access to the store", "high")
 
@@ -1028,7 +1059,9 @@ def _store_dos(f: Facts) -> Iterator[Hit]:
 @rule("TS033", "missing-authorization", "E", "process",
       "Callers of {subject} do more than they may",
       facts="A process that receives a boundary-crossing flow with `authorization: none`, "
-      "or an authenticated one with no `authorization` stated (likelihood medium).",
+      "or an authenticated one with no `authorization` stated (likelihood medium); or one "
+      "(not AI) that takes input from outside and states its `controls` without "
+      "`access-control` or `source-authorization` (likelihood high).",
       why="Authentication says who calls; without authorization every caller can do "
       "everything the endpoint can.",
       example="Any signed-in customer can call the refund endpoint for any order.",
@@ -1036,9 +1069,16 @@ def _store_dos(f: Facts) -> Iterator[Hit]:
       "default; state the flow's `authorization`.",
       references=("CWE-862", "CWE-285", "CAPEC-122", "ASVS V4.1",
                   "OWASP Authorization Cheat Sheet"),
-      pytm=("AC07", "AA03"), threagile=("missing-identity-propagation",))
+      pytm=("AC07", "AA03", "AC01", "AC06", "AC08", "AC09"),
+      threagile=("missing-identity-propagation",))
 def _authz(f: Facts) -> Iterator[Hit]:
     for e in f.of_type("process"):
+        absent = f.missing(e, "access-control", "source-authorization")
+        outside = next(iter(_untrusted_in(f, e)), None) if e.technology_kind != "ai" else None
+        if absent and outside:
+            yield _simple(f, e, f"{absent}; {f.entry(outside[0])} ({outside[1]})", "high",
+                          absent, "medium", "handles")
+            continue
         for flow in f.flows_in[e.id]:
             if not f.crosses(flow):
                 continue
@@ -1086,7 +1126,7 @@ def _shared_key(f: Facts) -> Iterator[Hit]:
       addresses="Send secrets only in headers over TLS, redact them from logs and traces, "
       "prefer short-lived credentials.",
       references=("CWE-532", "CWE-522", "CAPEC-37", "ASVS V7.1.1"),
-      pytm=("DS06",), threagile=("accidental-secret-leak",))
+      pytm=("DS06", "DR01"), threagile=("accidental-secret-leak",))
 def _secret_flow(f: Facts) -> Iterator[Hit]:
     for flow in f.model.flows:
         secrets = f.secrets(f.carried(flow))
@@ -1269,7 +1309,9 @@ def _smuggling(f: Facts) -> Iterator[Hit]:
       "Traffic on {subject} altered or spoofed in transit",
       facts="A flow that crosses a trust boundary from outside (from an external entity or "
       "an internet-facing element) and carries data rated high or above, whatever its "
-      "encryption (likelihood high when not encrypted, low when encrypted).",
+      "encryption (likelihood high when not encrypted, low when encrypted); or a flow that "
+      "states its `controls` without `integrity-protection`, is `encrypted: false` and not "
+      "`vpn`.",
       why="Downgrades, misissued or unchecked certificates and terminating proxies let an "
       "attacker on the path change what crosses the boundary.",
       example="A client that skips certificate checks sends its requests to a "
@@ -1282,6 +1324,15 @@ def _channel(f: Facts) -> Iterator[Hit]:
     for flow in f.model.flows:
         why = f.from_outside(flow)
         found = f.sensitive(f.carried(flow))
+        absent = f.missing(flow, "integrity-protection")
+        if absent and flow.encrypted is False and not flow.vpn and not (why and found):
+            likelihood = "medium" if f.crosses(flow) else "low"
+            impact, why_i = _impact(f, f.carried(flow), "medium")
+            yield Hit(flow.id, f"`{flow.label or flow.id}`", f"{absent}; "
+                      f"{f.encryption(flow)[1]}, no VPN", likelihood, impact,
+                      _rating(likelihood, "crossing a boundary" if likelihood == "medium"
+                              else "it takes a foothold on the network inside", impact, why_i))
+            continue
         if not why or not found:
             continue
         state, fact = f.encryption(flow)
@@ -1338,7 +1389,9 @@ def _third_party_outage(f: Facts) -> Iterator[Hit]:
 
 @rule("TS047", "input-injection", "T", "process",
       "Crafted input alters what {subject} does",
-      facts="A process that takes input from outside.",
+      facts="A process that takes input from outside; or one (not AI) that reads it "
+      "indirectly (relayed, or from a store such a process writes) and states its `controls` "
+      "without `input-validation` or `input-sanitization`.",
       why="Input outside the expected form (commands, format strings, oversized fields, "
       "double encoding, unexpected parameters) changes what code does.",
       example="A 2,000-character address line or a `%n` in a name field crashes the label "
@@ -1347,19 +1400,28 @@ def _third_party_outage(f: Facts) -> Iterator[Hit]:
       "the boundary; no shell or eval on input.",
       references=("CWE-20", "CWE-77", "CWE-94", "CWE-134", "CAPEC-153", "ASVS V5.1",
                   "OWASP Input Validation Cheat Sheet"),
-      pytm=("INP08", "INP10", "INP12", "INP13", "INP14", "INP24", "INP26", "DE02"),
+      pytm=("INP08", "INP10", "INP12", "INP13", "INP14", "INP24", "INP26", "DE02", "INP09",
+            "INP25"),
       threagile=())
 def _input(f: Facts) -> Iterator[Hit]:
-    for e, flow, why in _exposed(f):
+    exposed = _exposed(f)
+    for e, flow, why in exposed:
         yield _simple(f, e, f"`{e.id}` takes input from outside: {_input_phrase(f, flow, why)}",
                       "medium", "input from outside is chosen by the attacker", "medium",
                       "handles")
+    for e in f.of_type("process"):
+        absent = f.missing(e, "input-validation", "input-sanitization")
+        text_in = _untrusted_text(f, e) if absent and e.technology_kind != "ai" else None
+        if text_in and e.id not in {x.id for x, _, _ in exposed}:
+            yield _simple(f, e, f"{absent}; {text_in}", "low", "the input arrives "
+                          "indirectly", "medium", "handles")
 
 
 @rule("TS048", "bulk-exfiltration", "I", "data store",
       "{subject} copied in bulk by a legitimate role",
       facts="A data store holding data rated high or above, read by two or more processes "
-      "or by a process that takes input from outside.",
+      "or by a process that takes input from outside, or stating its `controls` without "
+      "`access-control`.",
       why="Roles that may read one row can usually read all rows: a compromised service or "
       "insider dumps the table.",
       example="An injected query through the order lookup streams the whole orders table.",
@@ -1375,10 +1437,15 @@ def _bulk(f: Facts) -> Iterator[Hit]:
             x.source for x in f.flows_in[e.id] if x.returns or P.SQL.search(f.text(x))}
         readers = {r for r in ends
                    if r is not None and r in f.elements and f.elements[r].type == "process"}
+        absent = f.missing(e, "access-control")
+        if found and absent and not (len(readers) >= 2 or readers & exposed):
+            yield _simple(f, e, f"`{e.id}` holds {data_phrase(found)}; {absent}", "medium",
+                          "whoever reaches it reads everything", "high")
         if found and (len(readers) >= 2 or readers & exposed):
             yield _simple(f, e, f"`{e.id}` holds {data_phrase(found)} and is read by "
                           + ", ".join(f"`{r}`" for r in sorted(readers)), "medium",
                           "a single compromised reader is enough", "high")
 
 
-from . import catalogue_platform  # noqa: E402,F401  (TS049-TS079 register here)
+# The rule families of their own modules register into CATALOGUE when imported here.
+from . import catalogue_controls, catalogue_platform  # noqa: E402,F401

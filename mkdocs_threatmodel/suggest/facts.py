@@ -150,6 +150,20 @@ class Facts:
             return f"`{e.id}` sits in boundary `{b.id}` ({b.name})"
         return None
 
+    def missing(self, x: Element | Flow | None, *controls: str, every: bool = False
+                ) -> str | None:
+        """The fact that ``x`` states its ``controls`` and any (``every``: all) of
+        ``controls`` is not among them; ``None`` when it states none (nothing is assumed)
+        or they are there."""
+        if x is None or x.controls is None:
+            return None
+        absent = [c for c in controls if c not in x.controls]
+        if not absent or (every and len(absent) < len(controls)):
+            return None
+        names = ", ".join(f"`{c}`" for c in absent)
+        return (f"`{x.id}` states its controls and {names} "
+                f"{'is' if len(absent) == 1 else 'are'} not among them")
+
     def name(self, eid: str | None) -> str:
         e = self.elements.get(eid or "")
         return e.name if e is not None else (eid or "?")
