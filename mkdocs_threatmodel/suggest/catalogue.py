@@ -698,8 +698,7 @@ def _xss(f: Facts) -> Iterator[Hit]:
         if e.technology_kind in _FORWARDING:
             continue
         human = _human_web(f, e, _RENDERS)
-        shown = next((x for x in f.flows_out[e.id] if getattr(f.element(x.target),
-                                                               "used_by_humans", None)), None)
+        shown = f.human_flow(e, outgoing=True)
         absent = f.missing(e, "output-encoding", "input-sanitization", "input-validation")
         if not human and shown is not None and absent and e.technology_kind != "ai":
             human = (f"{absent}; it sends flow `{shown.id}` to `{shown.target}`, "

@@ -101,8 +101,7 @@ def _sign_in(f: Facts) -> Iterator[Hit]:
         if e.technology_kind == "ai":
             continue
         absent = f.missing(e, "strong-session-ids", "authentication-scheme")
-        flow = next((x for x in f.flows_in[e.id] if getattr(f.element(x.source),
-                                                            "used_by_humans", None)), None)
+        flow = f.human_flow(e)
         if absent and flow is not None:
             yield _simple(f, e, f"{absent}; people use `{flow.source}`, which sends it flow "
                           f"`{flow.id}`", "medium", "session and password attacks are "
@@ -126,8 +125,7 @@ def _client_checks(f: Facts) -> Iterator[Hit]:
         if e.technology_kind == "ai":
             continue
         absent = f.missing(e, "server-side-validation")
-        flow = next((x for x in f.flows_in[e.id] if getattr(f.element(x.source),
-                                                            "used_by_humans", None)), None)
+        flow = f.human_flow(e)
         if absent and flow is not None:
             yield _simple(f, e, f"{absent}; people use `{flow.source}`, which sends it flow "
                           f"`{flow.id}`", "medium", "the client is the user's to change",

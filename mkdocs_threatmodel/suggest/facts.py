@@ -164,6 +164,16 @@ class Facts:
         return (f"`{x.id}` states its controls and {names} "
                 f"{'is' if len(absent) == 1 else 'are'} not among them")
 
+    def human_flow(self, e: Element, outgoing: bool = False) -> Flow | None:
+        """The first flow into ``e`` from an element ``used_by_humans`` (``outgoing``: from
+        ``e`` to one), or ``None``."""
+        flows = self.flows_out[e.id] if outgoing else self.flows_in[e.id]
+        for x in flows:
+            other = self.element(x.target if outgoing else x.source)
+            if other is not None and other.used_by_humans:
+                return x
+        return None
+
     def name(self, eid: str | None) -> str:
         e = self.elements.get(eid or "")
         return e.name if e is not None else (eid or "?")
