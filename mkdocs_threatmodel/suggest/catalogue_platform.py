@@ -17,6 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..format.model import Element, Flow
+from ..format.spec import LEVELS
+from .catalogue import _FORWARDING as FORWARDING  # imported at the end of catalogue
+from .catalogue import _rating
 from .facts import Facts, Kind, data_phrase, words
 from .rule import Hit, rule
 
@@ -25,7 +28,6 @@ from .rule import Hit, rule
 WEB_APPS = frozenset({"web-server", "web-application", "application-server", "web-service-rest",
                       "web-service-soap", "cms", "erp", "identity-provider", "ejb",
                       "report-engine"})
-FORWARDING = frozenset({"load-balancer", "reverse-proxy", "gateway", "waf", "service-mesh"})
 DEVELOPMENT = frozenset({"build-pipeline", "sourcecode-repository", "artifact-registry",
                          "code-inspection-platform"})  # a developer's client is none of these
 CODE_STORES = frozenset({"sourcecode-repository", "artifact-registry"})
@@ -54,11 +56,7 @@ def _controls_fact(e: Element | Flow, control: str) -> str:
     return f"`{e.id}` lists `controls` without `{control}`"
 
 
-def _rating(likelihood: str, why_l: str, impact: str, why_i: str) -> str:
-    return f"likelihood {likelihood}: {why_l}; impact {impact}: {why_i}"
-
-
-_ORDER = ("low", "medium", "high", "critical")
+_ORDER = LEVELS
 
 
 def _valuable(f: Facts, ids: list[str]) -> list[tuple[str, str]]:
